@@ -1,0 +1,59 @@
+import compression from 'compression';
+import express, { type RequestHandler } from 'express';
+import type { Container } from '../core/container';
+import { createApiKeyResolver } from '../core/services/clients';
+import { errorBody, errorHandler } from './middleware/error-handler';
+import { requestContext } from './middleware/request-context';
+import { loadSession, rejectCrossSiteWrites } from './middleware/session';
+import { authRouter } from './routes/auth';
+import { chatRouter } from './routes/chat';
+import { dashboardRouter } from './routes/dashboard';
+import { demoRouter } from './routes/demo';
+import { internalRouter } from './routes/internal';
+import { operationsRouter } from './routes/operations';
+import { widgetRouter } from './routes/widget';
+
+/**
+ * Builds the one Express app that serves the API, the widget script and the dashboard on one base
+ * URL. `dashboard` is the Remix request handler (production build or Vite dev middleware).
+ */
+export function createApp({ container, dashboard }: { container: Container; dashboard?: RequestHandler[] }) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', container.config.TRUST_PROXY ? 1 : false);
+  app.use(requestContext({ logger: container.logger, metrics: container.metrics }));
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+    next();
+  });
+  app.use(
+    compression({
+      // Streams must reach the visitor token by token.
+      filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').includes('text/event-stream') && compression.filter(req, res),
+    }),
+  );
+
+  const resolveApiKey = createApiKeyResolver(container.db.knex, container.config.API_KEY_CACHE_TTL_SECONDS);
+  app.use(operationsRouter(container));
+  app.use(widgetRouter(container, resolveApiKey));
+  app.use(demoRouter(container));
+  app.use(express.json({ limit: '16kb' }), chatRouter(container, resolveApiKey));
+
+  const session = loadSession(container.db.knex);
+  const csrf = rejectCrossSiteWrites({ publicUrl: container.config.publicUrl });
+  app.use('/api/auth', express.json({ limit: '16kb' }), csrf, session, authRouter(container));
+  app.use('/api/dashboard', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  }, express.json({ limit: '256kb' }), csrf, session, dashboardRouter(container));
+  const internal = internalRouter(container);
+  if (internal) app.use('/internal', express.json({ limit: '2mb' }), internal);
+
+  app.use(['/api', '/internal', '/chat'], (_req, res) => {
+    res.status(404).json(errorBody('not_found', 'There is no such endpoint. See the API reference in docs/openapi.yaml.'));
+  });
+  if (dashboard) app.use(csrf, session, ...dashboard);
+  app.use(errorHandler());
+  return app;
+}

@@ -1,0 +1,56 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ZodError } from 'zod';
+import { AppError } from '../../core/errors';
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details ? { code, message, details } : { code, message } };
+}
+
+export function zodMessage(error: ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join(' ');
+}
+
+/** The one place errors become responses: AppError as is, zod as 400, anything else a 500 with the request id and no details. */
+export function errorHandler() {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) {
+      req.log?.error({ err: error }, 'error after response started');
+      res.end();
+      return;
+    }
+    if (error instanceof AppError) {
+      if (error.status >= 500) req.log?.error({ err: error }, error.message);
+      res.status(error.status).json(errorBody(error.code, error.message));
+      return;
+    }
+    if (error instanceof ZodError) {
+      res.status(400).json(
+        errorBody(
+          'invalid_input',
+          zodMessage(error),
+          error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+        ),
+      );
+      return;
+    }
+    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+    const type = (error as { type?: string }).type;
+    if (status === 413 || type === 'entity.too.large') {
+      res.status(413).json(errorBody('payload_too_large', 'The request body is too large.'));
+      return;
+    }
+    if (status === 400 && (type === 'entity.parse.failed' || error instanceof SyntaxError)) {
+      res.status(400).json(errorBody('invalid_json', 'The request body is not valid JSON.'));
+      return;
+    }
+    if (status && status >= 400 && status < 500) {
+      res.status(status).json(errorBody('bad_request', 'The request could not be understood.'));
+      return;
+    }
+    req.log?.error({ err: error }, 'unhandled error');
+    res.status(500).json(errorBody('internal_error', `Something went wrong on our side. Reference: ${req.id}`));
+  };
+}

@@ -1,0 +1,52 @@
+import { Router } from 'express';
+import type { Container } from '../../core/container';
+
+const withTimeout = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+
+/** GET /health (per-dependency checks and the Temporal task queue) and GET /metrics (Prometheus). */
+export function operationsRouter(container: Container): Router {
+  const router = Router();
+
+  router.get('/health', async (_req, res) => {
+    const check = async (run: () => Promise<unknown>) => {
+      const started = Date.now();
+      try {
+        await withTimeout(run(), 3000);
+        return { status: 'ok' as const, latencyMs: Date.now() - started };
+      } catch (error) {
+        return { status: 'down' as const, latencyMs: Date.now() - started, error: (error as Error).message.slice(0, 200) };
+      }
+    };
+    const [db, vectorStore, cache, queue] = await Promise.all([
+      check(() => container.db.knex.raw('select 1')),
+      check(() => container.vectorStore.ping()),
+      check(() => container.cache.ping()),
+      container.workflows
+        ? withTimeout(container.workflows.health(), 3000).catch((error) => ({ ok: false, taskQueue: container.config.TEMPORAL_TASK_QUEUE, pollers: 0, error: (error as Error).message }))
+        : Promise.resolve({ ok: false, taskQueue: container.config.TEMPORAL_TASK_QUEUE, pollers: 0, error: 'not connected' }),
+    ]);
+    const temporal = {
+      status: queue.ok ? ('ok' as const) : ('down' as const),
+      taskQueue: queue.taskQueue,
+      pollers: queue.pollers,
+      backlog: 'backlog' in queue ? queue.backlog : undefined,
+      ...(queue.ok ? {} : { error: 'error' in queue ? queue.error : undefined }),
+    };
+    const checks = {
+      db: { ...db, kind: container.db.kind },
+      temporal,
+      vectorStore: { ...vectorStore, kind: container.vectorStore.name },
+      cache: { ...cache, kind: container.cache.name },
+    };
+    const down = Object.entries(checks).filter(([, value]) => value.status !== 'ok').map(([name]) => name);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(down.length ? 503 : 200).json({ status: down.length ? 'degraded' : 'ok', down, checks });
+  });
+
+  router.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', container.metrics.registry.contentType);
+    res.send(await container.metrics.registry.metrics());
+  });
+  return router;
+}

@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+import type { Container } from '../../core/container';
+import type { KeyedClient } from '../../core/services/clients';
+import { getWidgetConfig } from '../../core/services/widgets';
+import { asyncHandler } from '../middleware/async-handler';
+import { publicCors, requireWidgetAccess } from '../middleware/widget-access';
+
+const WIDGET_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'widget', 'dist');
+
+/** The public widget surface: its config (by publishable key), health, the loader script and its hashed chunks. */
+export function widgetRouter(container: Container, resolveApiKey: (key: string) => Promise<KeyedClient | null>): Router {
+  const router = Router();
+
+  router.get('/api/widget/health', (_req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.json({ status: 'ok' });
+  });
+  router.use('/api/widget/config', publicCors);
+  router.get(
+    '/api/widget/config',
+    requireWidgetAccess(resolveApiKey, { publicUrl: container.config.publicUrl }),
+    asyncHandler(async (req, res) => {
+      const client = req.keyedClient!;
+      const widget = await getWidgetConfig(container.db.knex, { clientId: client.clientId });
+      res.setHeader('Cache-Control', 'private, max-age=60');
+      res.json({ widget: { ...widget, siteName: client.name } });
+    }),
+  );
+
+  // The loader URL is stable and revalidated; everything it loads is content-hashed and immutable.
+  router.get('/widget.js', (_req, res, next) => {
+    const file = path.join(WIDGET_DIST, 'widget.js');
+    if (!existsSync(file)) {
+      res.status(503).type('text/plain').send('// The widget has not been built: run `npm run build:widget`.');
+      return;
+    }
+    res.setHeader('Cache-Control', 'public, max-age=300, stale-while-revalidate=86400');
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.sendFile(file, { etag: true, lastModified: true }, (error) => error && next(error));
+  });
+  router.use(
+    '/widget',
+    (_req, res, next) => {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      next();
+    },
+    express.static(WIDGET_DIST, { immutable: true, maxAge: '365d', index: false, fallthrough: true }),
+  );
+  return router;
+}
+
+export function widgetManifest(): { files?: Record<string, unknown> } | null {
+  const file = path.join(WIDGET_DIST, 'manifest.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+}

@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import type { Logger } from '../logger';
+
+// Return int8 (COUNT, SUM) as numbers: our counts stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+// DATE columns as 'YYYY-MM-DD' strings, never shifted by the process time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
+export interface Database {
+  knex: Knex;
+  kind: 'postgres' | 'pglite';
+  /** Connection string other processes on this machine may use (the PGlite socket, or DATABASE_URL). */
+  connectionString: string;
+  close(): Promise<void>;
+}
+
+/**
+ * PostgreSQL when a URL is given; otherwise PGlite (Postgres in WebAssembly, with pgvector)
+ * persisted under DATA_DIR and served over a loopback socket, so that the same knex/pg code
+ * path runs against both.
+ */
+export async function openDatabase({
+  databaseUrl,
+  dataDir,
+  pglitePort = 0,
+  poolMax = 10,
+  logger,
+}: {
+  databaseUrl?: string;
+  dataDir?: string;
+  pglitePort?: number;
+  poolMax?: number;
+  logger?: Logger;
+}): Promise<Database> {
+  if (databaseUrl) {
+    const knex = createKnex(databaseUrl, poolMax);
+    return { knex, kind: 'postgres', connectionString: databaseUrl, close: () => knex.destroy() };
+  }
+  if (!dataDir) throw new Error('openDatabase: dataDir is required when no DATABASE_URL is given');
+  return openPglite({ dataDir, port: pglitePort, poolMax, logger });
+}
+
+async function openPglite({
+  dataDir,
+  port,
+  poolMax,
+  logger,
+}: {
+  dataDir: string;
+  port: number;
+  poolMax: number;
+  logger?: Logger;
+}): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { vector } = await import('@electric-sql/pglite-pgvector');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const directory = path.join(dataDir, 'pglite');
+  mkdirSync(directory, { recursive: true });
+  const db = await PGlite.create(directory, { extensions: { vector } });
+  // The socket server serialises queries; a higher maxConnections lets a pg pool and
+  // interleaved transactions share it without queueing at connect time.
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: poolMax + 10 });
+  await server.start();
+  const address = server.getServerConn();
+  const connectionString = `postgresql://postgres@${address}/postgres?sslmode=disable`;
+  logger?.info({ directory }, 'embedded database (PGlite) started');
+  const knex = createKnex(connectionString, poolMax);
+  return {
+    knex,
+    kind: 'pglite',
+    connectionString,
+    async close() {
+      await knex.destroy();
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+function createKnex(connectionString: string, poolMax: number): Knex {
+  return knexFactory({
+    client: 'pg',
+    connection: connectionString,
+    pool: { min: 0, max: poolMax, idleTimeoutMillis: 30_000 },
+    acquireConnectionTimeout: 15_000,
+  });
+}

@@ -1,0 +1,27 @@
+import type { Knex } from 'knex';
+import * as initial from './migrations/001-initial';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+// Listed in code rather than read from a directory, so migrations run the same under tsx,
+// vitest and the worker bundle, with no knexfile.
+const MIGRATIONS: Record<string, Migration> = {
+  '001-initial': initial,
+};
+
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS[name],
+};
+
+export async function migrateLatest(knex: Knex): Promise<void> {
+  await knex.migrate.latest({ migrationSource });
+}
+
+export async function rollbackAll(knex: Knex): Promise<void> {
+  await knex.migrate.rollback({ migrationSource }, true);
+}

@@ -1,0 +1,45 @@
+/**
+ * What services need from the workflow engine. core/ knows no Temporal: temporal/gateway.ts
+ * implements this port and the container wires it in.
+ */
+export interface IngestionProgress {
+  stage: 'queued' | 'parsing' | 'chunking' | 'embedding' | 'upserting' | 'done' | 'failed';
+  percent: number;
+  chunksDone: number;
+  chunksTotal: number;
+}
+
+export interface ChatTurnLog {
+  messageId: string;
+  clientId: string;
+  sessionId: string;
+  question: string;
+  answer: string;
+  sources: unknown[];
+  model: string;
+  tokensIn: number;
+  tokensOut: number;
+  cachedTokens: number;
+  latencyMs: number;
+  status: 'ok' | 'error' | 'aborted';
+  createdAt: string;
+  metadata?: Record<string, unknown> | null;
+}
+
+export interface QueueHealth {
+  ok: boolean;
+  taskQueue: string;
+  pollers: number;
+  backlog?: number;
+  error?: string;
+}
+
+export interface WorkflowGateway {
+  startIngestion(args: { clientId: string; documentId: string; version: number; filename: string }): Promise<{ workflowId: string }>;
+  cancelIngestion(documentId: string): Promise<void>;
+  /** Live progress of a running ingestion, or null when none is running. */
+  ingestionProgress(documentId: string): Promise<IngestionProgress | null>;
+  /** Hands a finished chat turn to its logging workflow; never awaited by a chat stream. */
+  logChatTurn(turn: ChatTurnLog): Promise<void>;
+  health(): Promise<QueueHealth>;
+}

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Cache } from '../adapters/cache/types';
+import { getJson, setJson } from '../adapters/cache/types';
+import type { Embedder } from '../adapters/embedder/types';
+import type { RetrievedChunk } from '../adapters/llm/types';
+import type { VectorStore } from '../adapters/vector-store/types';
+import type { Metrics } from '../metrics';
+import { lexicalSearch } from '../retrieval/lexical';
+import { fuseRankings } from '../retrieval/fuse';
+import { clientGeneration } from './query-cache';
+
+export interface RetrievalDeps {
+  knex: Knex;
+  cache: Cache;
+  embedder: Embedder;
+  vectorStore: VectorStore;
+  metrics?: Metrics;
+  queryCacheTtlSeconds: number;
+}
+
+/** How many candidates each half of hybrid retrieval offers to the fusion. */
+const CANDIDATES = 20;
+
+/**
+ * Hybrid retrieval for one client: dense search in the vector store and lexical search over the
+ * client's chunks, fused, filtered by a relevance floor, top `topK`. Results are cached per client
+ * and question until the client's documents change. The same function serves the chat path and
+ * activities.
+ */
+export async function retrieve(
+  deps: RetrievalDeps,
+  { clientId, question, topK }: { clientId: string; question: string; topK: number },
+): Promise<RetrievedChunk[]> {
+  const generation = await clientGeneration(deps.cache, clientId);
+  const cacheKey = `query:${clientId}:${generation}:${topK}:${createHash('sha256').update(question.trim().toLowerCase()).digest('base64url')}`;
+  const cached = await getJson<RetrievedChunk[]>(deps.cache, cacheKey).catch(() => null);
+  if (cached) {
+    deps.metrics?.queryCacheHits.inc();
+    return cached;
+  }
+
+  const [vector] = await deps.embedder.embed([question]);
+  const stopTimer = deps.metrics?.vectorSearchDuration.startTimer({ store: deps.vectorStore.name });
+  const [dense, lexical] = await Promise.all([
+    deps.vectorStore.search({ clientId, vector, limit: CANDIDATES }).finally(() => stopTimer?.()),
+    lexicalSearch(deps.knex, { clientId, query: question, limit: CANDIDATES }),
+  ]);
+  const fused = fuseRankings({ dense, lexical, limit: topK });
+  const filenames = await filenamesFor(deps.knex, clientId, [...new Set(fused.map((hit) => hit.documentId))]);
+  const results: RetrievedChunk[] = fused
+    .filter((hit) => filenames.has(hit.documentId))
+    .map((hit) => ({
+      documentId: hit.documentId,
+      filename: filenames.get(hit.documentId)!,
+      chunkIndex: hit.chunkIndex,
+      page: hit.page ?? null,
+      score: Number(hit.score.toFixed(4)),
+      text: hit.text,
+    }));
+  await setJson(deps.cache, cacheKey, results, deps.queryCacheTtlSeconds).catch(() => undefined);
+  return results;
+}
+
+async function filenamesFor(knex: Knex, clientId: string, documentIds: string[]): Promise<Map<string, string>> {
+  if (documentIds.length === 0) return new Map();
+  // Only documents that still exist and belong to the client: a deleted one never answers.
+  const rows = await knex('documents').where({ client_id: clientId }).whereIn('id', documentIds).select('id', 'filename');
+  return new Map(rows.map((row) => [row.id as string, row.filename as string]));
+}

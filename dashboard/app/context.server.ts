@@ -1,0 +1,84 @@
+import { timingSafeEqual } from 'node:crypto';
+import { redirect } from '@remix-run/node';
+import type { Container } from '../../core/container';
+import { isAppError } from '../../core/errors';
+import type { Session } from '../../core/services/auth';
+import { getClientForOwner, type Client } from '../../core/services/clients';
+import type { DocumentDeps } from '../../core/services/documents';
+
+/** What api/server.ts hands every loader and action: the one container, and the session Express already loaded. */
+export interface DashboardContext {
+  container: Container;
+  session: Session | null;
+}
+
+declare module '@remix-run/server-runtime' {
+  interface AppLoadContext extends DashboardContext {}
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+
+declare module '@remix-run/node' {
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+
+/** Only same-site paths may be redirected to, so `?redirectTo=` cannot send anyone elsewhere. */
+export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = '/sites'): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+  return value;
+}
+
+/** The signed-in user's session, or a redirect to /login that comes back here afterwards. */
+export function requireUser(context: DashboardContext, request?: Request): Session {
+  if (context.session) return context.session;
+  if (request) {
+    const url = new URL(request.url);
+    const back = `${url.pathname}${url.search}`;
+    throw redirect(back && back !== '/' ? `/login?redirectTo=${encodeURIComponent(back)}` : '/login');
+  }
+  throw redirect('/login');
+}
+
+export const notFoundResponse = (message: string) => new Response(message, { status: 404, statusText: 'Not Found' });
+
+/** The one gate before touching a site's data: another owner's id and a missing id are the same 404. */
+export async function requireOwnedClient(context: DashboardContext, clientId: string | undefined, request?: Request): Promise<Client> {
+  const session = requireUser(context, request);
+  try {
+    return await getClientForOwner(context.container.db.knex, { ownerId: session.user.id, clientId });
+  } catch (error) {
+    if (isAppError(error) && error.status === 404) throw notFoundResponse('This site does not exist, or it belongs to another account.');
+    throw error;
+  }
+}
+
+/**
+ * Express already refuses cross-origin POSTs; the per-session token in every form is a second,
+ * independent check, so a same-site page that is not the dashboard cannot post either.
+ */
+export function requireCsrf(formData: FormData, context: DashboardContext): void {
+  const session = requireUser(context);
+  const sent = formData.get('csrf');
+  const expected = Buffer.from(session.csrfToken);
+  const actual = Buffer.from(typeof sent === 'string' ? sent : '');
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    throw new Response('This form has expired. Reload the page and try again.', { status: 403, statusText: 'Forbidden' });
+  }
+}
+
+/** `Secure` cookies whenever the dashboard itself was reached over HTTPS. */
+export const isSecureRequest = (request: Request) => new URL(request.url).protocol === 'https:';
+
+export function documentDeps(container: Container): DocumentDeps {
+  return {
+    knex: container.db.knex,
+    blobStore: container.blobStore,
+    vectorStore: container.vectorStore,
+    cache: container.cache,
+    workflows: container.workflows,
+    logger: container.logger,
+  };
+}

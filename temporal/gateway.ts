@@ -1,0 +1,88 @@
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { ChatTurnLog, IngestionProgress, QueueHealth, WorkflowGateway } from '../core/ports/workflow-gateway';
+import { chatLogWorkflowId, ingestionWorkflowId } from './task-queues';
+
+export const ClientIdKey = defineSearchAttributeKey('ClientId', SearchAttributeType.KEYWORD);
+export const DocumentIdKey = defineSearchAttributeKey('DocumentId', SearchAttributeType.KEYWORD);
+
+export async function connectTemporal({ address, namespace }: { address: string; namespace: string }): Promise<Client> {
+  const connection = await Connection.connect({ address, connectTimeout: '10 seconds' });
+  return new Client({ connection, namespace });
+}
+
+/** The workflow port for services: starts, queries, cancels and signals workflows by their readable ids. */
+export function createWorkflowGateway({ client, taskQueue }: { client: Client; taskQueue: string }): WorkflowGateway {
+  return {
+    async startIngestion({ clientId, documentId, version, filename }) {
+      const workflowId = ingestionWorkflowId(documentId);
+      await client.workflow.start('ingestDocument', {
+        taskQueue,
+        workflowId,
+        args: [{ clientId, documentId, version }],
+        // A re-ingest supersedes a run still in flight for the same document.
+        workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        typedSearchAttributes: [
+          { key: ClientIdKey, value: clientId },
+          { key: DocumentIdKey, value: documentId },
+        ],
+        memo: { filename, version },
+        staticSummary: `Ingest ${filename} (v${version})`,
+      });
+      return { workflowId };
+    },
+
+    async cancelIngestion(documentId) {
+      try {
+        await client.workflow.getHandle(ingestionWorkflowId(documentId)).cancel();
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return;
+        throw error;
+      }
+    },
+
+    async ingestionProgress(documentId): Promise<IngestionProgress | null> {
+      try {
+        const handle = client.workflow.getHandle(ingestionWorkflowId(documentId));
+        return (await handle.query<IngestionProgress>('progress')) ?? null;
+      } catch {
+        return null;
+      }
+    },
+
+    async logChatTurn(turn: ChatTurnLog) {
+      await client.workflow.signalWithStart('logChat', {
+        taskQueue,
+        workflowId: chatLogWorkflowId(turn.clientId, turn.sessionId),
+        args: [{ clientId: turn.clientId, sessionId: turn.sessionId }],
+        signal: 'chatTurn',
+        signalArgs: [turn],
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        typedSearchAttributes: [{ key: ClientIdKey, value: turn.clientId }],
+        memo: { sessionId: turn.sessionId },
+      });
+    },
+
+    async health(): Promise<QueueHealth> {
+      try {
+        const response = await client.workflowService.describeTaskQueue({
+          namespace: client.options.namespace,
+          taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+          reportStats: true,
+        });
+        const backlog = response.stats?.approximateBacklogCount;
+        return {
+          ok: true,
+          taskQueue,
+          pollers: response.pollers?.length ?? 0,
+          backlog: backlog === undefined || backlog === null ? undefined : Number(backlog),
+        };
+      } catch (error) {
+        return { ok: false, taskQueue, pollers: 0, error: (error as Error).message };
+      }
+    },
+  };
+}

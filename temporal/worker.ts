@@ -1,0 +1,47 @@
+import { createRequire } from 'node:module';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { Container } from '../core/container';
+
+const require = createRequire(import.meta.url);
+export const WORKFLOWS_PATH = require.resolve('../workflows/index.ts');
+
+let runtimeInstalled = false;
+
+/** Bundles workflow code once per process; the bundle is reused by every worker built after. */
+let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundlePromise ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundlePromise;
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+export async function createWorker({ container, address }: { container: Container; address: string }): Promise<Worker> {
+  if (!runtimeInstalled) {
+    runtimeInstalled = true;
+    try {
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+    } catch {
+      // A runtime was installed already in this process (tests); keep it.
+    }
+  }
+  const connection = await NativeConnection.connect({ address });
+  return Worker.create({
+    connection,
+    namespace: container.config.TEMPORAL_NAMESPACE,
+    taskQueue: container.config.TEMPORAL_TASK_QUEUE,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities(container),
+    maxConcurrentActivityTaskExecutions: 8,
+    // In-flight activities get this long to finish on SIGTERM before being cancelled.
+    shutdownGraceTime: '20 seconds',
+  });
+}

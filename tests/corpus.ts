@@ -1,0 +1,21 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The shared third-party corpus lives beside the project (`../shared/corpus`), never inside it.
+ * A user's fresh clone does not have it: callers skip with this message.
+ */
+export const CORPUS_DIR = path.resolve(import.meta.dirname, '..', '..', 'shared', 'corpus');
+export const corpusAvailable = existsSync(path.join(CORPUS_DIR, 'MANIFEST.md'));
+export const CORPUS_MISSING_MESSAGE = `corpus not found at ${CORPUS_DIR}: tests that read ../shared/corpus are skipped`;
+
+if (!corpusAvailable) console.warn(CORPUS_MISSING_MESSAGE);
+
+export function corpusFiles(subdir: string): string[] {
+  if (!corpusAvailable) return [];
+  const dir = path.join(CORPUS_DIR, subdir);
+  return readdirSync(dir)
+    .filter((name) => !name.startsWith('.'))
+    .sort()
+    .map((name) => path.join(dir, name));
+}

@@ -1,0 +1,367 @@
+/**
+ * A stand-in for the ChatConnect API, speaking the public widget contract, for developing and
+ * testing the widget without the real stack. It serves the built files exactly as the API must
+ * (cache headers, ETag, CORS, CSP on the demo page), so it doubles as the reference for that.
+ *
+ *   npm run build:widget && npx tsx widget/dev/fake-backend.ts
+ *
+ * starts the fake API on http://127.0.0.1:5055 and a sample customer site on http://localhost:5056.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ChatSource, WidgetConfig } from '../src/types';
+
+const WIDGET_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const FAKE_API_KEY = 'pk_test_fake_backend_key';
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+export const LOADER_CACHE = 'public, max-age=300, must-revalidate';
+/** The demo page carries no inline script or style, so it runs under this strict policy. */
+export const DEMO_PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+
+export interface FakeAnswer {
+  tokens: string[];
+  sources: ChatSource[];
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  origin: string | null;
+  apiKey: string | null;
+  body: unknown;
+}
+
+export interface FakeBackendOptions {
+  host?: string;
+  port?: number;
+  distDir?: string;
+  apiKeys?: string[];
+  /** Origins allowed to call the API from a browser; '*' allows any. */
+  allowedOrigins?: string[] | '*';
+  widgetConfig?: Partial<WidgetConfig>;
+  answer?: (message: string) => FakeAnswer;
+  tokenDelayMs?: number;
+  /** Chat requests per key before every further one answers 429. */
+  rateLimitAfter?: number;
+  retryAfterSeconds?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface FakeBackend extends RunningServer {
+  requests: RecordedRequest[];
+}
+
+export const DEFAULT_FAKE_CONFIG: WidgetConfig = {
+  title: 'Northwind Help',
+  greeting: 'Hi there! 👋 Ask me anything about our gear, orders or returns.',
+  primaryColor: '#166534',
+  position: 'bottom-right',
+  placeholder: 'Ask about sizing, shipping, returns…',
+  starterPrompts: ['What is your return policy?', 'How do I waterproof my jacket?'],
+  avatarUrl: null,
+};
+
+/** A canned answer that exercises the renderer: paragraphs, bold, a list, code, a link and citations. */
+export function defaultAnswer(message: string): FakeAnswer {
+  const text = [
+    `You asked: *${message}*. Here is what our guides say.\n\n`,
+    'You can return **any unused item within 60 days** for a full refund [1]. ',
+    'Worn items are covered by the warranty instead [2].\n\n',
+    'To start a return:\n\n',
+    '1. Open your order page\n',
+    '2. Choose **Return an item** and print the label\n',
+    '3. Drop the parcel at any post office\n\n',
+    'Your return code looks like `RMA-2024-0042`. More details are on ',
+    '[our returns page](https://example.com/returns).',
+  ].join('');
+  const tokens = text.match(/\S+\s*|\s+/g) ?? [text];
+  return {
+    tokens,
+    sources: [
+      { documentId: '0b8f3c9e-1d2a-4c1e-9f53-6a2b7d9e0001', filename: 'returns-policy.pdf', chunkIndex: 3, score: 0.91, snippet: 'Unused items can be returned within 60 days of delivery for a full refund.', page: 2 },
+      { documentId: '0b8f3c9e-1d2a-4c1e-9f53-6a2b7d9e0002', filename: 'warranty.docx', chunkIndex: 0, score: 0.84, snippet: 'Our lifetime warranty covers manufacturing defects on worn gear.' },
+    ],
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address() as AddressInfo;
+      resolve(`http://${host}:${address.port}`);
+    });
+  });
+}
+
+function closer(server: Server): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    request.on('end', () => resolve(body));
+    request.on('error', reject);
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  response.end(JSON.stringify(body));
+}
+
+function sendError(response: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(response, status, { error: { code, message } }, headers);
+}
+
+function etagOf(content: Buffer): string {
+  return `"${createHash('sha1').update(content).digest('base64url')}"`;
+}
+
+async function serveFile(request: IncomingMessage, response: ServerResponse, file: string, headers: Record<string, string>): Promise<void> {
+  const content = await readFile(file);
+  const etag = etagOf(content);
+  if (request.headers['if-none-match'] === etag) {
+    response.writeHead(304, { etag, ...headers });
+    response.end();
+    return;
+  }
+  response.writeHead(200, { etag, 'content-length': String(content.length), 'x-content-type-options': 'nosniff', ...headers });
+  response.end(request.method === 'HEAD' ? undefined : content);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startFakeBackend(options: FakeBackendOptions = {}): Promise<FakeBackend> {
+  const distDir = options.distDir ?? path.join(WIDGET_DIR, 'dist');
+  if (!existsSync(path.join(distDir, 'widget.js'))) throw new Error(`${distDir}/widget.js is missing: run npm run build:widget first`);
+  const apiKeys = new Set(options.apiKeys ?? [FAKE_API_KEY]);
+  const allowed = options.allowedOrigins ?? '*';
+  const config = { ...DEFAULT_FAKE_CONFIG, ...options.widgetConfig };
+  const answer = options.answer ?? defaultAnswer;
+  const tokenDelayMs = options.tokenDelayMs ?? 25;
+  const chatCounts = new Map<string, number>();
+  const requests: RecordedRequest[] = [];
+
+  const originAllowed = (origin: string | null): boolean => origin === null || allowed === '*' || allowed.includes(origin);
+  // Reflects the caller's origin even on 401/403 so the widget can read the status and warn the site owner.
+  const corsHeaders = (origin: string | null): Record<string, string> =>
+    origin ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Retry-After', vary: 'Origin' } : {};
+
+  const server = createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', 'http://fake.invalid');
+      const origin = typeof request.headers.origin === 'string' ? request.headers.origin : null;
+      const apiKey = typeof request.headers['x-api-key'] === 'string' ? request.headers['x-api-key'] : null;
+      const isApi = url.pathname === '/api/widget/config' || url.pathname === '/chat/stream';
+
+      if (request.method === 'OPTIONS' && isApi) {
+        // A preflight carries no key, so it cannot be judged against a client's allowed domains:
+        // it is allowed for any origin and the real request is judged (and answered 403) instead.
+        requests.push({ method: 'OPTIONS', path: url.pathname, origin, apiKey, body: null });
+        response.writeHead(204, {
+          ...corsHeaders(origin),
+          'access-control-allow-methods': 'GET, POST',
+          'access-control-allow-headers': 'content-type, x-api-key',
+          'access-control-max-age': '600',
+        });
+        response.end();
+        return;
+      }
+
+      if (request.method === 'GET' && url.pathname === '/widget.js') {
+        await serveFile(request, response, path.join(distDir, 'widget.js'), { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': LOADER_CACHE });
+        return;
+      }
+      if (request.method === 'GET' && url.pathname === '/widget/demo') {
+        await serveFile(request, response, path.join(distDir, 'demo.html'), { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'content-security-policy': DEMO_PAGE_CSP });
+        return;
+      }
+      const asset = /^\/widget\/([\w-]+\.(js|css))$/.exec(url.pathname);
+      if (request.method === 'GET' && asset && existsSync(path.join(distDir, 'assets', asset[1]))) {
+        const type = asset[2] === 'js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8';
+        await serveFile(request, response, path.join(distDir, 'assets', asset[1]), { 'content-type': type, 'cache-control': IMMUTABLE_CACHE });
+        return;
+      }
+
+      if (!isApi) {
+        sendError(response, 404, 'not_found', 'Nothing here.');
+        return;
+      }
+      const rawBody = request.method === 'POST' ? await readBody(request) : '';
+      let body: unknown = null;
+      try {
+        body = rawBody ? JSON.parse(rawBody) : null;
+      } catch {
+        body = rawBody;
+      }
+      requests.push({ method: request.method ?? 'GET', path: url.pathname, origin, apiKey, body });
+      const cors = corsHeaders(origin);
+      if (!apiKey || !apiKeys.has(apiKey)) {
+        sendError(response, 401, 'invalid_api_key', 'The API key is missing or unknown.', cors);
+        return;
+      }
+      if (!originAllowed(origin)) {
+        sendError(response, 403, 'origin_not_allowed', 'This website is not allowed to use this API key.', cors);
+        return;
+      }
+
+      if (url.pathname === '/api/widget/config' && request.method === 'GET') {
+        sendJson(response, 200, { widget: config }, cors);
+        return;
+      }
+      if (url.pathname !== '/chat/stream' || request.method !== 'POST') {
+        sendError(response, 405, 'method_not_allowed', 'Use POST.', cors);
+        return;
+      }
+
+      const count = (chatCounts.get(apiKey) ?? 0) + 1;
+      chatCounts.set(apiKey, count);
+      if (options.rateLimitAfter !== undefined && count > options.rateLimitAfter) {
+        sendError(response, 429, 'rate_limited', 'Too many requests.', { ...cors, 'retry-after': String(options.retryAfterSeconds ?? 30) });
+        return;
+      }
+      const message = body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message.trim() : '';
+      if (!message || message.length > 2000) {
+        sendError(response, 400, 'invalid_input', 'The message must be between 1 and 2000 characters.', cors);
+        return;
+      }
+      if (message.includes('trigger-server-error')) {
+        sendError(response, 500, 'internal_error', 'Something went wrong.', cors);
+        return;
+      }
+
+      const requestedSession = (body as { sessionId?: unknown }).sessionId;
+      const sessionId = typeof requestedSession === 'string' ? requestedSession : `sess-${Date.now().toString(36)}`;
+      let aborted = false;
+      response.on('close', () => {
+        aborted = true;
+      });
+      response.writeHead(200, { ...cors, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      const write = (event: string, data: unknown): void => {
+        response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      response.write(': heartbeat\n\n');
+      write('meta', { sessionId, messageId: `msg-${count}` });
+      const { tokens, sources } = answer(message);
+      for (const text of tokens) {
+        if (aborted) return;
+        write('token', { text });
+        await sleep(tokenDelayMs);
+      }
+      if (message.includes('trigger-stream-error')) {
+        write('error', { code: 'llm_unavailable', message: 'The assistant is unavailable right now. Please try again in a minute.' });
+        response.end();
+        return;
+      }
+      write('sources', { sources });
+      write('done', { usage: { model: 'fake-model', tokensIn: message.length, tokensOut: tokens.length } });
+      response.end();
+    })().catch((error: unknown) => {
+      console.error(error);
+      if (!response.headersSent) sendError(response, 500, 'internal_error', 'Something went wrong.');
+      else response.end();
+    });
+  });
+
+  const url = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  return { url, requests, close: closer(server) };
+}
+
+export interface SampleSiteOptions {
+  host?: string;
+  port?: number;
+  /** Origin of the API serving /widget.js, e.g. the fake backend's URL. */
+  widgetOrigin: string;
+  apiKey: string;
+  /** Extra attributes on the embed <script>, e.g. { 'data-config': '{"position":"bottom-left"}' }. */
+  scriptAttributes?: Record<string, string>;
+  /** Defaults to a strict policy allowing only the widget's origin; pass null to send none. */
+  contentSecurityPolicy?: string | null;
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/** The minimum CSP a customer site needs for the widget: script-src and connect-src for the API origin. */
+export function strictSiteCsp(widgetOrigin: string): string {
+  return `default-src 'none'; script-src 'self' ${widgetOrigin}; connect-src ${widgetOrigin}; style-src 'self'; img-src 'self'; base-uri 'none'`;
+}
+
+/** A customer's site on another origin, embedding the widget with the documented snippet. */
+export async function startSampleSite(options: SampleSiteOptions): Promise<RunningServer> {
+  const csp = options.contentSecurityPolicy === undefined ? strictSiteCsp(options.widgetOrigin) : options.contentSecurityPolicy;
+  const attributes = Object.entries({ 'data-api-key': options.apiKey, ...options.scriptAttributes })
+    .map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`)
+    .join('');
+  const page = (title: string, links: string): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<title>${title}</title><link rel="stylesheet" href="/site.css"></head>
+<body><header><strong>Sample Shop</strong> ${links}</header>
+<main><h1>${title}</h1><p>This page embeds the ChatConnect widget from another origin under a strict Content-Security-Policy.</p></main>
+<script src="${escapeAttribute(options.widgetOrigin)}/widget.js"${attributes} async></script>
+</body></html>`;
+  const siteCss = 'body{margin:0;font:18px/1.6 Georgia,serif;color:#1f2937;background:#fffbeb}header{padding:16px 32px;border-bottom:1px solid #e5e7eb;display:flex;gap:24px}main{padding:48px 32px;max-width:720px}h1{font-size:44px;margin:0 0 16px}a{color:#92400e}';
+
+  const server = createServer((request, response) => {
+    const { pathname } = new URL(request.url ?? '/', 'http://site.invalid');
+    const headers: Record<string, string> = csp ? { 'content-security-policy': csp } : {};
+    if (pathname === '/favicon.ico') {
+      response.writeHead(204).end();
+      return;
+    }
+    if (pathname === '/site.css') {
+      response.writeHead(200, { 'content-type': 'text/css' }).end(siteCss);
+      return;
+    }
+    if (pathname === '/' || pathname === '/about') {
+      const title = pathname === '/' ? 'Welcome to Sample Shop' : 'About Sample Shop';
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(page(title, '<a href="/">Home</a> <a href="/about">About</a>'));
+      return;
+    }
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  });
+  const url = await listen(server, options.host ?? 'localhost', options.port ?? 0);
+  return { url, close: closer(server) };
+}
+
+async function main(): Promise<void> {
+  const backend = await startFakeBackend({ host: '127.0.0.1', port: 5055 });
+  const site = await startSampleSite({ host: 'localhost', port: 5056, widgetOrigin: backend.url, apiKey: FAKE_API_KEY });
+  console.log(`fake API:     ${backend.url}  (key ${FAKE_API_KEY})`);
+  console.log(`sample site:  ${site.url}`);
+  console.log(`demo page:    ${backend.url}/widget/demo?key=${FAKE_API_KEY}`);
+  console.log(`preview mode: ${backend.url}/widget/demo?primaryColor=%23db2777&title=Preview`);
+  const stop = (): void => {
+    void Promise.all([backend.close(), site.close()]).then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
