@@ -1,6 +1,9 @@
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import protos from '@temporalio/proto';
+
+// The protos package is CommonJS: its namespaces come off the default export under native ESM.
+const { temporal } = protos;
 import type { ChatTurnLog, IngestionProgress, QueueHealth, WorkflowGateway } from '../core/ports/workflow-gateway';
 import { chatLogWorkflowId, ingestionWorkflowId } from './task-queues';
 
