@@ -14,6 +14,7 @@ export function createActivities(container: Container) {
       metrics: container.metrics,
       chunkTokens: container.config.CHUNK_TOKENS,
       chunkOverlapTokens: container.config.CHUNK_OVERLAP_TOKENS,
+      parseTimeoutMs: container.config.PARSE_TIMEOUT_MS,
     }),
     ...createChatLogActivities({ knex: container.db.knex }),
   };

@@ -23,6 +23,7 @@ export interface IngestionDeps {
   metrics?: Metrics;
   chunkTokens: number;
   chunkOverlapTokens: number;
+  parseTimeoutMs?: number;
 }
 
 export interface DocumentRef {
@@ -71,7 +72,11 @@ export function createIngestionActivities(deps: IngestionDeps) {
       try {
         const document = await loadDocument(ref);
         const bytes = await blobStore.get(document.blob_key);
-        const parsed: ParsedDocument = await parseDocument({ bytes, fileType: document.file_type });
+        const parsed: ParsedDocument = await parseDocument({
+          bytes,
+          fileType: document.file_type,
+          limits: deps.parseTimeoutMs ? { timeoutMs: deps.parseTimeoutMs } : undefined,
+        });
         await blobStore.put(parsedBlobKey(ref.clientId, ref.documentId, ref.version), Buffer.from(JSON.stringify(parsed)));
         const characters = parsed.sections.reduce((sum, section) => sum + section.text.length, 0);
         await knex('documents').where({ id: ref.documentId, client_id: ref.clientId }).update({ page_count: parsed.pageCount ?? null });

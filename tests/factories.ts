@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
+import assert from 'node:assert/strict';
+
+// Plain assertions, not vitest's: benchmarks and scripts use these factories outside a test run.
 import { TestClient } from './http';
 
 /** A signed-up admin with a session cookie. */
@@ -7,14 +9,14 @@ export async function signUpAdmin(baseUrl: string, name = 'Ada Admin') {
   const admin = new TestClient(baseUrl);
   const email = `admin-${randomUUID().slice(0, 8)}@example.com`;
   const response = await admin.post('/api/auth/register', { email, password: 'correct horse battery', name });
-  expect(response.status).toBe(201);
+  assert.equal(response.status, 201, JSON.stringify(response.data));
   return { admin, email, user: response.data.user as { id: string; email: string; name: string } };
 }
 
 /** A site (client) with its publishable key. */
 export async function createClientWithKey(admin: TestClient, { tier = 'free', allowedDomains = ['shop.example.com'], name = 'Test shop' }: { tier?: 'free' | 'paid'; allowedDomains?: string[]; name?: string } = {}) {
   const response = await admin.post('/api/dashboard/clients', { name, tier, allowedDomains });
-  expect(response.status).toBe(201);
+  assert.equal(response.status, 201, JSON.stringify(response.data));
   return { client: response.data.client as { id: string; tier: string; allowedDomains: string[] }, apiKey: response.data.apiKey as string };
 }
 
@@ -23,7 +25,7 @@ export async function waitForDocument(admin: TestClient, documentId: string, tim
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await admin.get(`/api/dashboard/documents/${documentId}`);
-    expect(response.status).toBe(200);
+    assert.equal(response.status, 200, JSON.stringify(response.data));
     const document = response.data.document;
     if (document.status === 'ready' || document.status === 'failed') return document;
     if (Date.now() > deadline) throw new Error(`document ${documentId} still ${document.status} (${JSON.stringify(document.progress)})`);

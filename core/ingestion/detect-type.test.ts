@@ -86,7 +86,13 @@ describe('detectFileType', () => {
     const message = refusal(Buffer.from('{"a":1}'), 'data.json').message;
     expect(message).toMatch(/Files ending in \.json are not supported/);
     expect(message).toMatch(/PDF, Word \(\.docx\), plain text \(\.txt, \.md\) and CSV/);
-    expect(refusal(OLE_DOC, 'old.doc').message).toMatch(/legacy Microsoft Office file/);
+    expect(refusal(OLE_DOC, 'old.doc').message).toMatch(/^Legacy Word \.doc files are not supported: save it as \.docx/);
+    expect(refusal(Buffer.from('<html></html>'), 'page.html').message).toMatch(/^Files ending in \.html are not supported\. Open it in a browser/);
+  });
+
+  it('does not mistake text that starts like a magic number for a binary format', () => {
+    expect(detectFileType({ bytes: Buffer.from('MZ Holdings annual report\nRevenue grew.'), filename: 'report.txt' })).toBe('txt');
+    expect(refusal(Buffer.from('MZ Holdings annual report'), 'report.pdf').message).toMatch(/This file is plain text, not a PDF.*rename it to end in \.txt/);
   });
 
   it('refuses an empty file posing as a PDF', () => {

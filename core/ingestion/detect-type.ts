@@ -24,9 +24,25 @@ const TYPE_NAME: Readonly<Record<FileType, string>> = {
   csv: 'a CSV file',
 };
 
+const LEGACY_DOC_MESSAGE =
+  'Legacy Word .doc files are not supported: save it as .docx (in Word: File > Save As > Word Document) and upload it again.';
+
+/** Conversions that make an unsupported file uploadable, by its extension. */
+const EXTENSION_ADVICE: Readonly<Record<string, string>> = {
+  rtf: 'Save it as .docx or PDF from your word processor and upload that.',
+  odt: 'Save it as Word (.docx) or PDF and upload that.',
+  xls: 'Save the sheet as CSV (File > Save As > CSV) and upload that.',
+  xlsx: 'Save the sheet as CSV (File > Save As > CSV) and upload that.',
+  ods: 'Save the sheet as CSV and upload that.',
+  ppt: 'Export it as PDF and upload that.',
+  pptx: 'Export it as PDF (File > Export > PDF) and upload that.',
+  html: 'Open it in a browser and print or save it as PDF, or copy its text into a .txt file, then upload that.',
+  htm: 'Open it in a browser and print or save it as PDF, or copy its text into a .txt file, then upload that.',
+};
+
 /** What the bytes turned out to be. `type` is set only for content we can parse. */
 interface Sniffed {
-  type?: FileType | 'text';
+  type?: 'pdf' | 'docx' | 'text';
   /** "an HTML web page", "an Excel workbook (.xlsx)", … for messages. */
   label: string;
   /** A next step the person can take, e.g. how to convert it. */
@@ -51,13 +67,12 @@ export function detectFileType({ bytes, filename }: { bytes: Uint8Array; filenam
   if (extension) {
     const expected = TYPE_BY_EXTENSION[extension];
     if (!expected) {
-      const what = sniffed.type ? '' : ` It looks like ${sniffed.label}.`;
-      throw refuse(`Files ending in .${extension} are not supported.${what} ${SUPPORTED_FORMATS}`, extension, sniffed);
+      if (extension === 'doc') throw refuse(LEGACY_DOC_MESSAGE, extension, sniffed);
+      const advice = EXTENSION_ADVICE[extension] ?? SUPPORTED_FORMATS;
+      throw refuse(`Files ending in .${extension} are not supported. ${advice}`, extension, sniffed);
     }
     if (sniffed.type === expected) return expected;
-    if ((expected === 'txt' || expected === 'csv') && (sniffed.type === 'text' || sniffed.type === 'txt' || sniffed.type === 'csv')) {
-      return expected;
-    }
+    if ((expected === 'txt' || expected === 'csv') && sniffed.type === 'text') return expected;
     throw refuse(mismatchMessage(extension, expected, sniffed), extension, sniffed);
   }
 
@@ -67,9 +82,7 @@ export function detectFileType({ bytes, filename }: { bytes: Uint8Array; filenam
 }
 
 function mismatchMessage(extension: string, expected: FileType, sniffed: Sniffed): string {
-  if (expected === 'docx' && sniffed.label === LEGACY_OFFICE_LABEL) {
-    return 'Legacy Word .doc files are not supported: save it as .docx (in Word: File > Save As > Word Document) and upload it again.';
-  }
+  if (expected === 'docx' && sniffed.label === LEGACY_OFFICE_LABEL) return LEGACY_DOC_MESSAGE;
   if (sniffed.label === EMPTY_LABEL) {
     return `This file is empty (0 bytes), so it is not ${TYPE_NAME[expected]}. Upload the file again, or check that it was saved correctly.`;
   }
@@ -103,11 +116,11 @@ function sniffContent(bytes: Uint8Array): Sniffed {
   if (findAscii(bytes, '%PDF-', 1024) >= 0) return { type: 'pdf', label: 'a PDF' };
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) return sniffZip(bytes);
 
-  const magic = sniffMagicNumber(bytes);
-  if (magic) return magic;
-
+  // Magic numbers are trusted only for binary content: a text may well start with "MZ" or "GIF8".
   if (looksBinary(bytes)) {
-    return { label: 'binary data, not text', advice: `It may be damaged or in a format we do not read. ${SUPPORTED_FORMATS}` };
+    return (
+      sniffMagicNumber(bytes) ?? { label: 'binary data, not text', advice: `It may be damaged or in a format we do not read. ${SUPPORTED_FORMATS}` }
+    );
   }
   const head = latin1(bytes, 4096).trimStart().toLowerCase();
   if (head.startsWith('{\\rtf')) {
@@ -120,7 +133,7 @@ function sniffContent(bytes: Uint8Array): Sniffed {
       advice: 'Open it in a browser and print or save it as PDF, or copy its text into a .txt file, then upload that.',
     };
   }
-  return { type: 'text', label: 'plain text' };
+  return { type: 'text', label: 'plain text', advice: 'If it is meant to be read as text, rename it to end in .txt and upload it again.' };
 }
 
 function sniffZip(bytes: Uint8Array): Sniffed {

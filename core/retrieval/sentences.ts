@@ -30,7 +30,7 @@ export interface SentenceEvidence {
 
 // Long "sentences" (tables, lists, run-on text) match by sheer size; cut them into readable pieces.
 const MAX_SENTENCE_WORDS = 60;
-const WEIGHTS = { proximity: 0.15, answerType: 0.2, partialMatch: 0.5, borrowedTerm: 0.5, answerTypeNoun: Number(process.env.ATN ?? 0.3) } as const;
+const WEIGHTS = { proximity: Number(process.env.PX ?? 0.15), answerType: Number(process.env.AT ?? 0.2), partialMatch: Number(process.env.PM ?? 0.5), borrowedTerm: 0.5, answerTypeNoun: Number(process.env.ATN ?? 0.3) } as const;
 
 const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 

@@ -22,7 +22,7 @@ export function fieldErrorsFromZod(error: ZodError): Record<string, string> {
  * Expected failures (bad input, a taken email, a missing document) become a 4xx the form shows;
  * anything else is rethrown for the error boundary.
  */
-export function formFailure(error: unknown, extra: Record<string, unknown> = {}) {
+export function formFailure<Extra extends object = Record<never, never>>(error: unknown, extra: Extra = {} as Extra) {
   if (error instanceof ZodError) {
     const fieldErrors = fieldErrorsFromZod(error);
     const formError = fieldErrors._form ?? 'Some fields need attention.';

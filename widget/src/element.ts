@@ -25,6 +25,26 @@ interface TrustedTypesWindow {
   trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown } };
 }
 
+/**
+ * Sites that enforce Trusted Types (`require-trusted-types-for 'script'`) only accept a script URL
+ * vouched for by a policy; ours vouches for exactly the panel URL. Without the API (or when the
+ * site's `trusted-types` directive does not list "chatconnect") a plain string is used, which
+ * works everywhere Trusted Types are not enforced.
+ */
+let scriptUrlPolicy: { createScriptURL(url: string): unknown } | null | undefined;
+function trustedScriptUrl(url: string): unknown {
+  const factory = (window as unknown as TrustedTypesWindow).trustedTypes;
+  if (!factory) return url;
+  if (scriptUrlPolicy === undefined) {
+    try {
+      scriptUrlPolicy = factory.createPolicy('chatconnect', { createScriptURL: (candidate: string) => (/\/widget\/panel-[\w]+\.js$/.test(new URL(candidate).pathname) ? candidate : '') });
+    } catch {
+      scriptUrlPolicy = null;
+    }
+  }
+  return scriptUrlPolicy ? scriptUrlPolicy.createScriptURL(url) : url;
+}
+
 let panelModule: Promise<MountPanel> | null = null;
 let deliverPanel: ((mount: MountPanel) => void) | null = null;
 
@@ -57,18 +77,10 @@ function loadPanelModule(url: string, nonce: string): Promise<MountPanel> {
     // The chunk registers itself while executing, which happens before its load event.
     script.addEventListener('load', () => setTimeout(() => fail(`${url} did not register the chat panel`), 0));
     try {
-      script.src = url;
+      (script as unknown as { src: unknown }).src = trustedScriptUrl(url);
     } catch {
-      // The site enforces Trusted Types (`require-trusted-types-for 'script'`): vouch for our own URL only.
-      try {
-        const policy = (window as unknown as TrustedTypesWindow).trustedTypes?.createPolicy('chatconnect', {
-          createScriptURL: (candidate: string) => (candidate === url ? candidate : ''),
-        });
-        (script as unknown as { src: unknown }).src = policy?.createScriptURL(url);
-      } catch {
-        fail(`Trusted Types blocked ${url}; add "chatconnect" to the page's trusted-types CSP directive`);
-        return;
-      }
+      fail(`Trusted Types blocked ${url}; add "chatconnect" to the page's trusted-types CSP directive`);
+      return;
     }
     script.async = true;
     if (nonce) script.nonce = nonce;
