@@ -8,7 +8,6 @@ import { loadSession, rejectCrossSiteWrites } from './middleware/session';
 import { authRouter } from './routes/auth';
 import { chatRouter } from './routes/chat';
 import { dashboardRouter } from './routes/dashboard';
-import { demoRouter } from './routes/demo';
 import { internalRouter } from './routes/internal';
 import { operationsRouter } from './routes/operations';
 import { widgetRouter } from './routes/widget';
@@ -37,7 +36,6 @@ export function createApp({ container, dashboard }: { container: Container; dash
   const resolveApiKey = createApiKeyResolver(container.db.knex, container.config.API_KEY_CACHE_TTL_SECONDS);
   app.use(operationsRouter(container));
   app.use(widgetRouter(container, resolveApiKey));
-  app.use(demoRouter(container));
   app.use(express.json({ limit: '16kb' }), chatRouter(container, resolveApiKey));
 
   const session = loadSession(container.db.knex);

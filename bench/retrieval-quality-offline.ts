@@ -20,6 +20,7 @@ import { createLocalAnswerer } from '../core/adapters/llm/local';
 import type { RetrievedChunk } from '../core/adapters/llm/types';
 import { fuseRankings, type FusedChunk, type RankedChunk } from '../core/retrieval/fuse';
 import { lexicalSearch } from '../core/retrieval/lexical';
+import { rerankBySentenceEvidence } from '../core/retrieval/rerank';
 import { startPgliteChunksDatabase } from '../core/retrieval/pglite-test-database';
 import { applyRelevanceFloor, DEFAULT_RELEVANCE_FLOOR } from '../core/retrieval/relevance';
 import { CORPUS_DIR, CORPUS_MISSING_MESSAGE, corpusAvailable } from '../tests/corpus';
@@ -125,10 +126,11 @@ async function main(): Promise<void> {
       const lexical = await lexicalSearch(database.knex, { clientId, query: question, limit: CANDIDATES_PER_SIDE });
       const lexicalMs = performance.now() - lexicalStarted;
       const fused = fuseRankings({ dense, lexical, limit: CANDIDATES_PER_SIDE });
-      return { dense, lexical, fused, lexicalMs };
+      const reranked = rerankBySentenceEvidence({ question, chunks: fused });
+      return { dense, lexical, fused, reranked, lexicalMs };
     };
 
-    const hits = { bm25: [0, 0], dense: [0, 0], lexical: [0, 0], fused: [0, 0] };
+    const hits = { bm25: [0, 0], dense: [0, 0], lexical: [0, 0], fused: [0, 0], reranked: [0, 0] };
     const lexicalLatencies: number[] = [];
     const answerer = createLocalAnswerer();
     let answersWithGold = 0;
@@ -145,13 +147,14 @@ async function main(): Promise<void> {
         if (rank >= 0 && rank < TOP_K) hits[key][1] += 1;
       };
       count('bm25', miniSearch.search(question.question).map((result) => ({ documentId: String(result.id) })));
-      const { dense, lexical, fused, lexicalMs } = await retrieve(allClientId, paragraphs, question.question);
+      const { dense, lexical, fused, reranked, lexicalMs } = await retrieve(allClientId, paragraphs, question.question);
       lexicalLatencies.push(lexicalMs);
       count('dense', dense);
       count('lexical', lexical);
       count('fused', fused);
+      count('reranked', reranked);
 
-      const context = toContext(applyRelevanceFloor(fused.slice(0, TOP_K)));
+      const context = toContext(applyRelevanceFloor(reranked).slice(0, TOP_K));
       const answer = await collectAnswer(answerer, question.question, context);
       const containsGold = question.answers.some((gold) => answer.toLowerCase().includes(gold.toLowerCase()));
       const goldRetrieved = context.some((chunk) => chunk.documentId === question.goldDocumentId);
@@ -177,11 +180,12 @@ async function main(): Promise<void> {
     row('dense (local embedder, cosine)', 'dense');
     row('lexical (Postgres BM25)', 'lexical');
     row('fused (dense + lexical)', 'fused');
+    row('fused + sentence rerank (final)', 'reranked');
     console.log('');
     lexicalLatencies.sort((a, b) => a - b);
     console.log(`lexicalSearch latency: median ${lexicalLatencies[Math.floor(total / 2)].toFixed(1)} ms, p95 ${lexicalLatencies[Math.floor(total * 0.95)].toFixed(1)} ms`);
     console.log('');
-    console.log('local answerer with the top 5 fused chunks (after the relevance floor)');
+    console.log('local answerer with the top 5 final chunks (after the relevance floor)');
     console.log(`  answer contains a gold span:            ${percent(answersWithGold)}`);
     console.log(`  ... when the gold paragraph was given:  ${((100 * answersWhenRetrieved) / Math.max(1, retrievedTop5)).toFixed(1)}% of ${retrievedTop5}`);
     console.log(`  mean answer length: ${(answerSentences / total).toFixed(2)} sentences, ${(answerWords / total).toFixed(1)} words`);
@@ -190,8 +194,8 @@ async function main(): Promise<void> {
     const floorCheck = async (title: string) => {
       let kept = 0;
       for (const question of questions.filter((candidate) => candidate.title === title)) {
-        const { fused } = await retrieve(normansOnlyClientId, normans, question.question);
-        if (applyRelevanceFloor(fused).length > 0) kept += 1;
+        const { reranked } = await retrieve(normansOnlyClientId, normans, question.question);
+        if (applyRelevanceFloor(reranked).length > 0) kept += 1;
       }
       return { kept, of: questions.filter((candidate) => candidate.title === title).length };
     };

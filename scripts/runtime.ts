@@ -109,6 +109,7 @@ async function connectWithRetry(
   stops.push(async () => {
     stopped = true;
     clearTimeout(timer);
+    await container.workflows?.drain(5000);
     await client?.connection.close().catch(() => undefined);
   });
   const attempt = async (): Promise<Client | undefined> => {

@@ -17,6 +17,12 @@ export async function connectTemporal({ address, namespace }: { address: string;
 
 /** The workflow port for services: starts, queries, cancels and signals workflows by their readable ids. */
 export function createWorkflowGateway({ client, taskQueue }: { client: Client; taskQueue: string }): WorkflowGateway {
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(promise: Promise<T>): Promise<T> => {
+    inFlight.add(promise);
+    promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
+    return promise;
+  };
   return {
     async startIngestion({ clientId, documentId, version, filename }) {
       const workflowId = ingestionWorkflowId(documentId);
@@ -56,7 +62,7 @@ export function createWorkflowGateway({ client, taskQueue }: { client: Client; t
     },
 
     async logChatTurn(turn: ChatTurnLog) {
-      await client.workflow.signalWithStart('logChat', {
+      await track(client.workflow.signalWithStart('logChat', {
         taskQueue,
         workflowId: chatLogWorkflowId(turn.clientId, turn.sessionId),
         args: [{ clientId: turn.clientId, sessionId: turn.sessionId }],
@@ -65,7 +71,12 @@ export function createWorkflowGateway({ client, taskQueue }: { client: Client; t
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         typedSearchAttributes: [{ key: ClientIdKey, value: turn.clientId }],
         memo: { sessionId: turn.sessionId },
-      });
+      }));
+    },
+
+    async drain(timeoutMs) {
+      const timeout = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
+      await Promise.race([Promise.allSettled([...inFlight]), timeout]);
     },
 
     async health(): Promise<QueueHealth> {

@@ -28,7 +28,9 @@ export async function createWorker({ container, address }: { container: Containe
   if (!runtimeInstalled) {
     runtimeInstalled = true;
     try {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
+      // The SDK's own logs follow LOG_LEVEL; failures a workflow handles are warnings there.
+      const level = container.config.LOG_LEVEL === 'silent' || container.config.LOG_LEVEL === 'fatal' ? 'ERROR' : container.config.LOG_LEVEL === 'error' ? 'ERROR' : 'WARN';
+      Runtime.install({ logger: new DefaultLogger(level) });
     } catch {
       // A runtime was installed already in this process (tests); keep it.
     }

@@ -11,7 +11,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type OutputFile } from 'esbuild';
 
 const WIDGET_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -55,6 +55,11 @@ const ASSET_URL_PREFIX = '/widget/';
 /** Where the panel lives relative to /widget.js; the loader resolves it against its own src. */
 const PANEL_PATH_FROM_LOADER = 'widget/';
 
+function outputText(files: OutputFile[] | undefined): string {
+  if (!files?.[0]) throw new Error('esbuild produced no output');
+  return files[0].text;
+}
+
 function contentHash(content: string | Uint8Array): string {
   return createHash('sha256').update(content).digest('base64url').replace(/[-_]/g, '').slice(0, 10).toLowerCase();
 }
@@ -80,7 +85,7 @@ async function bundle(entry: string, options: BuildOptions): Promise<string> {
     logLevel: 'silent',
     ...options,
   });
-  return result.outputFiles[0].text;
+  return outputText(result.outputFiles);
 }
 
 async function bundleCss(entry: string, minify: boolean): Promise<string> {
@@ -93,7 +98,7 @@ async function bundleCss(entry: string, minify: boolean): Promise<string> {
     outfile: 'out.css',
     logLevel: 'silent',
   });
-  return result.outputFiles[0].text;
+  return outputText(result.outputFiles);
 }
 
 /** Lists every way `manifest` breaks `budget`; empty when within it. */

@@ -38,7 +38,8 @@ const parsing = proxyActivities<IngestionActivities>({
 });
 const embedding = proxyActivities<IngestionActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  // A killed worker's activity is retried on another after this long without a heartbeat.
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
 });
 

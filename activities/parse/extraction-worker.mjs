@@ -5,7 +5,31 @@
 // The request and reply shapes are declared in run-extraction.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 
+/** Enough distinct warnings to judge any real file; bounds what a file that warns endlessly can make us keep. */
+const MAX_DISTINCT_WARNINGS = 1000;
+
+/**
+ * pdf.js says what it repaired or skipped (a rebuilt cross-reference table, a form that draws
+ * itself) only as "Warning: ..." console lines, and in Node it runs in this thread. Those lines are
+ * collected for pdf.ts to judge instead of being printed. Messages that differ only in numbers
+ * (object ids, offsets, character codes) count once, so a file cannot crowd out the rest.
+ */
+function collectPdfjsWarnings() {
+  const warnings = new Map();
+  const collect = (...args) => {
+    const line = args.map(String).join(' ');
+    if (!line.startsWith('Warning: ')) return;
+    const shape = line.replace(/\d+/g, '#');
+    if (warnings.size < MAX_DISTINCT_WARNINGS && !warnings.has(shape)) warnings.set(shape, line.slice('Warning: '.length));
+  };
+  // pdf.js has printed warnings with console.log in some versions and console.warn in others.
+  console.log = collect;
+  console.warn = collect;
+  return () => [...warnings.values()];
+}
+
 async function extractPdf({ bytes, pdfOptions }, { PDFParse }) {
+  const collectedWarnings = collectPdfjsWarnings();
   const parser = new PDFParse({ ...pdfOptions, data: bytes });
   try {
     const result = await parser.getText();
@@ -13,6 +37,7 @@ async function extractPdf({ bytes, pdfOptions }, { PDFParse }) {
       kind: 'pdf',
       pageCount: result.total,
       pages: result.pages.map((page) => ({ page: page.num, text: page.text })),
+      warnings: collectedWarnings(),
     };
   } finally {
     await parser.destroy().catch(() => undefined);

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DocumentParseError } from '../../core/errors';
-import { parsePdf, pdfLoadOptions } from './pdf';
+import { parsePdf, pdfLoadOptions, refusalFor } from './pdf';
 import { DEFAULT_EXTRACTION_LIMITS } from './run-extraction';
-import { makePdf } from './test-fixtures';
+import { type CircularStructure, makeCircularPdf, makePdf, withCrlfLineEndings, withoutCrossReference } from './test-fixtures';
 
 async function parseError(promise: Promise<unknown>): Promise<DocumentParseError> {
   const error = await promise.then(
@@ -44,6 +44,57 @@ describe('parsePdf', () => {
     const truncated = await parseError(parsePdf(whole.subarray(0, 20)));
     expect(truncated.code).toBe('pdf_corrupt');
     expect(truncated.message).toMatch(/damaged/);
+  });
+
+  it('refuses a PDF whose cross-reference offsets no longer match its bytes, though pdf.js could rebuild it', async () => {
+    const whole = makePdf([['Text after a line-ending rewrite']]);
+    await expect(parsePdf(whole)).resolves.toMatchObject({ sections: [{ text: 'Text after a line-ending rewrite' }] });
+
+    const error = await parseError(parsePdf(withCrlfLineEndings(whole)));
+    expect(error.code).toBe('pdf_damaged');
+    expect(error.message).toBe(
+      'This PDF is damaged: its internal structure is broken, so its text cannot be read reliably. Open it in a PDF viewer and save or print it to a new PDF, then upload it again.',
+    );
+    expect(error.cause).toBe('Indexing all PDF objects');
+  });
+
+  it('reads a complete PDF written without any cross-reference table, as hand-made files are', async () => {
+    const parsed = await parsePdf(withoutCrossReference(makePdf([['Hand-written page'], ['Second page']])));
+    expect(parsed).toEqual({
+      sections: [
+        { text: 'Hand-written page', page: 1 },
+        { text: 'Second page', page: 2 },
+      ],
+      pageCount: 2,
+    });
+  });
+
+  it('refuses a PDF without a cross-reference table that is also cut short', async () => {
+    const withoutIndex = withoutCrossReference(makePdf([['Cut short']]));
+    const cutShort = withoutIndex.subarray(0, withoutIndex.lastIndexOf('%%EOF'));
+    const error = await parseError(parsePdf(cutShort));
+    expect(error.code).toBe('pdf_damaged');
+  });
+
+  it.each<CircularStructure>(['form-draws-itself', 'forms-draw-each-other', 'length-is-itself', 'page-tree-contains-itself'])(
+    'refuses a PDF with a self-referencing structure (%s) as unsafe',
+    async (structure) => {
+      const error = await parseError(parsePdf(makeCircularPdf(structure)));
+      expect(error.code).toBe('pdf_unsafe');
+      expect(error.message).toBe(
+        'This PDF contains malformed or unsafe content (parts of it refer to themselves in an endless loop) and was not indexed. Re-create it from the original document and upload it again.',
+      );
+      expect(String(error.cause)).toMatch(/circular reference/);
+    },
+  );
+
+  it('lets harmless pdf.js warnings through and judges a rebuilt index by the bytes', () => {
+    const complete = withoutCrossReference(makePdf([['x']]));
+    expect(refusalFor(['TT: undefined function: 32', 'Invalid "Length1" property in Type1 font -- trying to recover.'], makePdf([['x']]))).toBeUndefined();
+    expect(refusalFor(['Indexing all PDF objects'], complete)).toBeUndefined();
+    expect(refusalFor(['Indexing all PDF objects'], makePdf([['x']]))?.code).toBe('pdf_damaged');
+    expect(refusalFor(['Indexing all PDF objects'], complete.subarray(0, complete.length - 7))?.code).toBe('pdf_damaged');
+    expect(refusalFor(['Indexing all PDF objects', 'Ignoring circular reference: 4R.'], makePdf([['x']]))?.code).toBe('pdf_unsafe');
   });
 
   it('stops a parse that outlives its time budget', async () => {

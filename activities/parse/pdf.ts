@@ -15,8 +15,11 @@ import {
 
 const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 
-/** pdf.js `VerbosityLevel.ERRORS`: warnings about odd-but-readable files are noise here. */
-const PDFJS_ERRORS_ONLY = 0;
+/**
+ * pdf.js `VerbosityLevel.WARNINGS`: its warnings are the only place it says it had to rebuild a
+ * damaged file or skip a self-referencing structure. The worker collects them instead of printing.
+ */
+const PDFJS_WARNINGS = 1;
 
 /**
  * How pdf.js opens uploads. `isEvalSupported: false` closes CVE-2024-4367 (font matrices turned
@@ -31,9 +34,10 @@ export function pdfLoadOptions(): PdfLoadOptions {
     standardFontDataUrl: `${path.join(PDFJS_DIR, 'standard_fonts')}${path.sep}`,
     useSystemFonts: false,
     enableXfa: false,
-    // Recover what can be read from damaged files rather than failing on the first bad object.
+    // Let pdf.js work around bad objects and report them as warnings, which refusalFor() judges:
+    // with stopAtErrors the first odd but harmless object in a good file would fail it.
     stopAtErrors: false,
-    verbosity: PDFJS_ERRORS_ONLY,
+    verbosity: PDFJS_WARNINGS,
   };
 }
 
@@ -42,7 +46,10 @@ export async function parsePdf(bytes: Uint8Array, limits: ExtractionLimits = DEF
   if (!outcome.ok) throw pdfError(outcome.error);
   if (outcome.extracted.kind !== 'pdf') throw new Error('extraction worker answered a PDF request with another kind');
 
-  const { pages, pageCount } = outcome.extracted;
+  const { pages, pageCount, warnings } = outcome.extracted;
+  const refusal = refusalFor(warnings, bytes);
+  if (refusal) throw refusal;
+
   const sections = cleanSections(pages.map(({ page, text }) => ({ text, page })));
   if (sections.length === 0) {
     throw new DocumentParseError({
@@ -54,8 +61,66 @@ export async function parsePdf(bytes: Uint8Array, limits: ExtractionLimits = DEF
   return { sections, pageCount };
 }
 
+/** pdf.js's words for a structure that refers back to itself: a form that draws itself, an object whose own /Length is itself, a page tree that contains itself. */
+const CIRCULAR_STRUCTURE = /circular reference/i;
+
+/** pdf.js could not use the file's cross-reference table (or had none) and rebuilt it by scanning every object. */
+const CROSS_REFERENCE_REBUILT = /^Indexing all PDF objects/;
+
+/**
+ * Decides whether a PDF that pdf.js did read must still be refused, from what pdf.js warned about.
+ *
+ * - A self-referencing structure never occurs in an honest file (it has no finite meaning) and
+ *   is the classic way to make readers recurse forever: unsafe.
+ * - A rebuilt cross-reference table means the file's own index of where its objects are does
+ *   not match its bytes (line endings rewritten in transfer, bytes lost or spliced) or the file
+ *   stops early: objects may be missing or mismatched, so the text is not trustworthy: damaged.
+ *   A complete file that simply has no index (no startxref, ends with %%EOF), as small
+ *   hand-written PDFs are, contradicts nothing and is read as pdf.js rebuilt it.
+ */
+export function refusalFor(warnings: readonly string[], bytes: Uint8Array): DocumentParseError | undefined {
+  const circular = warnings.find((warning) => CIRCULAR_STRUCTURE.test(warning));
+  if (circular) return unsafeError(circular);
+
+  const rebuilt = warnings.find((warning) => CROSS_REFERENCE_REBUILT.test(warning));
+  if (rebuilt && (declaresCrossReference(bytes) || !endsWithEofMarker(bytes))) {
+    return new DocumentParseError({
+      code: 'pdf_damaged',
+      message:
+        'This PDF is damaged: its internal structure is broken, so its text cannot be read reliably. Open it in a PDF viewer and save or print it to a new PDF, then upload it again.',
+      cause: rebuilt,
+    });
+  }
+  return undefined;
+}
+
+/** pdf.js looks for the last "startxref" anywhere in the file, so the same test says whether the file claims to have an index. */
+function declaresCrossReference(bytes: Uint8Array): boolean {
+  return asBuffer(bytes).includes('startxref', 0, 'latin1');
+}
+
+/** A complete PDF ends with %%EOF (readers such as Acrobat accept it anywhere in the last 1024 bytes); one without it there was cut short. */
+function endsWithEofMarker(bytes: Uint8Array): boolean {
+  const buffer = asBuffer(bytes);
+  return buffer.includes('%%EOF', Math.max(0, buffer.length - 1024), 'latin1');
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function unsafeError(cause: string): DocumentParseError {
+  return new DocumentParseError({
+    code: 'pdf_unsafe',
+    message:
+      'This PDF contains malformed or unsafe content (parts of it refer to themselves in an endless loop) and was not indexed. Re-create it from the original document and upload it again.',
+    cause,
+  });
+}
+
 function pdfError(failure: ExtractionFailure): DocumentParseError {
   if (isResourceExhaustion(failure)) return tooComplexError(failure.message);
+  if (CIRCULAR_STRUCTURE.test(failure.message)) return unsafeError(failure.message);
   if (failure.name === 'PasswordException') {
     return new DocumentParseError({
       code: 'pdf_encrypted',

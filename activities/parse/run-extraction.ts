@@ -28,7 +28,13 @@ export type ExtractionRequest =
   | { kind: 'docx'; bytes: Uint8Array };
 
 export type Extracted =
-  | { kind: 'pdf'; pageCount: number; pages: Array<{ page: number; text: string }> }
+  | {
+      kind: 'pdf';
+      pageCount: number;
+      pages: Array<{ page: number; text: string }>;
+      /** What pdf.js warned about while reading (without its "Warning: " prefix), one per distinct message shape. */
+      warnings: string[];
+    }
   | { kind: 'docx'; html: string };
 
 /** A library error, flattened to cross the thread boundary. */

@@ -18,14 +18,11 @@ export function makePdf(pages: Array<string[] | null>, options: { encrypt?: bool
   };
   const catalog = add('');
   const pagesObject = add('');
-  const font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
+  const font = add(HELVETICA);
   const pageIds: number[] = [];
   for (const lines of pages) {
-    const content =
-      lines === null
-        ? '0.5 g 72 72 400 600 re f'
-        : `BT /F1 12 Tf 72 720 Td 14 TL ${lines.map((line) => `${pdfString(line)} '`).join(' ')} ET`;
-    const stream = add(`<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`);
+    const content = lines === null ? '0.5 g 72 72 400 600 re f' : textContent(lines);
+    const stream = add(pdfStream(content));
     pageIds.push(
       add(
         `<< /Type /Page /Parent ${pagesObject} 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${stream} 0 R >>`,
@@ -41,7 +38,62 @@ export function makePdf(pages: Array<string[] | null>, options: { encrypt?: bool
     const hash = `<${'ab'.repeat(32)}>`;
     encryptRef = ` /Encrypt ${add(`<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O ${hash} /U ${hash} >>`)} 0 R`;
   }
+  return writePdf(objects, `/Root ${catalog} 0 R /ID [${fileId} ${fileId}]${encryptRef}`);
+}
 
+export type CircularStructure = 'form-draws-itself' | 'forms-draw-each-other' | 'length-is-itself' | 'page-tree-contains-itself';
+
+/**
+ * A one-page PDF holding `text` and a structure that refers back to itself, the shape used to make
+ * PDF readers recurse without end: a form XObject that draws itself (directly or through a second
+ * form), a content stream whose /Length is a reference to itself, or a page tree listing itself.
+ */
+export function makeCircularPdf(structure: CircularStructure, text = 'Text around a loop'): Buffer {
+  const form = (next: number) =>
+    pdfStream(
+      `${textContent([text])} 0.5 0 0 0.5 20 20 cm /X${next} Do`,
+      `/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> /XObject << /X${next} ${next} 0 R >> >>`,
+    );
+  const usesForms = structure === 'form-draws-itself' || structure === 'forms-draw-each-other';
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    structure === 'page-tree-contains-itself' ? '<< /Type /Pages /Kids [4 0 R 2 0 R] /Count 2 >>' : '<< /Type /Pages /Kids [4 0 R] /Count 1 >>',
+    HELVETICA,
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >>${usesForms ? ' /XObject << /X6 6 0 R >>' : ''} >> /Contents 5 0 R >>`,
+    usesForms
+      ? pdfStream('/X6 Do')
+      : structure === 'length-is-itself'
+        ? pdfStream(textContent([text])).replace(/\/Length \d+/, '/Length 5 0 R')
+        : pdfStream(textContent([text])),
+  ];
+  if (structure === 'form-draws-itself') objects.push(form(6));
+  if (structure === 'forms-draw-each-other') objects.push(form(7), form(6));
+  return writePdf(objects, '/Root 1 0 R');
+}
+
+/** The damage a PDF suffers when a transfer rewrites its line endings: every xref offset now points a little too early. */
+export function withCrlfLineEndings(pdf: Buffer): Buffer {
+  return Buffer.from(pdf.toString('latin1').replace(/\n/g, '\r\n'), 'latin1');
+}
+
+/** The same file written without a cross-reference table or startxref, as some hand-made PDFs are; the trailer and %%EOF stay. */
+export function withoutCrossReference(pdf: Buffer): Buffer {
+  const text = pdf.toString('latin1');
+  return Buffer.from(text.slice(0, text.lastIndexOf('xref\n0 ')) + text.slice(text.lastIndexOf('trailer\n')).replace(/startxref\n\d+\n/, ''), 'latin1');
+}
+
+const HELVETICA = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
+
+function textContent(lines: string[]): string {
+  return `BT /F1 12 Tf 72 720 Td 14 TL ${lines.map((line) => `${pdfString(line)} '`).join(' ')} ET`;
+}
+
+function pdfStream(content: string, dictEntries = ''): string {
+  return `<< ${dictEntries}${dictEntries ? ' ' : ''}/Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`;
+}
+
+/** Numbers `objects` from 1 and writes them with a correct xref table; `trailerEntries` joins /Size in the trailer. */
+export function writePdf(objects: string[], trailerEntries: string): Buffer {
   let pdf = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
   const offsets: number[] = [];
   objects.forEach((body, index) => {
@@ -51,7 +103,7 @@ export function makePdf(pages: Array<string[] | null>, options: { encrypt?: bool
   const xrefOffset = Buffer.byteLength(pdf, 'latin1');
   pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
   for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`;
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R /ID [${fileId} ${fileId}]${encryptRef} >>\nstartxref\n${xrefOffset}\n%%EOF\n`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} ${trailerEntries} >>\nstartxref\n${xrefOffset}\n%%EOF\n`;
   return Buffer.from(pdf, 'latin1');
 }
 

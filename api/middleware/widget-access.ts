@@ -42,7 +42,12 @@ export function requireWidgetAccess(resolveApiKey: (key: string) => Promise<Keye
       const key = (headerKey ?? queryKey ?? '').trim();
       if (!key) throw new AppError({ code: 'missing_api_key', status: 401, message: 'Send the site\'s publishable key in the x-api-key header.' });
       const client = await resolveApiKey(key);
-      if (!client) throw new AppError({ code: 'invalid_api_key', status: 401, message: 'This API key is not valid or has been revoked.' });
+      if (!client) {
+        // A bad key reveals nothing, so the widget may read this answer and tell the site owner why it stays hidden.
+        const origin = req.header('origin');
+        if (origin) res.setHeader('Access-Control-Allow-Origin', origin);
+        throw new AppError({ code: 'invalid_api_key', status: 401, message: 'This API key is not valid or has been revoked.' });
+      }
       const origin = req.header('origin');
       if (origin !== undefined) {
         const ownOrigin = `${req.protocol}://${req.get('host')}`;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
@@ -34,25 +34,30 @@ export function widgetRouter(container: Container, resolveApiKey: (key: string) 
   router.get('/widget.js', (_req, res, next) => {
     const file = path.join(WIDGET_DIST, 'widget.js');
     if (!existsSync(file)) {
-      res.status(503).type('text/plain').send('// The widget has not been built: run `npm run build:widget`.');
+      res.status(503).type('text/javascript').send('// The widget has not been built: run `npm run build:widget`.');
       return;
     }
-    res.setHeader('Cache-Control', 'public, max-age=300, stale-while-revalidate=86400');
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.sendFile(file, { etag: true, lastModified: true }, (error) => error && next(error));
+    res.setHeader('Cache-Control', 'public, max-age=300, must-revalidate');
+    res.type('text/javascript; charset=utf-8');
+    res.sendFile(file, { etag: true, lastModified: true, headers: { 'Content-Type': 'text/javascript; charset=utf-8' } }, (error) => error && next(error));
   });
-  router.use(
-    '/widget',
-    (_req, res, next) => {
-      res.setHeader('Access-Control-Allow-Origin', '*');
-      next();
-    },
-    express.static(WIDGET_DIST, { immutable: true, maxAge: '365d', index: false, fallthrough: true }),
-  );
+  // A sample site with the widget on it, for trying a key and for the dashboard's live preview.
+  const demo = (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const file = path.join(WIDGET_DIST, 'demo.html');
+    if (!existsSync(file)) {
+      res.status(503).type('text/plain').send('The widget demo has not been built: run `npm run build:widget`.');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+    );
+    res.sendFile(file, (error) => error && next(error));
+  };
+  router.get('/widget/demo', demo);
+  router.get('/demo', (req, res) => res.redirect(302, `/widget/demo${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`));
+  router.use('/widget', express.static(path.join(WIDGET_DIST, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
   return router;
 }
 
-export function widgetManifest(): { files?: Record<string, unknown> } | null {
-  const file = path.join(WIDGET_DIST, 'manifest.json');
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
-}

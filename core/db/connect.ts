@@ -55,20 +55,24 @@ async function openPglite({
   poolMax: number;
   logger?: Logger;
 }): Promise<Database> {
+  void poolMax;
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const directory = path.join(dataDir, 'pglite');
   mkdirSync(directory, { recursive: true });
   const db = await PGlite.create(directory, { extensions: { vector } });
-  // The socket server serialises queries; a higher maxConnections lets a pg pool and
-  // interleaved transactions share it without queueing at connect time.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: poolMax + 10 });
+  // PGlite has one session for all connections. The socket server keeps a transaction to its
+  // connection, but not an extended-protocol exchange (Parse/Bind/Execute/Sync): two pooled
+  // connections interleaving those overwrite each other's unnamed prepared statement. So the app
+  // uses one connection; PGlite runs one query at a time anyway. The spare socket slots are for
+  // an operator's psql.
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 5 });
   await server.start();
   const address = server.getServerConn();
   const connectionString = `postgresql://postgres@${address}/postgres?sslmode=disable`;
   logger?.info({ directory }, 'embedded database (PGlite) started');
-  const knex = createKnex(connectionString, poolMax);
+  const knex = createKnex(connectionString, 1);
   return {
     knex,
     kind: 'pglite',

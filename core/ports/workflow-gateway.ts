@@ -42,4 +42,6 @@ export interface WorkflowGateway {
   /** Hands a finished chat turn to its logging workflow; never awaited by a chat stream. */
   logChatTurn(turn: ChatTurnLog): Promise<void>;
   health(): Promise<QueueHealth>;
+  /** Waits (bounded) for hand-offs still in flight, so a shutdown loses no chat log. */
+  drain(timeoutMs: number): Promise<void>;
 }

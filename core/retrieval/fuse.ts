@@ -3,10 +3,10 @@
  *
  * Each side's score is first put on [0, 1]: cosine similarity is already bounded, and the lexical
  * side brings a `normalizedScore` (how much of the question's rare-word weight the chunk holds).
- * The fused score is a weighted mean of the two plus a small reciprocal-rank term, so a chunk
- * both sides put on top wins, and either side alone can still surface a chunk the other missed.
- * Because the inputs are absolute rather than rescaled per query, the fused score means the same
- * thing from one question to the next and can serve as a relevance floor.
+ * The fused score is their weighted mean, a chunk missing from one side scoring 0 there. Because
+ * the inputs are absolute rather than rescaled per query, the fused score means the same thing
+ * from one question to the next and can serve as a relevance floor. (Reciprocal-rank fusion was
+ * measured too: it only knows ranks, so it cannot serve as a floor, and it ranked worse.)
  */
 
 export interface RankedChunk {
@@ -39,28 +39,19 @@ export interface FusedChunk {
   lexicalRank?: number;
 }
 
-export interface FusionWeights {
-  /** Share of the weighted mean given to the dense side; the lexical side gets the rest. */
-  dense: number;
-  /** Share of the final score given to reciprocal-rank agreement. */
-  rank: number;
-  /** Reciprocal-rank constant: larger flattens the gap between rank 1 and rank 10. */
-  rankConstant: number;
-}
-
-/** Chosen on the offline SQuAD benchmark (bench/retrieval-quality-offline.ts). */
-export const DEFAULT_FUSION_WEIGHTS: FusionWeights = { dense: 0.5, rank: 0.2, rankConstant: 10 };
+/** Share of the fused score given to the dense side; chosen on bench/retrieval-quality-offline.ts. */
+export const DEFAULT_DENSE_WEIGHT = 0.5;
 
 export function fuseRankings({
   dense,
   lexical,
   limit,
-  weights = DEFAULT_FUSION_WEIGHTS,
+  denseWeight = DEFAULT_DENSE_WEIGHT,
 }: {
   dense: RankedChunk[];
   lexical: RankedChunk[];
   limit: number;
-  weights?: FusionWeights;
+  denseWeight?: number;
 }): FusedChunk[] {
   const merged = new Map<string, FusedChunk>();
   const entryFor = (hit: RankedChunk): FusedChunk => {
@@ -101,13 +92,8 @@ export function fuseRankings({
     entry.lexicalScore = clampUnit(hit.normalizedScore ?? (lexicalMax > 0 ? hit.score / lexicalMax : 0));
   });
 
-  const bestReciprocalRank = 2 / (weights.rankConstant + 1);
   for (const entry of merged.values()) {
-    const meanScore = weights.dense * entry.denseScore + (1 - weights.dense) * entry.lexicalScore;
-    const reciprocalRank =
-      (reciprocal(entry.denseRank, weights.rankConstant) + reciprocal(entry.lexicalRank, weights.rankConstant)) /
-      bestReciprocalRank;
-    entry.score = (1 - weights.rank) * meanScore + weights.rank * reciprocalRank;
+    entry.score = denseWeight * entry.denseScore + (1 - denseWeight) * entry.lexicalScore;
   }
 
   return [...merged.values()]
@@ -118,10 +104,6 @@ export function fuseRankings({
         a.chunkIndex - b.chunkIndex,
     )
     .slice(0, Math.max(0, limit));
-}
-
-function reciprocal(rank: number | undefined, constant: number): number {
-  return rank === undefined ? 0 : 1 / (constant + rank);
 }
 
 function sortedByScore(hits: RankedChunk[]): RankedChunk[] {

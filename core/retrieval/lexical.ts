@@ -38,7 +38,7 @@ export const BM25_B = 0.75;
 // Term-pair proximity (Rasolofo & Savoy's BM25TP): pairs of question terms within this many
 // words of each other add to the score, the closer the more.
 const PROXIMITY_WINDOW = 5;
-const PROXIMITY_WEIGHT = Number(process.env.PW ?? 0.5);
+const PROXIMITY_WEIGHT = 0.5;
 // Proximity is computed for this many times `limit` of the best BM25 candidates.
 const PROXIMITY_POOL_FACTOR = 3;
 // A term in more than this share of the client's chunks does not by itself make a chunk a
@@ -73,16 +73,15 @@ export async function lexicalSearch(knex: Knex, { clientId, query, limit }: Lexi
   const present = stats.terms.filter((term) => term.documentFrequency > 0);
   if (stats.chunkCount === 0 || present.length === 0) return [];
 
-  const idf = (documentFrequency: number) =>
-    Math.log(1 + (stats.chunkCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
-  const idfByLexeme = new Map(present.map((term) => [term.lexeme, idf(term.documentFrequency)]));
-  const questionWeight = stats.terms.reduce((sum, term) => sum + idf(term.documentFrequency), 0);
+  const idf = (term: TermStatistic) =>
+    Math.log(1 + (stats.chunkCount - term.documentFrequency + 0.5) / (term.documentFrequency + 0.5));
+  const idfByLexeme = new Map(present.map((term) => [term.lexeme, idf(term)]));
+  const questionWeight = stats.terms.reduce((sum, term) => sum + idf(term), 0);
 
   const rows = await scoreCandidates(knex, {
     clientId,
-    terms: present,
     idfByLexeme,
-    candidateQuery: orQuery(candidateTerms(present, { chunkCount: stats.chunkCount, limit }).map((term) => term.lexeme)),
+    candidateQuery: orQuery(candidateTerms(present, { chunkCount: stats.chunkCount, limit })),
     averageLength: Math.max(stats.averageLength, 1),
     poolSize: limit * PROXIMITY_POOL_FACTOR,
   });
@@ -97,7 +96,7 @@ export async function lexicalSearch(knex: Knex, { clientId, query, limit }: Lexi
         text: row.text,
         page: row.page,
         score,
-        normalizedScore: Math.min(1, score / questionWeight),
+        normalizedScore: questionWeight > 0 ? Math.min(1, score / questionWeight) : 0,
       };
     })
     .sort((a, b) => b.score - a.score || a.documentId.localeCompare(b.documentId) || a.chunkIndex - b.chunkIndex)
@@ -114,21 +113,19 @@ async function scoreCandidates(
   knex: Knex,
   {
     clientId,
-    terms,
     idfByLexeme,
     candidateQuery,
     averageLength,
     poolSize,
   }: {
     clientId: string;
-    terms: TermStatistic[];
     idfByLexeme: Map<string, number>;
     candidateQuery: string;
     averageLength: number;
     poolSize: number;
   },
 ): Promise<CandidateRow[]> {
-  const lexemes = terms.map((term) => term.lexeme);
+  const lexemes = [...idfByLexeme.keys()];
   const result = await knex.raw<{ rows: CandidateRow[] }>(
     `
     with term_weights as (
@@ -218,23 +215,23 @@ async function termStatistics(
      from chunks where client_id = ? and active`,
     [clientId],
   );
-  const frequencies = await knex.raw<{ rows: Array<{ lexeme: string; document_frequency: string }> }>(
-    `select t.lexeme,
+  const frequencies = await knex.raw<{ rows: Array<{ document_frequency: string }> }>(
+    `select
        (select count(*) from chunks c
         where c.client_id = ? and c.active and c.search_vector @@ t.query::tsquery) as document_frequency
-     from unnest(?::text[], ?::text[]) with ordinality as t(lexeme, query, position)
+     from unnest(?::text[]) with ordinality as t(query, position)
      order by t.position`,
-    [clientId, lexemes, lexemes.map(quoteLexeme)],
+    [clientId, lexemes.map(quoteLexeme)],
   );
   return {
     chunkCount: Number(totals.rows[0]?.chunk_count ?? 0),
     averageLength: Number(totals.rows[0]?.average_length ?? 0),
-    terms: frequencies.rows.map((row) => ({ lexeme: row.lexeme, documentFrequency: Number(row.document_frequency) })),
+    terms: lexemes.map((lexeme, index) => ({ lexeme, documentFrequency: Number(frequencies.rows[index]?.document_frequency ?? 0) })),
   };
 }
 
-function orQuery(lexemes: string[]): string {
-  return lexemes.map(quoteLexeme).join(' | ');
+function orQuery(terms: TermStatistic[]): string {
+  return terms.map((term) => quoteLexeme(term.lexeme)).join(' | ');
 }
 
 /**

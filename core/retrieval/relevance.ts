@@ -14,7 +14,7 @@ export interface RelevanceFloor {
 }
 
 /** Chosen on the offline benchmark's in-domain vs out-of-domain questions. */
-export const DEFAULT_RELEVANCE_FLOOR: RelevanceFloor = { minScore: 0.3, minShareOfBest: 0.5 };
+export const DEFAULT_RELEVANCE_FLOOR: RelevanceFloor = { minScore: Number(process.env.FMIN ?? 0.3), minShareOfBest: Number(process.env.FSH ?? 0.5) };
 
 export function applyRelevanceFloor<T extends Pick<FusedChunk, 'score'>>(
   chunks: T[],

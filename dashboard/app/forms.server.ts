@@ -1,4 +1,3 @@
-import { data } from '@remix-run/node';
 import { ZodError } from 'zod';
 import { isAppError } from '../../core/errors';
 
@@ -19,19 +18,21 @@ export function fieldErrorsFromZod(error: ZodError): Record<string, string> {
 }
 
 /**
- * Expected failures (bad input, a taken email, a missing document) become a 4xx the form shows;
- * anything else is rethrown for the error boundary.
+ * Expected failures (bad input, a taken email, a missing document) become data the form shows;
+ * anything else is rethrown for the error boundary. They are sent with status 200 on purpose: the
+ * browser logs every 4xx answer to a fetch as a console error, and here nothing went wrong that a
+ * developer should see, the person just needs to correct the form. `ok: false` carries the outcome.
  */
 export function formFailure<Extra extends object = Record<never, never>>(error: unknown, extra: Extra = {} as Extra) {
   if (error instanceof ZodError) {
     const fieldErrors = fieldErrorsFromZod(error);
     const formError = fieldErrors._form ?? 'Some fields need attention.';
     delete fieldErrors._form;
-    return data({ ok: false as const, fieldErrors, formError, ...extra }, { status: 400 });
+    return { ok: false as const, fieldErrors, formError, ...extra };
   }
   // AppError messages are written for people (a 503 says to try again in a minute), so they are shown as they are.
   if (isAppError(error)) {
-    return data({ ok: false as const, fieldErrors: {} as Record<string, string>, formError: error.message, ...extra }, { status: error.status });
+    return { ok: false as const, fieldErrors: {} as Record<string, string>, formError: error.message, ...extra };
   }
   throw error;
 }

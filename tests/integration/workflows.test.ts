@@ -162,7 +162,7 @@ describe('embedChunks activity', () => {
     const env = new MockActivityEnvironment({ heartbeatDetails: { cursor: 4 } });
     env.on('heartbeat', (details) => heartbeats.push(details));
     const result = await env.run(activities.embedChunks, { clientId: client.id, documentId: document.id, version: document.version, from: 0, to: 8 });
-    expect(result.embedded).toBe(4);
+    expect((result as { embedded: number }).embedded).toBe(4);
     expect(embedded.flat()).toHaveLength(4);
     expect(heartbeats).toEqual([{ cursor: 6 }, { cursor: 8 }]);
     const missing = await knex('chunks').where({ document_id: document.id }).whereNull('embedding').andWhere('chunk_index', '<', 8).count<{ count: number }[]>({ count: '*' });

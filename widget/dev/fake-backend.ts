@@ -3,9 +3,9 @@
  * testing the widget without the real stack. It serves the built files exactly as the API must
  * (cache headers, ETag, CORS, CSP on the demo page), so it doubles as the reference for that.
  *
- *   npm run build:widget && npx tsx widget/dev/fake-backend.ts
+ *   npm run build:widget && npx tsx widget/dev/fake-backend.ts [--api-port=5185] [--site-port=5186]
  *
- * starts the fake API on http://127.0.0.1:5055 and a sample customer site on http://localhost:5056.
+ * starts the fake API on http://127.0.0.1:5185 and a sample customer site on http://localhost:5186.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -188,16 +188,17 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
         return;
       }
 
-      if (request.method === 'GET' && url.pathname === '/widget.js') {
+      const isRead = request.method === 'GET' || request.method === 'HEAD';
+      if (isRead && url.pathname === '/widget.js') {
         await serveFile(request, response, path.join(distDir, 'widget.js'), { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': LOADER_CACHE });
         return;
       }
-      if (request.method === 'GET' && url.pathname === '/widget/demo') {
+      if (isRead && url.pathname === '/widget/demo') {
         await serveFile(request, response, path.join(distDir, 'demo.html'), { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'content-security-policy': DEMO_PAGE_CSP });
         return;
       }
       const asset = /^\/widget\/([\w-]+\.(js|css))$/.exec(url.pathname);
-      if (request.method === 'GET' && asset && existsSync(path.join(distDir, 'assets', asset[1]))) {
+      if (isRead && asset && existsSync(path.join(distDir, 'assets', asset[1]))) {
         const type = asset[2] === 'js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8';
         await serveFile(request, response, path.join(distDir, 'assets', asset[1]), { 'content-type': type, 'cache-control': IMMUTABLE_CACHE });
         return;
@@ -345,9 +346,16 @@ export async function startSampleSite(options: SampleSiteOptions): Promise<Runni
   return { url, close: closer(server) };
 }
 
+function portArgument(name: string, fallback: number): number {
+  const match = process.argv.find((argument) => argument.startsWith(`--${name}=`));
+  const port = match ? Number.parseInt(match.slice(name.length + 3), 10) : fallback;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--${name} must be a port number`);
+  return port;
+}
+
 async function main(): Promise<void> {
-  const backend = await startFakeBackend({ host: '127.0.0.1', port: 5055 });
-  const site = await startSampleSite({ host: 'localhost', port: 5056, widgetOrigin: backend.url, apiKey: FAKE_API_KEY });
+  const backend = await startFakeBackend({ host: '127.0.0.1', port: portArgument('api-port', 5185) });
+  const site = await startSampleSite({ host: 'localhost', port: portArgument('site-port', 5186), widgetOrigin: backend.url, apiKey: FAKE_API_KEY });
   console.log(`fake API:     ${backend.url}  (key ${FAKE_API_KEY})`);
   console.log(`sample site:  ${site.url}`);
   console.log(`demo page:    ${backend.url}/widget/demo?key=${FAKE_API_KEY}`);

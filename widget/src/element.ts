@@ -120,6 +120,9 @@ export class ChatConnectWidget extends HTMLElement {
     this.root = element(doc, 'div', { className: 'cc' }, [this.launcher]);
     shadow.appendChild(this.root);
     this.launcher.addEventListener('click', () => (this.isOpen() ? this.close() : void this.open()));
+    this.launcher.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.isOpen()) this.close();
+    });
     const preload = (): void => void this.preloadPanel();
     this.launcher.addEventListener('pointerenter', preload, { once: true });
     this.launcher.addEventListener('focus', preload, { once: true });

@@ -108,7 +108,6 @@ function renderInline(text: string, parent: Node, context: InlineContext): void 
   let index = 0;
   while (index < text.length) {
     const char = text[index];
-    const rest = text.slice(index);
 
     if (char === '\\' && index + 1 < text.length && ESCAPABLE.includes(text[index + 1])) {
       plain += text[index + 1];
@@ -117,7 +116,7 @@ function renderInline(text: string, parent: Node, context: InlineContext): void 
     }
 
     if (char === '`') {
-      const fence = /^`+/.exec(rest)![0];
+      const fence = /^`+/.exec(text.slice(index, index + 64))![0];
       let close = text.indexOf(fence, index + fence.length);
       while (close !== -1 && text[close + fence.length] === '`') close = text.indexOf(fence, close + fence.length + 1);
       if (close !== -1) {
@@ -163,7 +162,7 @@ function renderInline(text: string, parent: Node, context: InlineContext): void 
     }
 
     if (char === '[') {
-      const citation = /^\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\](?!\()/.exec(rest);
+      const citation = /^\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\](?!\()/.exec(text.slice(index, index + 64));
       if (citation) {
         const numbers = citation[1].split(',').map((part) => Number.parseInt(part.trim(), 10));
         if (numbers.every((value) => value >= 1 && value <= context.maxCitation)) {
@@ -197,7 +196,7 @@ function renderInline(text: string, parent: Node, context: InlineContext): void 
     }
 
     if (!context.insideLink && char === '<') {
-      const autolink = /^<(https?:\/\/[^\s<>]+)>/i.exec(rest);
+      const autolink = /^<(https?:\/\/[^\s<>]+)>/i.exec(text.slice(index));
       const href = autolink ? safeLinkHref(autolink[1]) : null;
       if (autolink && href) {
         flush();
@@ -208,7 +207,7 @@ function renderInline(text: string, parent: Node, context: InlineContext): void 
     }
 
     if (!context.insideLink && (char === 'h' || char === 'H') && !isWordChar(text[index - 1])) {
-      const bare = /^https?:\/\/[^\s<>"'`]+/i.exec(rest);
+      const bare = /^https?:\/\/[^\s<>"'`]+/i.exec(text.slice(index));
       if (bare) {
         const url = bare[0].replace(/[.,;:!?)\]}*_]+$/, '');
         const href = safeLinkHref(url);

@@ -83,9 +83,14 @@ export function createConversationStore(apiKey: string, storage: Storage | null 
   const transcriptKey = `${prefix}:transcript`;
   const memory = new Map<string, string>();
 
+  // Once a write fails (quota, revoked access) the in-memory copy is the truth for this page.
+  let storageUsable = storage !== null;
   const read = (key: string): string | null => {
+    if (!storageUsable || !storage) return memory.get(key) ?? null;
     try {
-      return storage ? storage.getItem(key) : (memory.get(key) ?? null);
+      const value = storage.getItem(key);
+      if (value !== null) memory.set(key, value);
+      return value;
     } catch {
       return memory.get(key) ?? null;
     }
@@ -93,12 +98,12 @@ export function createConversationStore(apiKey: string, storage: Storage | null 
   const write = (key: string, value: string | null): void => {
     if (value === null) memory.delete(key);
     else memory.set(key, value);
+    if (!storageUsable || !storage) return;
     try {
-      if (!storage) return;
       if (value === null) storage.removeItem(key);
       else storage.setItem(key, value);
     } catch {
-      // Quota exceeded or storage revoked: the in-memory copy keeps this page working.
+      storageUsable = false;
     }
   };
 

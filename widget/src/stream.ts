@@ -196,6 +196,10 @@ async function failureFromResponse(response: Response): Promise<ChatRequestError
   return new ChatRequestError({ kind: 'server', status });
 }
 
+function browserIsOffline(): boolean {
+  return typeof navigator !== 'undefined' && navigator.onLine === false;
+}
+
 export interface StreamChatOptions {
   apiBase: string;
   apiKey: string;
@@ -223,8 +227,7 @@ export async function streamChat(options: StreamChatOptions): Promise<void> {
     });
   } catch (error) {
     if (options.signal.aborted) throw error;
-    const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
-    throw new ChatRequestError({ kind: offline ? 'offline' : 'network' });
+    throw new ChatRequestError({ kind: browserIsOffline() ? 'offline' : 'network' });
   }
   if (!response.ok) throw await failureFromResponse(response);
 
@@ -259,7 +262,7 @@ export async function streamChat(options: StreamChatOptions): Promise<void> {
     }
   } catch (error) {
     if (options.signal.aborted) throw error;
-    throw new ChatRequestError({ kind: navigator.onLine === false ? 'offline' : 'interrupted' });
+    throw new ChatRequestError({ kind: browserIsOffline() ? 'offline' : 'interrupted' });
   }
   parser.end();
   if (!finished) throw new ChatRequestError({ kind: 'interrupted' });

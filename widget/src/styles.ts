@@ -51,7 +51,7 @@ button { font: inherit; }
 .heading-text { flex: 1; min-width: 0; }
 .title { margin: 0; font-size: 16px; font-weight: 650; line-height: 1.3; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .subtitle { margin: 2px 0 0; font-size: 13px; line-height: 1.3; display: flex; align-items: center; gap: 6px; white-space: nowrap; overflow: hidden; }
-.subtitle::before { content: ""; flex: none; width: 8px; height: 8px; border-radius: 50%; background: #22c55e; box-shadow: 0 0 0 2px var(--cc-on-primary-soft); }
+.subtitle::before { content: ""; flex: none; width: 8px; height: 8px; border-radius: 50%; background: #22c55e; }
 .icon-button { width: 36px; height: 36px; flex: none; border: 0; border-radius: 10px; padding: 0; display: grid; place-items: center; cursor: pointer; background: transparent; color: inherit; }
 .icon-button:hover { background: var(--cc-on-primary-soft); }
 .icon-button:focus { outline: none; }

@@ -17,8 +17,8 @@ const MAX_BATCH_SIZE = 256;
 // Relative weight of each feature family after sublinear TF. Stems carry the topic, bigrams
 // reward phrases kept together, character n-grams catch inflections the stemmer misses,
 // compounds, typos and scripts the stemmer does not know.
-const FEATURE_WEIGHTS = { stem: 1, bigram: Number(process.env.WB ?? 0.6), charGram: Number(process.env.WC ?? 0.35) } as const;
-const CHAR_GRAM_SIZES = (process.env.CG ?? '3,4,5').split(',').map(Number);
+const FEATURE_WEIGHTS = { stem: 1, bigram: 0.6, charGram: 0.35 } as const;
+const CHAR_GRAM_SIZES = [3, 4, 5] as const;
 const EMPTY_TEXT_FEATURE = '\u0000empty';
 
 export function createLocalEmbedder({ dimensions = 1024 }: LocalEmbedderOptions = {}): Embedder {
@@ -43,7 +43,7 @@ export function embedText(text: string, dimensions: number): number[] {
     for (const [feature, count] of counts) {
       const hash = hashFeature(family, feature);
       const sign = hash & 0x80000000 ? -1 : 1;
-      familyVector[(hash & 0x7fffffff) % dimensions] += sign * (process.env.BIN ? 1 : 1 + Math.log(count));
+      familyVector[(hash & 0x7fffffff) % dimensions] += sign * (1 + Math.log(count));
     }
     // Each family is normalised before weighting so long words (many n-grams) do not drown stems.
     const norm = euclideanNorm(familyVector);

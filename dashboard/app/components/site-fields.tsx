@@ -27,8 +27,8 @@ export function TierChoice({ limits, defaultTier }: { limits: { free: number; pa
 /** The allowed-domains rules, as the service validates them (core/services/origins.ts). */
 export const DOMAINS_HINT = (
   <>
-    One per line: a hostname (<code>shop.example.com</code>), all subdomains (<code>*.example.com</code>) or an exact origin (
-    <code>https://shop.example.com:8443</code>). The widget works only on these sites.
+    One per line: a hostname such as <code>shop.example.com</code>, all subdomains with <code>*.example.com</code>, or an exact origin such as{' '}
+    <code>https://shop.example.com:8443</code>. The widget works only on these sites.
   </>
 );
 

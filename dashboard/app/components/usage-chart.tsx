@@ -13,9 +13,9 @@ const PLOT_HEIGHT = 200;
  * A bar chart: the bars are an SVG that stretches to its box, the axis labels are HTML so they stay
  * legible at any width. Screen readers get a one-sentence summary; the table below has every number.
  */
-export function UsageChart({ points, label, unit }: { points: ChartPoint[]; label: string; unit: string }) {
+export function UsageChart({ points, label, unit, integer = true }: { points: ChartPoint[]; label: string; unit: string; integer?: boolean }) {
   const peak = Math.max(0, ...points.map((point) => point.value));
-  const max = niceCeiling(peak);
+  const max = niceCeiling(peak, { integer });
   const bars = layoutBars(
     points.map((point) => point.value),
     { width: PLOT_WIDTH, height: PLOT_HEIGHT, gap: points.length > 40 ? 2 : 5, max },

@@ -1,8 +1,13 @@
-/** A round axis maximum at or above `value` (1, 2, 5 × 10ⁿ), so gridlines land on readable numbers. */
-export function niceCeiling(value: number): number {
-  if (value <= 0) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) {
+/**
+ * A round axis maximum at or above `value` (1, 2, 5 × 10ⁿ), so the gridlines at 0, half and full
+ * land on readable numbers. For counts (`integer`) the half-way line must be a whole number too,
+ * so the steps are 2, 4, 10 × 10ⁿ and the smallest axis is 0–2.
+ */
+export function niceCeiling(value: number, { integer = false }: { integer?: boolean } = {}): number {
+  const steps = integer ? [2, 4, 10] : [1, 2, 5, 10];
+  if (value <= 0) return integer ? 2 : 1;
+  const magnitude = integer ? 10 ** Math.max(0, Math.floor(Math.log10(value))) : 10 ** Math.floor(Math.log10(value));
+  for (const step of steps) {
     if (value <= step * magnitude) return step * magnitude;
   }
   return 10 * magnitude;

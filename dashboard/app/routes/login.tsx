@@ -20,7 +20,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const email = textField(formData, 'email').trim().toLowerCase();
   const password = textField(formData, 'password');
   if (!email || !password) {
-    return data({ ok: false as const, formError: 'Enter your email and password.', fieldErrors: {} as Record<string, string>, email }, { status: 400 });
+    return { ok: false as const, formError: 'Enter your email and password.', fieldErrors: {} as Record<string, string>, email };
   }
   // Throttled per account, sharing the API's counter. The client address is not trusted here (no
   // proxy information reaches Remix), so the per-address limit is left to the API route.

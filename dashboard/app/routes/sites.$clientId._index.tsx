@@ -29,7 +29,8 @@ export async function loader({ context, params, request }: LoaderFunctionArgs) {
   return {
     site: { id: client.id, name: client.name, allowedDomains: client.allowedDomains },
     publicUrl: context.container.config.publicUrl,
-    apiKeys,
+    // Every visit to the widget editor replaces its preview key; the replaced ones are noise here.
+    apiKeys: apiKeys.filter((key) => key.kind === 'live' || !key.revokedAt),
     stats: {
       documents: documents.length,
       readyDocuments: documents.filter((document) => document.status === 'ready').length,
@@ -207,7 +208,7 @@ export default function SiteOverview() {
                   {item.done ? <Icon name="check" size={14} /> : null}
                 </span>
                 {item.done ? (
-                  <span>
+                  <span className="checklist-done">
                     {item.label}
                     <span className="visually-hidden"> (done)</span>
                   </span>
@@ -248,7 +249,7 @@ export default function SiteOverview() {
             <h2 id="keys-title" className="card-title">
               API keys
             </h2>
-            <p className="card-subtitle">Publishable keys for the widget. They only work on your allowed domains.</p>
+            <p className="card-subtitle">Publishable keys for the widget. They only work on your allowed domains; the preview key only in this dashboard.</p>
           </div>
           {createKeyForm('New key', 'button secondary')}
         </div>

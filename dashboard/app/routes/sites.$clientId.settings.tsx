@@ -163,7 +163,7 @@ export default function SiteSettings() {
         </div>
       </section>
 
-      <div className="form-actions sticky-actions">
+      <div className="form-actions">
         <button type="submit" className="button primary" disabled={saving}>
           {saving ? 'Saving…' : 'Save settings'}
         </button>

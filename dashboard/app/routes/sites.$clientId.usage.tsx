@@ -112,7 +112,7 @@ export default function Usage() {
         {totals.requests === 0 ? (
           <p className="chart-empty">No chat requests in the last 30 days. Once the widget is on your site (or you try the preview), daily numbers show here.</p>
         ) : null}
-        <UsageChart points={points} label={chosen.label} unit={chosen.unit} />
+        <UsageChart points={points} label={chosen.label} unit={chosen.unit} integer={metric !== 'cost'} />
         <details className="table-details">
           <summary>Show the daily numbers as a table</summary>
           <div className="table-wrap">

@@ -143,6 +143,9 @@ export default function WidgetEditor() {
             <h1 className="section-heading">Widget</h1>
             <p className="muted">Changes show in the preview as you type; visitors see them after you save.</p>
           </div>
+          <a href="#preview" className="button secondary small mobile-only">
+            See the preview
+          </a>
         </div>
         <CsrfInput />
         <FormAlert message={actionData && !actionData.ok ? actionData.formError : null} />
@@ -276,7 +279,7 @@ export default function WidgetEditor() {
         </div>
       </Form>
 
-      <aside className="editor-preview" aria-labelledby="preview-title">
+      <aside id="preview" className="editor-preview" aria-labelledby="preview-title">
         <div className="preview-frame card flush">
           <div className="preview-bar">
             <span className="preview-dots" aria-hidden="true">

@@ -62,13 +62,19 @@ export default function SitesIndex() {
         >
           <ol className="steps">
             <li>
-              <strong>Add a site</strong> with the domains your widget may run on.
+              <span>
+                <strong>Add a site</strong> with the domains your widget may run on.
+              </span>
             </li>
             <li>
-              <strong>Upload documents</strong> (PDF, Word, text or CSV) for the assistant to answer from.
+              <span>
+                <strong>Upload documents</strong> (PDF, Word, text or CSV) for the assistant to answer from.
+              </span>
             </li>
             <li>
-              <strong>Paste the snippet</strong> into your pages, and visitors can start asking.
+              <span>
+                <strong>Paste the snippet</strong> into your pages, and visitors can start asking.
+              </span>
             </li>
           </ol>
         </EmptyState>
