@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     const inDomain = await floorCheck('Normans');
     const outOfDomain = await floorCheck('Rhine');
     console.log('');
-    console.log(`relevance floor ${DEFAULT_RELEVANCE_FLOOR.minScore} on a Normans-only tenant:`);
+    console.log(`relevance floor ${DEFAULT_RELEVANCE_FLOOR} on a Normans-only tenant:`);
     console.log(`  Normans questions that keep at least one chunk: ${inDomain.kept}/${inDomain.of}`);
     console.log(`  Rhine questions that keep at least one chunk:   ${outOfDomain.kept}/${outOfDomain.of} (should be few)`);
     if (misses.length > 0) console.log(`\nanswers missing the gold span although its paragraph was given:\n${misses.join('\n')}`);

@@ -6,6 +6,7 @@ import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { startStack, type Stack } from '../../scripts/runtime';
 import { freePort } from '../../temporal/dev-server';
+import { withTimeout } from './timeout';
 
 /**
  * The embedded mode as a user runs it (`npm start` with no services configured): PGlite under a
@@ -55,8 +56,13 @@ export async function startEmbeddedStack({ env = {} }: { env?: Record<string, st
       stack,
       dataDir,
       async close() {
-        await stack.stop();
-        rmSync(dataDir, { recursive: true, force: true });
+        try {
+          await withTimeout(stack.stop(), 90_000, 'stopping the stack');
+        } finally {
+          // A stack that did not stop must still not leave its Temporal CLI process behind.
+          await stack.devServer?.stop().catch(() => undefined);
+          rmSync(dataDir, { recursive: true, force: true });
+        }
       },
     };
   } catch (error) {

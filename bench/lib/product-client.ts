@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { TestClient } from '../../tests/http';
+import { withTimeout } from './timeout';
+
+/** Any one dashboard call; a product that stops answering fails the section instead of hanging it. */
+const CALL_TIMEOUT_MS = 60_000;
 
 /**
  * The dashboard calls an admin makes, through the public HTTP API. Unlike tests/factories.ts it
@@ -26,11 +30,11 @@ function fail(what: string, response: { status: number; text: string }): never {
 
 export async function signUp(baseUrl: string): Promise<TestClient> {
   const admin = new TestClient(baseUrl);
-  const response = await admin.post('/api/auth/register', {
+  const response = await withTimeout(admin.post('/api/auth/register', {
     email: `bench-${randomUUID().slice(0, 8)}@example.com`,
     password: 'correct horse battery staple',
     name: 'Bench Admin',
-  });
+  }), CALL_TIMEOUT_MS, 'sign-up');
   if (response.status !== 201) fail('sign-up', response);
   return admin;
 }
@@ -39,12 +43,11 @@ export async function createSite(
   admin: TestClient,
   { name = 'Bench site', tier = 'free', llmProvider }: { name?: string; tier?: 'free' | 'paid'; llmProvider?: 'local' | 'openai' | 'anthropic' } = {},
 ): Promise<BenchSite> {
-  const response = await admin.post('/api/dashboard/clients', {
-    name,
-    tier,
-    allowedDomains: ['bench.example.com'],
-    ...(llmProvider ? { llmProvider } : {}),
-  });
+  const response = await withTimeout(
+    admin.post('/api/dashboard/clients', { name, tier, allowedDomains: ['bench.example.com'], ...(llmProvider ? { llmProvider } : {}) }),
+    CALL_TIMEOUT_MS,
+    'creating a site',
+  );
   if (response.status !== 201) fail('creating a site', response);
   return { admin, clientId: response.data.client.id, apiKey: response.data.apiKey };
 }
@@ -55,13 +58,13 @@ export async function uploadDocument(
   filename: string,
   bytes: Uint8Array | string,
 ): Promise<{ ok: true; id: string } | { ok: false; status: number; message: string }> {
-  const response = await site.admin.upload(site.clientId, filename, bytes);
+  const response = await withTimeout(site.admin.upload(site.clientId, filename, bytes), CALL_TIMEOUT_MS, `uploading ${filename}`);
   if (response.status === 202) return { ok: true, id: response.data.document.id };
   return { ok: false, status: response.status, message: response.data?.error?.message ?? response.text.slice(0, 200) };
 }
 
 export async function getDocument(site: BenchSite, documentId: string): Promise<DocumentState> {
-  const response = await site.admin.get(`/api/dashboard/documents/${documentId}`);
+  const response = await withTimeout(site.admin.get(`/api/dashboard/documents/${documentId}`), CALL_TIMEOUT_MS, `reading document ${documentId}`);
   if (response.status !== 200) fail(`reading document ${documentId}`, response);
   return response.data.document as DocumentState;
 }
@@ -74,13 +77,22 @@ export async function getDocument(site: BenchSite, documentId: string): Promise<
 export async function waitForDocuments(
   site: BenchSite,
   documentIds: string[],
-  { timeoutMs = 300_000, pollMs = 100 }: { timeoutMs?: number; pollMs?: number } = {},
+  { timeoutMs = 300_000, pollMs = 100, onPollError }: { timeoutMs?: number; pollMs?: number; onPollError?: (message: string) => void } = {},
 ): Promise<Map<string, DocumentState & { settledAt: number }>> {
   const settled = new Map<string, DocumentState & { settledAt: number }>();
+  const pollErrors: string[] = [];
   const wanted = new Set(documentIds);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await site.admin.get(`/api/dashboard/documents?clientId=${site.clientId}`);
+    const response = await withTimeout(site.admin.get(`/api/dashboard/documents?clientId=${site.clientId}`), CALL_TIMEOUT_MS, 'listing documents');
+    // A 5xx while polling is the product's failure to report, not a reason to stop waiting.
+    if (response.status >= 500) {
+      pollErrors.push(`${response.status}: ${response.text.slice(0, 200)}`);
+      onPollError?.(pollErrors.at(-1)!);
+      if (pollErrors.length > 20) fail('listing documents (20 times)', response);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      continue;
+    }
     if (response.status !== 200) fail('listing documents', response);
     const now = performance.now();
     for (const document of response.data.documents as DocumentState[]) {

@@ -37,7 +37,7 @@ export async function openDatabase({
   logger?: Logger;
 }): Promise<Database> {
   if (databaseUrl) {
-    const knex = createKnex(databaseUrl, poolMax);
+    const knex = createKnex(databaseUrl, poolMax, logger);
     return { knex, kind: 'postgres', connectionString: databaseUrl, close: () => knex.destroy() };
   }
   if (!dataDir) throw new Error('openDatabase: dataDir is required when no DATABASE_URL is given');
@@ -72,7 +72,7 @@ async function openPglite({
   const address = server.getServerConn();
   const connectionString = `postgresql://postgres@${address}/postgres?sslmode=disable`;
   logger?.info({ directory }, 'embedded database (PGlite) started');
-  const knex = createKnex(connectionString, 1);
+  const knex = createKnex(connectionString, 1, logger);
   return {
     knex,
     kind: 'pglite',
@@ -85,8 +85,15 @@ async function openPglite({
   };
 }
 
-function createKnex(connectionString: string, poolMax: number): Knex {
+function createKnex(connectionString: string, poolMax: number, logger?: Logger): Knex {
   return knexFactory({
+    // knex prints pool errors to the console by default; they belong in the structured log.
+    log: {
+      warn: (message: unknown) => logger?.warn({ knex: String(message) }, 'database warning'),
+      error: (message: unknown) => logger?.error({ knex: String(message) }, 'database error'),
+      deprecate: () => undefined,
+      debug: () => undefined,
+    },
     client: 'pg',
     connection: connectionString,
     pool: { min: 0, max: poolMax, idleTimeoutMillis: 30_000 },

@@ -6,21 +6,16 @@ import type { FusedChunk } from './fuse';
  * chunks, which invite an invented answer.
  */
 
-export interface RelevanceFloor {
-  /** Fused score (on [0, 1]) below which a chunk is dropped. */
-  minScore: number;
-  /** Chunks scoring below this share of the best chunk's score are dropped too. */
-  minShareOfBest: number;
-}
-
-/** Chosen on the offline benchmark's in-domain vs out-of-domain questions. */
-export const DEFAULT_RELEVANCE_FLOOR: RelevanceFloor = { minScore: Number(process.env.FMIN ?? 0.3), minShareOfBest: Number(process.env.FSH ?? 0.5) };
+/**
+ * Final score (fused, then sentence-reranked; on [0, 1]) below which a chunk is dropped. Chosen
+ * on the offline benchmark: a tenant holding only one article keeps 94 of its 96 questions and
+ * drops 275 of 290 questions about another article. 0.25 keeps more of both; 0.35 fewer.
+ */
+export const DEFAULT_RELEVANCE_FLOOR = 0.3;
 
 export function applyRelevanceFloor<T extends Pick<FusedChunk, 'score'>>(
   chunks: T[],
-  floor: RelevanceFloor = DEFAULT_RELEVANCE_FLOOR,
+  minScore: number = DEFAULT_RELEVANCE_FLOOR,
 ): T[] {
-  const best = Math.max(0, ...chunks.map((chunk) => chunk.score));
-  const threshold = Math.max(floor.minScore, best * floor.minShareOfBest);
-  return chunks.filter((chunk) => chunk.score >= threshold);
+  return chunks.filter((chunk) => chunk.score >= minScore);
 }

@@ -52,17 +52,24 @@ interface QuestionTerms {
   surface: Set<string>;
 }
 
+/**
+ * `focused`: the passages are the few best for the question (the answerer's context), so the
+ * question's topic word fills many of their sentences and must keep real weight. Otherwise (a
+ * broad candidate pool, as in reranking) rarity among the sentences is trusted as BM25 would.
+ */
 export function scoreSentences({
   question,
   passages,
   history = [],
+  focused = false,
 }: {
   question: string;
   passages: string[];
   history?: ChatTurn[];
+  focused?: boolean;
 }): SentenceEvidence {
   const sentences = passages.flatMap((text, passage) => splitSentences(text, passage));
-  const terms = questionTerms({ question, history, sentences });
+  const terms = questionTerms({ question, history, sentences, focused });
   if (terms.totalWeight === 0) return { sentences: [], hasTerms: false };
   return {
     hasTerms: true,
@@ -115,10 +122,12 @@ function questionTerms({
   question,
   history,
   sentences,
+  focused,
 }: {
   question: string;
   history: ChatTurn[];
   sentences: AnalysedSentence[];
+  focused: boolean;
 }): QuestionTerms {
   const questionWords = splitWords(question);
   const contentWords = questionWords.filter((word) => !word.stopword);
@@ -137,7 +146,9 @@ function questionTerms({
   }
   const idf = (stem: string) => {
     const frequency = documentFrequency.get(stem) ?? 0;
-    return process.env.IDFM === '1' ? Math.log(1 + (sentences.length + 1) / (frequency + 0.5)) : Math.log(1 + (sentences.length - frequency + 0.5) / (frequency + 0.5));
+    return focused
+      ? Math.log(1 + (sentences.length + 1) / (frequency + 0.5))
+      : Math.log(1 + (sentences.length - frequency + 0.5) / (frequency + 0.5));
   };
 
   const answerTypeStem = answerTypeNoun(questionWords)?.stem;

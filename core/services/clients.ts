@@ -243,16 +243,24 @@ export async function findClientByApiKey(knex: Knex, key: string): Promise<Keyed
 
 /**
  * Looks keys up by hash with a short in-process cache: revocation takes effect within
- * `ttlSeconds` on every API process, and a burst of chats costs one query.
+ * `ttlSeconds` on every API process, and a burst of chats costs one query. While the database is
+ * unreachable, a key seen in the last `staleIfErrorSeconds` keeps working, so a short outage does
+ * not take every site's widget down.
  */
-export function createApiKeyResolver(knex: Knex, ttlSeconds: number) {
-  const cache = new Map<string, { value: KeyedClient | null; expiresAt: number }>();
+export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErrorSeconds = 600) {
+  const cache = new Map<string, { value: KeyedClient | null; fetchedAt: number }>();
   return async function resolveApiKey(key: string): Promise<KeyedClient | null> {
     const hit = cache.get(key);
-    if (hit && hit.expiresAt > Date.now()) return hit.value;
-    const value = await findClientByApiKey(knex, key);
+    if (hit && hit.fetchedAt + ttlSeconds * 1000 > Date.now()) return hit.value;
+    let value: KeyedClient | null;
+    try {
+      value = await findClientByApiKey(knex, key);
+    } catch (error) {
+      if (hit?.value && hit.fetchedAt + staleIfErrorSeconds * 1000 > Date.now()) return hit.value;
+      throw error;
+    }
     if (cache.size > 10_000) cache.clear();
-    cache.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+    cache.set(key, { value, fetchedAt: Date.now() });
     return value;
   };
 }

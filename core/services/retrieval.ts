@@ -42,23 +42,30 @@ export async function retrieve(
 
   const [vector] = await deps.embedder.embed([question]);
   const stopTimer = deps.metrics?.vectorSearchDuration.startTimer({ store: deps.vectorStore.name });
+  // The lexical half lives in the database: if it is down, answer from the vector store alone.
+  let databaseDown = false;
   const [dense, lexical] = await Promise.all([
     deps.vectorStore.search({ clientId, vector, limit: CANDIDATES }).finally(() => stopTimer?.()),
-    lexicalSearch(deps.knex, { clientId, query: question, limit: CANDIDATES }),
+    lexicalSearch(deps.knex, { clientId, query: question, limit: CANDIDATES }).catch(() => {
+      databaseDown = true;
+      return [];
+    }),
   ]);
   const fused = fuseRankings({ dense, lexical, limit: topK });
-  const filenames = await filenamesFor(deps.knex, clientId, [...new Set(fused.map((hit) => hit.documentId))]);
+  const filenames = databaseDown
+    ? null
+    : await filenamesFor(deps.knex, clientId, [...new Set(fused.map((hit) => hit.documentId))]).catch(() => null);
   const results: RetrievedChunk[] = fused
-    .filter((hit) => filenames.has(hit.documentId))
+    .filter((hit) => (filenames ? filenames.has(hit.documentId) : Boolean(hit.filename)))
     .map((hit) => ({
       documentId: hit.documentId,
-      filename: filenames.get(hit.documentId)!,
+      filename: filenames?.get(hit.documentId) ?? hit.filename!,
       chunkIndex: hit.chunkIndex,
       page: hit.page ?? null,
       score: Number(hit.score.toFixed(4)),
       text: hit.text,
     }));
-  await setJson(deps.cache, cacheKey, results, deps.queryCacheTtlSeconds).catch(() => undefined);
+  if (!databaseDown && filenames) await setJson(deps.cache, cacheKey, results, deps.queryCacheTtlSeconds).catch(() => undefined);
   return results;
 }
 

@@ -28,12 +28,15 @@ export async function startTestStack({
   env = {},
   worker = true,
   dashboard = 'none',
+  wrapDatabaseUrl,
 }: {
   database?: 'postgres' | 'pglite';
   redis?: boolean;
   env?: Record<string, string>;
   worker?: boolean;
   dashboard?: 'none' | 'build';
+  /** Lets a test put something (a cuttable proxy) between the app and its database. */
+  wrapDatabaseUrl?: (url: string) => Promise<string>;
 } = {}): Promise<TestStack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'chatconnect-test-'));
   const cleanups: Array<() => Promise<void>> = [async () => rmSync(dataDir, { recursive: true, force: true })];
@@ -56,6 +59,7 @@ export async function startTestStack({
     await admin.query(`create database ${name} template ${template}`);
     await admin.end();
     vars.DATABASE_URL = withDatabase(TEST_DATABASE_URL, name);
+    if (wrapDatabaseUrl) vars.DATABASE_URL = await wrapDatabaseUrl(vars.DATABASE_URL);
     cleanups.push(async () => {
       const dropper = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await dropper.connect();

@@ -12,13 +12,13 @@ import { scoreSentences } from '../../retrieval/sentences';
 export const LOCAL_ANSWERER_MODEL = 'local-extractive';
 export const NOT_FOUND_ANSWER = "I couldn't find that in this site's documents.";
 
-const MAX_SENTENCES = Number(process.env.MS ?? 3);
+const MAX_SENTENCES = 3;
 // A sentence joins the answer only if it scores at least this share of the best one.
-const COMPANION_SHARE = Number(process.env.CS ?? 0.45);
+const COMPANION_SHARE = 0.45;
 // Below this share of the question's rare-word weight, a sentence is not about the question.
-const MIN_COVERAGE = Number(process.env.MC ?? 0.2);
+const MIN_COVERAGE = 0.2;
 const WORDS_PER_TOKEN_EVENT = 3;
-const CHUNK_RANK_PENALTY = Number(process.env.CRP ?? 0.04);
+const CHUNK_RANK_PENALTY = 0.04;
 
 export function createLocalAnswerer(): LlmProvider {
   return {
@@ -62,11 +62,10 @@ export function selectAnswer({
   context,
   history,
 }: Pick<GenerateRequest, 'question' | 'context' | 'history'>): Array<{ citation: number; sentences: string[] }> {
-  const evidence = scoreSentences({ question, history, passages: context.map((chunk) => chunk.text) });
-  const bestChunkScore = Math.max(0.01, ...context.map((chunk) => chunk.score));
+  const evidence = scoreSentences({ question, history, passages: context.map((chunk) => chunk.text), focused: true });
   // Retrieval ranked the chunks; a sentence from a lower chunk needs slightly more evidence to win.
   const ranked = evidence.sentences
-    .map((sentence) => ({ ...sentence, score: (sentence.score - CHUNK_RANK_PENALTY * sentence.passage) * Math.pow(Math.max(0.01, context[sentence.passage].score) / bestChunkScore, Number(process.env.CSX ?? 0)) }))
+    .map((sentence) => ({ ...sentence, score: sentence.score - CHUNK_RANK_PENALTY * sentence.passage }))
     .sort((a, b) => b.score - a.score || a.passage - b.passage || a.order - b.order);
   const best = ranked[0];
   if (!best || best.coverage < MIN_COVERAGE) return [];
