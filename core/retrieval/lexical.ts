@@ -17,6 +17,8 @@ export interface LexicalHit {
   chunkIndex: number;
   text: string;
   page: number | null;
+  /** From the documents table; null when the document row is missing. */
+  filename: string | null;
   /** BM25 plus proximity bonus: unbounded, comparable only within one query. */
   score: number;
   /**
@@ -59,6 +61,7 @@ interface CandidateRow {
   chunk_index: number;
   text: string;
   page: number | null;
+  filename: string | null;
   bm25: number;
   matches: Array<[string, number[] | null]> | null;
 }
@@ -95,6 +98,7 @@ export async function lexicalSearch(knex: Knex, { clientId, query, limit }: Lexi
         chunkIndex: row.chunk_index,
         text: row.text,
         page: row.page,
+        filename: row.filename,
         score,
         normalizedScore: questionWeight > 0 ? Math.min(1, score / questionWeight) : 0,
       };
@@ -150,11 +154,13 @@ async function scoreCandidates(
       order by bm25 desc, candidates.id
       limit ?::int
     )
-    select c.id, c.document_id, c.chunk_index, c.text, c.page, scored.bm25,
+    select c.id, c.document_id, c.chunk_index, c.text, c.page, d.filename, scored.bm25,
       (select json_agg(json_build_array(entry.lexeme, entry.positions))
        from unnest(c.search_vector) as entry(lexeme, positions, weights)
        where entry.lexeme = any(?::text[])) as matches
-    from scored join chunks c on c.id = scored.id
+    from scored
+    join chunks c on c.id = scored.id
+    left join documents d on d.id = c.document_id and d.client_id = c.client_id
     `,
     [
       lexemes,

@@ -52,7 +52,7 @@ async function* streamAnswer(request: GenerateRequest): AsyncGenerator<GenerateE
   const prompt = [request.systemPrompt, ...request.context.map((chunk) => chunk.text), ...request.history.map((turn) => turn.content), request.question].join('\n');
   yield {
     type: 'usage',
-    usage: { model: request.model || LOCAL_ANSWERER_MODEL, tokensIn: encode(prompt).length, tokensOut: encode(written).length, cachedTokens: 0 },
+    usage: { model: LOCAL_ANSWERER_MODEL, tokensIn: encode(prompt).length, tokensOut: encode(written).length, cachedTokens: 0 },
   };
 }
 

@@ -120,15 +120,22 @@ export default function WidgetEditor() {
   const sendConfig = () => frame.current?.contentWindow?.postMessage({ type: 'chatconnect:config', config: latestConfig.current }, window.location.origin);
   useEffect(sendConfig, [config]);
   useEffect(() => {
+    const timers: Array<ReturnType<typeof setTimeout>> = [];
     const onMessage = (event: MessageEvent) => {
       if (event.origin !== window.location.origin || event.source !== frame.current?.contentWindow) return;
       if ((event.data as { type?: string } | null)?.type === 'chatconnect:ready') {
         sendConfig();
         frame.current?.contentWindow?.postMessage({ type: 'chatconnect:open' }, window.location.origin);
+        // The chat panel loads lazily and mounts with the config it had when opening began, so
+        // edits made while it loads are sent again once it has surely mounted.
+        timers.push(setTimeout(sendConfig, 1000), setTimeout(sendConfig, 3000));
       }
     };
     window.addEventListener('message', onMessage);
-    return () => window.removeEventListener('message', onMessage);
+    return () => {
+      window.removeEventListener('message', onMessage);
+      timers.forEach(clearTimeout);
+    };
   }, []);
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
