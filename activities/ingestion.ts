@@ -236,7 +236,6 @@ export function createIngestionActivities(deps: IngestionDeps) {
         .where({ id: ref.documentId, client_id: ref.clientId, version: ref.version })
         .update({
           status: 'failed',
-          stage: 'failed',
           error_code: ref.code,
           error_message: ref.message,
           updated_at: knex.fn.now(),

@@ -36,7 +36,7 @@ export function createApp({ container, dashboard }: { container: Container; dash
   const resolveApiKey = createApiKeyResolver(container.db.knex, container.config.API_KEY_CACHE_TTL_SECONDS);
   app.use(operationsRouter(container));
   app.use(widgetRouter(container, resolveApiKey));
-  app.use(express.json({ limit: '16kb' }), chatRouter(container, resolveApiKey));
+  app.use(chatRouter(container, resolveApiKey));
 
   const session = loadSession(container.db.knex);
   const csrf = rejectCrossSiteWrites({ publicUrl: container.config.publicUrl });

@@ -125,7 +125,8 @@ async function main(): Promise<void> {
       const lexicalStarted = performance.now();
       const lexical = await lexicalSearch(database.knex, { clientId, query: question, limit: CANDIDATES_PER_SIDE });
       const lexicalMs = performance.now() - lexicalStarted;
-      const fused = fuseRankings({ dense, lexical, limit: CANDIDATES_PER_SIDE });
+      // The same steps and sizes as hybridSearch, with brute-force cosine standing in for the vector store.
+      const fused = fuseRankings({ dense, lexical, limit: CANDIDATES_PER_SIDE * 2 });
       const reranked = rerankBySentenceEvidence({ question, chunks: fused });
       return { dense, lexical, fused, reranked, lexicalMs };
     };

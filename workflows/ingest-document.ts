@@ -15,7 +15,7 @@ export interface IngestDocumentInput {
 }
 
 export interface Progress {
-  stage: 'queued' | 'parsing' | 'chunking' | 'embedding' | 'upserting' | 'done' | 'failed';
+  stage: 'parsing' | 'chunking' | 'embedding' | 'upserting' | 'done';
   percent: number;
   chunksDone: number;
   chunksTotal: number;
@@ -48,7 +48,7 @@ const SPAN = { parsing: [0, 10], chunking: [10, 15], embedding: [15, 85], upsert
 
 export async function ingestDocument(input: IngestDocumentInput): Promise<Progress> {
   const ref = { clientId: input.clientId, documentId: input.documentId, version: input.version };
-  const progress: Progress = { stage: 'queued', percent: 0, chunksDone: 0, chunksTotal: 0 };
+  const progress: Progress = { stage: 'parsing', percent: 0, chunksDone: 0, chunksTotal: 0 };
   setHandler(progressQuery, () => progress);
 
   const enter = async (stage: keyof typeof SPAN) => {
@@ -100,7 +100,6 @@ export async function ingestDocument(input: IngestDocumentInput): Promise<Progre
       ? failureCause!.message
       : 'Processing failed after several attempts. Use "Retry" to try again; if it keeps failing, contact support.';
     log.warn('ingestion failed', { documentId: input.documentId, code });
-    progress.stage = 'failed';
     await quick.failDocument({ ...ref, code, message });
     throw ApplicationFailure.nonRetryable(message, code);
   }

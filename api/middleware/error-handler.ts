@@ -12,6 +12,18 @@ export function zodMessage(error: ZodError): string {
     .join(' ');
 }
 
+// 5xx AppErrors whose messages were written for visitors and admins; other 5xx messages are
+// operator-facing (they may name hosts or queries) and are replaced by a generic sentence.
+const PUBLIC_5XX_CODES = /^(llm_|embedding_)|^workflows_unavailable$/;
+
+export function publicError(error: AppError, requestId?: string): { code: string; message: string } {
+  if (error.status < 500 || PUBLIC_5XX_CODES.test(error.code)) return { code: error.code, message: error.message };
+  return {
+    code: error.code,
+    message: `A service we depend on is not answering right now. Please try again in a moment.${requestId ? ` Reference: ${requestId}` : ''}`,
+  };
+}
+
 /** The one place errors become responses: AppError as is, zod as 400, anything else a 500 with the request id and no details. */
 export function errorHandler() {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -23,7 +35,8 @@ export function errorHandler() {
     }
     if (error instanceof AppError) {
       if (error.status >= 500) req.log?.error({ err: error }, error.message);
-      res.status(error.status).json(errorBody(error.code, error.message));
+      const { code, message } = publicError(error, req.id);
+      res.status(error.status).json(errorBody(code, message, error.status < 500 ? error.details : undefined));
       return;
     }
     if (error instanceof ZodError) {

@@ -24,9 +24,11 @@ export function authRouter(container: Container): Router {
     '/login',
     asyncHandler(async (req, res) => {
       const email = typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase() : '';
-      // Throttled per account and per address, so guessing is slow either way.
-      for (const key of [`email:${email}`, `ip:${req.ip}`]) {
-        const decision = await container.rateLimits.login.consume(key);
+      // Failed attempts are throttled per account and per address, so guessing is slow either way;
+      // successful logins cost nothing.
+      const keys = [`email:${email}`, `ip:${req.ip}`];
+      for (const key of keys) {
+        const decision = await container.rateLimits.login.check(key);
         if (!decision.allowed) {
           res.setHeader('Retry-After', String(decision.retryAfterSeconds));
           throw new AppError({
@@ -36,7 +38,13 @@ export function authRouter(container: Container): Router {
           });
         }
       }
-      const user = await authenticate(knex, req.body ?? {});
+      let user;
+      try {
+        user = await authenticate(knex, req.body ?? {});
+      } catch (error) {
+        await Promise.all(keys.map((key) => container.rateLimits.login.consume(key)));
+        throw error;
+      }
       const session = await createSession(knex, user.id);
       res.setHeader('Set-Cookie', sessionCookie(session.token, { secure: secure(req) }));
       res.json({ user });

@@ -9,7 +9,8 @@ import type { Usage } from '../../core/adapters/llm/types';
 import type { ChatTurnLog } from '../../core/ports/workflow-gateway';
 import { asyncHandler } from '../middleware/async-handler';
 import { publicCors, requireWidgetAccess } from '../middleware/widget-access';
-import { zodMessage } from '../middleware/error-handler';
+import { publicError, zodMessage } from '../middleware/error-handler';
+import express from 'express';
 import { openSse } from '../sse';
 
 const VISITOR_SAFE_FAILURE = { code: 'internal_error', message: 'Something went wrong while answering. Please try again.' };
@@ -127,7 +128,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       status = abort.signal.aborted ? 'aborted' : 'error';
       if (!abort.signal.aborted) {
         if (!isAppError(error)) req.log.error({ err: error }, 'chat stream failed');
-        sse.send('error', isAppError(error) ? { code: error.code, message: error.message } : VISITOR_SAFE_FAILURE);
+        sse.send('error', isAppError(error) ? publicError(error) : VISITOR_SAFE_FAILURE);
       }
     } finally {
       sse.close();
@@ -141,7 +142,9 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
   }
 
   router.use(['/chat', '/chat/stream'], publicCors);
-  const access = requireWidgetAccess(resolveApiKey, { publicUrl: container.config.publicUrl });
+  // Parsed per route, so the 16 KB chat limit applies to chat alone.
+  const json = express.json({ limit: '16kb' });
+  const access = [json, requireWidgetAccess(resolveApiKey, { publicUrl: container.config.publicUrl })];
 
   router.post(
     '/chat',

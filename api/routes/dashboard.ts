@@ -33,6 +33,11 @@ import { asyncHandler } from '../middleware/async-handler';
 import { requireSession } from '../middleware/session';
 import { openSse } from '../sse';
 
+const intParam = (value: unknown, fallback: number) => {
+  const parsed = typeof value === 'string' ? Number.parseInt(value, 10) : Number.NaN;
+  return Number.isFinite(parsed) ? parsed : fallback;
+};
+
 export function dashboardRouter(container: Container): Router {
   const router = Router();
   const knex = container.db.knex;
@@ -144,8 +149,8 @@ export function dashboardRouter(container: Container): Router {
       clientId: client.id,
       search: typeof req.query.search === 'string' ? req.query.search : undefined,
       includeMessages: includeMessages || format === 'csv',
-      limit: Number(req.query.limit ?? (format ? 200 : 50)),
-      offset: Number(req.query.offset ?? 0),
+      limit: intParam(req.query.limit, format ? 200 : 50),
+      offset: intParam(req.query.offset, 0),
     });
     if (format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -164,7 +169,7 @@ export function dashboardRouter(container: Container): Router {
   }));
   router.get('/usage', asyncHandler(async (req, res) => {
     const client = await ownedClient(req, queryClientId(req));
-    const days = await getUsage(knex, { clientId: client.id, days: Number(req.query.days ?? 30) });
+    const days = await getUsage(knex, { clientId: client.id, days: intParam(req.query.days, 30) });
     const limitPerMinute = client.tier === 'paid' ? container.config.RATE_LIMIT_PAID_PER_MINUTE : container.config.RATE_LIMIT_FREE_PER_MINUTE;
     res.json({ days, limits: { tier: client.tier, requestsPerMinute: limitPerMinute } });
   }));

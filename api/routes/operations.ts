@@ -4,6 +4,14 @@ import type { Container } from '../../core/container';
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
 
+/** A short, safe reason: an error code like ECONNREFUSED or a timeout, never a raw message (which may carry SQL or hosts). */
+function describeFailure(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[A-Z0-9_]{3,40}$/.test(code)) return code;
+  if ((error as Error).message?.startsWith('timed out')) return 'timed out';
+  return 'unavailable';
+}
+
 /** GET /health (per-dependency checks and the Temporal task queue) and GET /metrics (Prometheus). */
 export function operationsRouter(container: Container): Router {
   const router = Router();
@@ -15,7 +23,7 @@ export function operationsRouter(container: Container): Router {
         await withTimeout(run(), 3000);
         return { status: 'ok' as const, latencyMs: Date.now() - started };
       } catch (error) {
-        return { status: 'down' as const, latencyMs: Date.now() - started, error: (error as Error).message.slice(0, 200) };
+        return { status: 'down' as const, latencyMs: Date.now() - started, error: describeFailure(error) };
       }
     };
     const [db, vectorStore, cache, queue] = await Promise.all([
@@ -23,7 +31,7 @@ export function operationsRouter(container: Container): Router {
       check(() => container.vectorStore.ping()),
       check(() => container.cache.ping()),
       container.workflows
-        ? withTimeout(container.workflows.health(), 3000).catch((error) => ({ ok: false, taskQueue: container.config.TEMPORAL_TASK_QUEUE, pollers: 0, error: (error as Error).message }))
+        ? withTimeout(container.workflows.health(), 3000).catch((error) => ({ ok: false, taskQueue: container.config.TEMPORAL_TASK_QUEUE, pollers: 0, error: describeFailure(error) }))
         : Promise.resolve({ ok: false, taskQueue: container.config.TEMPORAL_TASK_QUEUE, pollers: 0, error: 'not connected' }),
     ]);
     const temporal = {
@@ -31,7 +39,7 @@ export function operationsRouter(container: Container): Router {
       taskQueue: queue.taskQueue,
       pollers: queue.pollers,
       backlog: 'backlog' in queue ? queue.backlog : undefined,
-      ...(queue.ok ? {} : { error: 'error' in queue ? queue.error : undefined }),
+      ...(queue.ok ? {} : { error: 'error' in queue && queue.error === 'not connected' ? 'not connected' : 'unreachable' }),
     };
     const checks = {
       db: { ...db, kind: container.db.kind },

@@ -231,8 +231,8 @@ export async function runIngestion(): Promise<SectionResult> {
     const fromRaw = raw.get(file);
     const notes: string[] = [];
     if (fromProduct && fromProduct.status !== 'ready') notes.push(`product ${fromProduct.status}: ${fromProduct.error}`);
-    if (fromRaw?.error) notes.push(`raw parser: ${fromRaw.error}`);
-    return notes.length ? [[`${path.basename(path.dirname(file))}/${path.basename(file)}`, notes.join(' | ').slice(0, 160)] as Cell[]] : [];
+    if (fromRaw?.error) notes.push(fromRaw.error === fromProduct?.error ? 'raw parser: same' : `raw parser: ${fromRaw.error}`);
+    return notes.length ? [[`${path.basename(path.dirname(file))}/${path.basename(file)}`, notes.join(' | ').slice(0, 200)] as Cell[]] : [];
   });
   if (problems.length) lines.push('', 'Files skipped (failed or refused):', formatTable(['file', 'why'], problems));
 

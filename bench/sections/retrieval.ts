@@ -4,7 +4,7 @@ import MiniSearch from 'minisearch';
 import { CORPUS_DIR, CORPUS_MISSING_MESSAGE, corpusAvailable } from '../../tests/corpus';
 import { startEmbeddedStack } from '../lib/embedded-stack';
 import { createSite, signUp, uploadDocument, waitForDocuments, type BenchSite } from '../lib/product-client';
-import { summarize } from '../lib/stats';
+import { percentile, summarize } from '../lib/stats';
 import { formatTable, type Cell } from '../lib/table';
 import { installTemporalLogTally } from '../lib/temporal-log';
 import { withTimeout } from '../lib/timeout';
@@ -118,6 +118,7 @@ export async function runRetrieval(): Promise<SectionResult> {
   let withGoldSpan = 0;
   let withGoldSpanWhenRetrieved = 0;
   let noSources = 0;
+  const answerWords: number[] = [];
   const failures: string[] = [];
   let ingestSeconds = 0;
   try {
@@ -143,6 +144,7 @@ export async function runRetrieval(): Promise<SectionResult> {
         continue;
       }
       latencies.push(ms);
+      answerWords.push(body.answer.split(/\s+/).filter(Boolean).length);
       const returned = body.sources.map((source) => keyByDocumentId.get(source.documentId) ?? `unknown:${source.documentId}`);
       const scored = [...body.sources].sort((a, b) => b.score - a.score).map((source) => keyByDocumentId.get(source.documentId) ?? '');
       if (body.sources.length === 0) noSources += 1;
@@ -177,6 +179,8 @@ export async function runRetrieval(): Promise<SectionResult> {
     '',
     `Recall@5 ours − BM25: ${(percent(asReturned.at5, n) - percent(bm25.at5, bm25.n)).toFixed(1)} points (target: +5).`,
     `Answer has a gold span when the gold paragraph was among the sources: ${percent(withGoldSpanWhenRetrieved, retrievedAt5).toFixed(1)}% (${withGoldSpanWhenRetrieved}/${retrievedAt5}).`,
+    // A long answer contains spans by sheer length; its size says how much the hit rate means.
+    `Answer length: median ${percentile(answerWords, 50)} words, p90 ${percentile(answerWords, 90)} (gold spans: median ${percentile(questions.map((question) => question.answers[0].split(/\s+/).length), 50)} words).`,
     `Questions answered with no sources: ${noSources}. Failed requests: ${failures.length}${failures.length ? ` (first: ${failures[0]})` : ''}.`,
     `POST /chat latency: p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms (sequential, n=${latency.n}).`,
   ];
@@ -198,6 +202,7 @@ export async function runRetrieval(): Promise<SectionResult> {
         failedRequests: failures.length,
       },
       chatLatencyMs: latency,
+      answerWords: { p50: percentile(answerWords, 50), p90: percentile(answerWords, 90) },
       ingestSeconds,
     },
   };

@@ -3,7 +3,8 @@
  * implements this port and the container wires it in.
  */
 export interface IngestionProgress {
-  stage: 'queued' | 'parsing' | 'chunking' | 'embedding' | 'upserting' | 'done' | 'failed';
+  /** Where the work is; a queued document is at `parsing` 0%, a failed one stays at the stage that failed. */
+  stage: 'parsing' | 'chunking' | 'embedding' | 'upserting' | 'done';
   percent: number;
   chunksDone: number;
   chunksTotal: number;

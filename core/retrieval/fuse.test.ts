@@ -63,7 +63,8 @@ describe('fuseRankings', () => {
 describe('applyRelevanceFloor', () => {
   it('drops chunks scoring below the floor and keeps the order of the rest', () => {
     const chunks = [{ score: 0.7, id: 1 }, { score: 0.31, id: 2 }, { score: 0.29, id: 3 }];
-    expect(applyRelevanceFloor(chunks).map((chunk) => chunk.id)).toEqual([1, 2]);
+    expect(applyRelevanceFloor(chunks, 0.3).map((chunk) => chunk.id)).toEqual([1, 2]);
+    expect(applyRelevanceFloor([{ score: 0.14, id: 4 }, { score: 0.16, id: 5 }]).map((chunk) => chunk.id)).toEqual([5]);
     expect(applyRelevanceFloor(chunks, 0.5).map((chunk) => chunk.id)).toEqual([1]);
     expect(applyRelevanceFloor([])).toEqual([]);
   });

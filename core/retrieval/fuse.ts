@@ -19,7 +19,7 @@ export interface RankedChunk {
   text: string;
   id?: string;
   page?: number | null;
-  filename?: string;
+  filename?: string | null;
 }
 
 export interface FusedChunk {
@@ -28,7 +28,7 @@ export interface FusedChunk {
   chunkIndex: number;
   text: string;
   page?: number | null;
-  filename?: string;
+  filename?: string | null;
   /** On [0, 1]; higher is more relevant. */
   score: number;
   /** The side's own [0, 1] score, 0 when that side did not return the chunk. */

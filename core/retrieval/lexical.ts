@@ -35,8 +35,9 @@ export interface LexicalSearchArgs {
   limit: number;
 }
 
-export const BM25_K1 = 1.2;
-export const BM25_B = 0.75;
+// Textbook Okapi parameters; k1 in 0.6–2 and b in 0.4–1 all measured worse or equal offline.
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
 // Term-pair proximity (Rasolofo & Savoy's BM25TP): pairs of question terms within this many
 // words of each other add to the score, the closer the more.
 const PROXIMITY_WINDOW = 5;

@@ -34,17 +34,13 @@ export interface Word {
 const LATIN_WORD = /^[a-z]+$/;
 const POSSESSIVE = /['’]s$/;
 
-export function normaliseText(text: string): string {
+function normaliseText(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
 export function stemWord(word: string): string {
   const bare = word.replace(POSSESSIVE, '').replace(/['’]/g, '');
   return LATIN_WORD.test(bare) ? stemmer(bare) : bare;
-}
-
-export function isStopword(word: string): boolean {
-  return STOPWORDS.has(word);
 }
 
 /** Words of `text` in order. Offsets point into the original string (NFKC rarely changes length; when it does, offsets are approximate). */

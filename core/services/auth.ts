@@ -69,13 +69,16 @@ export async function registerUser(knex: Knex, input: z.input<typeof registerSch
   return toUser(inserted[0]);
 }
 
-export async function authenticate(knex: Knex, input: z.input<typeof loginSchema>): Promise<User> {
-  const { email, password } = loginSchema.parse(input);
+const invalidCredentials = () =>
+  new AppError({ code: 'invalid_credentials', status: 401, message: 'The email or password is not right.' });
+
+export async function authenticate(knex: Knex, input: unknown): Promise<User> {
+  const parsed = loginSchema.safeParse(input);
+  if (!parsed.success) throw invalidCredentials();
+  const { email, password } = parsed.data;
   const row = await knex('users').where({ email }).first();
   const ok = row ? await verifyPassword(password, row.password_hash) : (await verifyPassword(password, await DUMMY_HASH), false);
-  if (!row || !ok) {
-    throw new AppError({ code: 'invalid_credentials', status: 401, message: 'The email or password is not right.' });
-  }
+  if (!row || !ok) throw invalidCredentials();
   return toUser(row);
 }
 

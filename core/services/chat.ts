@@ -21,7 +21,8 @@ export const chatRequestSchema = z.object({
       z
         .string()
         .min(1, 'The message is empty. Type a question.')
-        .max(2000, 'The message is too long: keep it under 2000 characters.'),
+        // Characters as people count them (code points), not UTF-16 units: 2000 emoji are fine.
+        .refine((text) => [...text].length <= 2000, 'The message is too long: keep it to 2000 characters.'),
     ),
   sessionId: z.string().uuid('sessionId must be a UUID.').optional(),
   metadata: z

@@ -71,7 +71,7 @@ interface DocumentRow {
 }
 
 function toView(row: DocumentRow): DocumentView {
-  const stage = row.stage ?? (row.status === 'ready' ? 'done' : row.status === 'failed' ? 'failed' : 'queued');
+  const stage = row.status === 'ready' ? 'done' : (row.stage ?? 'parsing');
   return {
     id: row.id,
     clientId: row.client_id,
@@ -132,6 +132,9 @@ export async function storeUpload({
   }
 }
 
+const workflowsUnavailable = () =>
+  new AppError({ code: 'workflows_unavailable', status: 503, message: 'Document processing is not available right now. Try again in a minute.' });
+
 export const tooLarge = (maxBytes: number) =>
   new AppError({
     code: 'file_too_large',
@@ -149,6 +152,7 @@ export async function registerUpload(
 ): Promise<DocumentView> {
   let fileType: FileType;
   try {
+    if (!deps.workflows) throw workflowsUnavailable();
     const bytes = await deps.blobStore.get(blobKey);
     fileType = detectFileType({ bytes, filename });
   } catch (error) {
@@ -163,7 +167,7 @@ export async function registerUpload(
     size_bytes: sizeBytes,
     blob_key: blobKey,
     status: 'queued',
-    stage: 'queued',
+    stage: 'parsing',
     version: 1,
   });
   return startIngestion(deps, { clientId, documentId, version: 1, filename });
@@ -173,7 +177,7 @@ async function startIngestion(
   deps: DocumentDeps,
   { clientId, documentId, version, filename }: { clientId: string; documentId: string; version: number; filename: string },
 ): Promise<DocumentView> {
-  if (!deps.workflows) throw new AppError({ code: 'workflows_unavailable', status: 503, message: 'Document processing is not available right now. Try again in a minute.' });
+  if (!deps.workflows) throw workflowsUnavailable();
   try {
     const { workflowId } = await deps.workflows.startIngestion({ clientId, documentId, version, filename });
     await deps.knex('documents').where({ id: documentId, client_id: clientId }).update({ workflow_id: workflowId, updated_at: deps.knex.fn.now() });
@@ -181,7 +185,6 @@ async function startIngestion(
     deps.logger?.error({ err: error, documentId }, 'could not start ingestion workflow');
     await deps.knex('documents').where({ id: documentId, client_id: clientId }).update({
       status: 'failed',
-      stage: 'failed',
       error_code: 'workflow_start_failed',
       error_message: 'Processing could not start. Use "Retry" to try again.',
       updated_at: deps.knex.fn.now(),
@@ -243,7 +246,7 @@ export async function reingestDocument(deps: DocumentDeps, { clientId, documentI
   await deps.knex('documents').where({ id: row.id, client_id: clientId }).update({
     version,
     status: 'queued',
-    stage: 'queued',
+    stage: 'parsing',
     percent: 0,
     chunks_done: 0,
     chunks_total: 0,

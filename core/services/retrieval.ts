@@ -6,8 +6,7 @@ import type { Embedder } from '../adapters/embedder/types';
 import type { RetrievedChunk } from '../adapters/llm/types';
 import type { VectorStore } from '../adapters/vector-store/types';
 import type { Metrics } from '../metrics';
-import { lexicalSearch } from '../retrieval/lexical';
-import { fuseRankings } from '../retrieval/fuse';
+import { hybridSearch } from '../retrieval/hybrid';
 import { clientGeneration } from './query-cache';
 
 export interface RetrievalDeps {
@@ -19,12 +18,13 @@ export interface RetrievalDeps {
   queryCacheTtlSeconds: number;
 }
 
-/** How many candidates each half of hybrid retrieval offers to the fusion. */
+/** How many candidates each half of hybrid retrieval offers to the fusion (measured in bench/retrieval-quality-offline.ts). */
 const CANDIDATES = 20;
 
 /**
- * Hybrid retrieval for one client: dense search in the vector store and lexical search over the
- * client's chunks, fused, filtered by a relevance floor, top `topK`. Results are cached per client
+ * Hybrid retrieval for one client (core/retrieval/hybrid.ts): dense search in the vector store and
+ * BM25-style search over the client's chunks, fused, reranked by sentence evidence, filtered by a
+ * relevance floor, top `topK`. Results are cached per client
  * and question until the client's documents change. The same function serves the chat path and
  * activities.
  */
@@ -40,18 +40,20 @@ export async function retrieve(
     return cached;
   }
 
-  const [vector] = await deps.embedder.embed([question]);
-  const stopTimer = deps.metrics?.vectorSearchDuration.startTimer({ store: deps.vectorStore.name });
   // The lexical half lives in the database: if it is down, answer from the vector store alone.
   let databaseDown = false;
-  const [dense, lexical] = await Promise.all([
-    deps.vectorStore.search({ clientId, vector, limit: CANDIDATES }).finally(() => stopTimer?.()),
-    lexicalSearch(deps.knex, { clientId, query: question, limit: CANDIDATES }).catch(() => {
+  const fused = await hybridSearch({
+    knex: deps.knex,
+    vectorStore: timedVectorStore(deps),
+    embedder: deps.embedder,
+    clientId,
+    question,
+    limit: topK,
+    candidatesPerSide: CANDIDATES,
+    onLexicalError: () => {
       databaseDown = true;
-      return [];
-    }),
-  ]);
-  const fused = fuseRankings({ dense, lexical, limit: topK });
+    },
+  });
   const filenames = databaseDown
     ? null
     : await filenamesFor(deps.knex, clientId, [...new Set(fused.map((hit) => hit.documentId))]).catch(() => null);
@@ -67,6 +69,22 @@ export async function retrieve(
     }));
   if (!databaseDown && filenames) await setJson(deps.cache, cacheKey, results, deps.queryCacheTtlSeconds).catch(() => undefined);
   return results;
+}
+
+/** The vector store with its searches timed for `vector_search_duration_seconds{store}`. */
+function timedVectorStore(deps: RetrievalDeps): VectorStore {
+  if (!deps.metrics) return deps.vectorStore;
+  const { vectorStore, metrics } = deps;
+  return Object.assign(Object.create(vectorStore) as VectorStore, {
+    search: async (args: Parameters<VectorStore['search']>[0]) => {
+      const stop = metrics.vectorSearchDuration.startTimer({ store: vectorStore.name });
+      try {
+        return await vectorStore.search(args);
+      } finally {
+        stop();
+      }
+    },
+  });
 }
 
 async function filenamesFor(knex: Knex, clientId: string, documentIds: string[]): Promise<Map<string, string>> {

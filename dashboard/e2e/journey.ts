@@ -44,6 +44,21 @@ export interface JourneyResult {
   failure: string | null;
 }
 
+/** A long generated handbook (about 400 passages), so every ingestion stage lasts long enough to be seen. */
+function handbookText(): string {
+  const topics = ['tents', 'boots', 'jackets', 'sleeping bags', 'stoves', 'backpacks', 'headlamps', 'water filters'];
+  const sections: string[] = [];
+  for (let index = 0; index < 2400; index++) {
+    const topic = topics[index % topics.length];
+    sections.push(
+      `Section ${index + 1}: caring for ${topic}. Clean your ${topic} after every trip with lukewarm water and a soft brush; ` +
+        `dry them away from direct heat. Store the ${topic} loosely in a cool, dry place. Inspect seams, zips and buckles ` +
+        `before season ${index % 12 + 1}, and send anything damaged to the repair desk with reference NW-${1000 + index}.`,
+    );
+  }
+  return sections.join('\n\n');
+}
+
 /** A well-formed site id that no account owns, for the 404 check. */
 const MISSING_SITE_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -99,8 +114,8 @@ export async function runDashboardJourney(baseUrl: string, { headless = true }: 
   };
   const shoot = async (page: Page, name: string, fullPage = true) => {
     const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-    // Sticky bars are drawn where the viewport is, so full-page shots start from the top.
-    if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
+    // Sticky bars are drawn where the viewport is, so shots start from the top of the page.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: file, fullPage });
     result.screenshots.push(path.relative(PROJECT_ROOT, file));
   };
@@ -187,27 +202,37 @@ export async function runDashboardJourney(baseUrl: string, { headless = true }: 
       );
       await page.dispatchEvent('.dropzone', 'dragenter', { dataTransfer });
       await page.dispatchEvent('.dropzone', 'drop', { dataTransfer });
-      await page.locator('#file-input').setInputFiles({
-        name: 'returns-policy.txt',
-        mimeType: 'text/plain',
-        buffer: Buffer.from('Returns policy. Items can be returned within 60 days with the receipt. Refunds reach your card in 5 days.'),
-      });
+      await page.locator('#file-input').setInputFiles([
+        {
+          name: 'returns-policy.txt',
+          mimeType: 'text/plain',
+          buffer: Buffer.from('Returns policy. Items can be returned within 60 days with the receipt. Refunds reach your card in 5 days.'),
+        },
+        { name: 'care-handbook.txt', mimeType: 'text/plain', buffer: Buffer.from(handbookText()) },
+      ]);
 
-      const faqRow = page.locator('.doc-row', { hasText: 'northwind-faq.txt' });
+      // The long handbook's row is watched: its stage and percent must move while the page stays put.
+      const watchedRow = page.locator('.doc-row', { hasText: 'care-handbook.txt' });
       const deadline = Date.now() + 90_000;
       let last = '';
       while (Date.now() < deadline) {
-        const status = (await faqRow.getAttribute('data-status', { timeout: 1000 }).catch(() => null)) ?? 'uploading';
-        const label = await faqRow.locator('.doc-progress-label').textContent({ timeout: 200 }).catch(() => '');
+        const status = (await watchedRow.getAttribute('data-status', { timeout: 1000 }).catch(() => null)) ?? 'uploading';
+        const label = await watchedRow.locator('.doc-progress-label').textContent({ timeout: 200 }).catch(() => '');
         const line = `${status} ${label?.replace(/\s+/g, ' ').trim() ?? ''}`.trim();
         if (line !== last) {
+          if (status === 'processing' && !result.progressTimeline.some((entry) => entry.startsWith('processing'))) {
+            await shoot(page, 'documents-processing');
+          }
           result.progressTimeline.push(line);
           last = line;
         }
         if (status === 'ready' || status === 'failed') break;
         await page.waitForTimeout(150);
       }
-      if (last.split(' ')[0] !== 'ready') throw new Error(`northwind-faq.txt ended as "${last}"`);
+      if (last.split(' ')[0] !== 'ready') throw new Error(`care-handbook.txt ended as "${last}"`);
+      const working = result.progressTimeline.filter((line) => line.startsWith('processing'));
+      if (working.length < 2) throw new Error(`saw too few live progress updates: ${result.progressTimeline.join(' → ')}`);
+      await page.locator('.doc-row[data-status="ready"]', { hasText: 'northwind-faq.txt' }).waitFor({ timeout: 60_000 });
       await page.locator('.doc-row[data-status="ready"]', { hasText: 'returns-policy.txt' }).waitFor({ timeout: 60_000 });
       const refusal = await page.locator('.doc-row[data-upload-status="error"]', { hasText: 'brochure.pdf' }).locator('.doc-error').textContent();
       if (!refusal || refusal.length < 20) throw new Error('the refused upload shows no readable reason');
@@ -220,7 +245,7 @@ export async function runDashboardJourney(baseUrl: string, { headless = true }: 
       await page.getByRole('link', { name: /^Ready/ }).click();
       await page.waitForURL('**/documents?status=ready');
       const rows = await page.locator('.doc-row[data-document-id]').count();
-      if (rows !== 2) throw new Error(`expected 2 ready documents, saw ${rows}`);
+      if (rows !== 3) throw new Error(`expected 3 ready documents, saw ${rows}`);
       const link = await page.locator('.doc-row[data-document-id] a', { hasText: 'Workflow' }).first().getAttribute('href');
       if (!link || !/\/namespaces\/[^/]+\/workflows\/ingest-/.test(link)) throw new Error(`Temporal link was ${link}`);
       await page.getByRole('link', { name: /^All/ }).click();

@@ -11,6 +11,8 @@ export interface RateLimitDecision {
 /** A fixed-window limiter per key. Redis-backed when Redis is configured, so all API processes share counts. */
 export interface RateLimiter {
   consume(key: string, points?: number): Promise<RateLimitDecision>;
+  /** Whether `key` has used up its points, without spending one (for limits that count failures only). */
+  check(key: string): Promise<RateLimitDecision>;
 }
 
 export function createRateLimiter({
@@ -31,6 +33,13 @@ export function createRateLimiter({
     : memory;
 
   return {
+    async check(key) {
+      const state = await limiter.get(key);
+      if (state && state.consumedPoints >= points) {
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)), remaining: 0 };
+      }
+      return { allowed: true, retryAfterSeconds: 0, remaining: points - (state?.consumedPoints ?? 0) };
+    },
     async consume(key, cost = 1) {
       try {
         const result = await limiter.consume(key, cost);

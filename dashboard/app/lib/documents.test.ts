@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countByStatus, displayPercent, filterDocuments, mergeDocuments, parseStatusFilter, temporalWorkflowUrl, type DocumentView } from './documents';
+import { countByStatus, displayPercent, filterDocuments, mergeDocuments, parseStatusFilter, progressLabel, temporalWorkflowUrl, type DocumentView } from './documents';
 
 const doc = (overrides: Partial<DocumentView> & { id: string }): DocumentView => ({
   clientId: 'c',
@@ -7,7 +7,7 @@ const doc = (overrides: Partial<DocumentView> & { id: string }): DocumentView =>
   fileType: 'txt',
   sizeBytes: 10,
   status: 'queued',
-  progress: { stage: 'queued', percent: 0, chunksDone: 0, chunksTotal: 0 },
+  progress: { stage: 'parsing', percent: 0, chunksDone: 0, chunksTotal: 0 },
   chunkCount: 0,
   pageCount: null,
   error: null,
@@ -73,5 +73,12 @@ describe('displayPercent', () => {
 describe('temporalWorkflowUrl', () => {
   it('builds the Temporal Web address of a workflow', () => {
     expect(temporalWorkflowUrl('http://localhost:8233/', 'default', 'ingest-123')).toBe('http://localhost:8233/namespaces/default/workflows/ingest-123');
+  });
+});
+
+describe('progressLabel', () => {
+  it('says a queued document is waiting, and names the stage of one at work', () => {
+    expect(progressLabel(doc({ id: 'a', status: 'queued' }))).toBe('Waiting to start');
+    expect(progressLabel(doc({ id: 'a', status: 'processing', progress: { stage: 'embedding', percent: 40, chunksDone: 2, chunksTotal: 5 } }))).toBe('Creating embeddings');
   });
 });

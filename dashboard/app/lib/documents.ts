@@ -47,17 +47,19 @@ export function countByStatus(documents: DocumentView[]): Record<StatusFilter, n
   return counts;
 }
 
-const STAGE_LABELS: Record<DocumentView['progress']['stage'], string> = {
-  queued: 'Waiting to start',
+const STAGE_LABELS: Record<string, string> = {
   parsing: 'Reading the file',
   chunking: 'Splitting into passages',
   embedding: 'Creating embeddings',
   upserting: 'Saving to the search index',
   done: 'Ready',
-  failed: 'Failed',
 };
 
-export const stageLabel = (stage: DocumentView['progress']['stage']) => STAGE_LABELS[stage] ?? stage;
+/** What the document is doing, in words: a queued one waits (its stage already reads `parsing`). */
+export function progressLabel(document: Pick<DocumentView, 'status' | 'progress'>): string {
+  if (document.status === 'queued') return 'Waiting to start';
+  return STAGE_LABELS[document.progress.stage] ?? document.progress.stage;
+}
 
 /** A bar that never looks finished before the document is ready, nor empty once work has begun. */
 export function displayPercent(document: DocumentView): number {

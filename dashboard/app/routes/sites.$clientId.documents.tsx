@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useFetcher, useLoaderData, useSearchParams } from '@remix-run/react';
+import { Link, useFetcher, useLoaderData, useRevalidator, useSearchParams } from '@remix-run/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { deleteDocument, getDocument, listDocuments, reingestDocument } from '../../../core/services/documents';
 import { ConfirmDialog } from '../components/confirm-dialog';
@@ -19,7 +19,7 @@ import {
   isInFlight,
   mergeDocuments,
   parseStatusFilter,
-  stageLabel,
+  progressLabel,
   STATUS_FILTERS,
   temporalWorkflowUrl,
   type DocumentView,
@@ -158,12 +158,12 @@ function DocumentRow({
           <div className="doc-progress">
             <div className="doc-progress-label">
               <span>
-                {stageLabel(progress.stage)}
+                {progressLabel(document)}
                 {progress.chunksTotal > 0 ? ` · ${progress.chunksDone} of ${progress.chunksTotal} passages` : ''}
               </span>
               <span>{percent}%</span>
             </div>
-            <ProgressBar percent={percent} label={`Processing ${document.filename}: ${stageLabel(progress.stage)}`} />
+            <ProgressBar percent={percent} label={`Processing ${document.filename}: ${progressLabel(document)}`} />
           </div>
         ) : null}
         {document.status === 'failed' ? (
@@ -208,6 +208,7 @@ function DocumentRow({
 /** Subscribes to the document event stream of one site; EventSource reconnects by itself after drops. */
 function useDocumentEvents(clientId: string, onDocument: (document: DocumentView) => void, onDeleted: (id: string) => void) {
   const [connected, setConnected] = useState(false);
+  const lastEventAt = useRef(Date.now());
   const handlers = useRef({ onDocument, onDeleted });
   handlers.current = { onDocument, onDeleted };
   useEffect(() => {
@@ -216,6 +217,7 @@ function useDocumentEvents(clientId: string, onDocument: (document: DocumentView
     source.addEventListener('error', () => setConnected(false));
     source.addEventListener('document', (event) => {
       const { document } = JSON.parse((event as MessageEvent<string>).data) as { document: DocumentView };
+      lastEventAt.current = Date.now();
       handlers.current.onDocument(document);
     });
     source.addEventListener('deleted', (event) => {
@@ -224,7 +226,32 @@ function useDocumentEvents(clientId: string, onDocument: (document: DocumentView
     });
     return () => source.close();
   }, [clientId]);
-  return connected;
+  return { connected, lastEventAt };
+}
+
+const QUIET_AFTER_MS = 4000;
+
+/**
+ * A safety net under the event stream: while a document shows as in progress but no event has
+ * arrived for a few seconds (a change the stream skipped, e.g. a re-ingest that finished between
+ * two of its polls, or a reconnect), the loader is asked again. While work is visibly moving,
+ * events arrive every second and this never fires.
+ */
+function useRefreshWhileQuiet(documents: DocumentView[], lastEventAt: { current: number }) {
+  const revalidator = useRevalidator();
+  const waiting = documents.some(isInFlight);
+  const state = useRef(revalidator);
+  state.current = revalidator;
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => {
+      if (Date.now() - lastEventAt.current > QUIET_AFTER_MS && state.current.state === 'idle') {
+        lastEventAt.current = Date.now();
+        state.current.revalidate();
+      }
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [waiting, lastEventAt]);
 }
 
 export default function Documents() {
@@ -267,9 +294,10 @@ export default function Documents() {
   const forget = useCallback((documentId: string) => {
     setDeleted((current) => new Set(current).add(documentId));
   }, []);
-  const connected = useDocumentEvents(clientId, remember, forget);
+  const { connected, lastEventAt } = useDocumentEvents(clientId, remember, forget);
 
   const documents = useMemo(() => mergeDocuments(loaded, live, deleted), [loaded, live, deleted]);
+  useRefreshWhileQuiet(documents, lastEventAt);
   const counts = countByStatus(documents);
   const visible = filterDocuments(documents, filter);
 

@@ -13,3 +13,7 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   const { apiKey } = await createPreviewKey(context.container.db.knex, { clientId: client.id });
   return Response.json({ apiKey }, { status: 201, headers: { 'Cache-Control': 'no-store' } });
 }
+
+export function loader() {
+  throw new Response('Request a preview key with POST.', { status: 405, headers: { Allow: 'POST' } });
+}

@@ -1,0 +1,69 @@
+import type { Knex } from 'knex';
+import type { Embedder } from '../adapters/embedder/types';
+import type { VectorStore } from '../adapters/vector-store/types';
+import { fuseRankings, type FusedChunk } from './fuse';
+import { lexicalSearch } from './lexical';
+import { applyRelevanceFloor, DEFAULT_RELEVANCE_FLOOR } from './relevance';
+import { rerankBySentenceEvidence } from './rerank';
+
+/**
+ * One question's retrieval, in the order measured by bench/retrieval-quality-offline.ts:
+ * dense (vector store) and lexical (Postgres BM25) candidates in parallel → weighted fusion →
+ * sentence-evidence rerank → relevance floor → the best `limit`. Both sides filter on the client.
+ */
+
+export interface HybridSearchArgs {
+  knex: Knex;
+  vectorStore: VectorStore;
+  embedder: Embedder;
+  clientId: string;
+  question: string;
+  /** Chunks to return at most. */
+  limit?: number;
+  /** Candidates each side contributes before fusion. */
+  candidatesPerSide?: number;
+  relevanceFloor?: number;
+  /** Provide when the caller already embedded the question (e.g. from a cache). */
+  questionVector?: number[];
+  signal?: AbortSignal;
+  /**
+   * When given, a failing lexical half (it lives in the database) is reported here and the
+   * search goes on with the dense half alone, instead of failing.
+   */
+  onLexicalError?: (error: unknown) => void;
+}
+
+export type HybridHit = FusedChunk & { sentenceScore: number };
+
+export async function hybridSearch({
+  knex,
+  vectorStore,
+  embedder,
+  clientId,
+  question,
+  limit = 5,
+  candidatesPerSide = 20,
+  relevanceFloor = DEFAULT_RELEVANCE_FLOOR,
+  questionVector,
+  signal,
+  onLexicalError,
+}: HybridSearchArgs): Promise<HybridHit[]> {
+  if (question.trim() === '' || limit <= 0) return [];
+  const densePromise = (async () => {
+    const vector = questionVector ?? (await embedder.embed([question], { signal }))[0];
+    return vectorStore.search({ clientId, vector, limit: candidatesPerSide });
+  })();
+  const [dense, lexical] = await Promise.all([
+    densePromise,
+    lexicalSearch(knex, { clientId, query: question, limit: candidatesPerSide }).catch((error) => {
+      if (!onLexicalError) throw error;
+      onLexicalError(error);
+      return [];
+    }),
+  ]);
+  signal?.throwIfAborted();
+
+  const fused = fuseRankings({ dense, lexical, limit: candidatesPerSide * 2 });
+  const reranked = rerankBySentenceEvidence({ question, chunks: fused });
+  return applyRelevanceFloor(reranked, relevanceFloor).slice(0, limit);
+}
