@@ -9,6 +9,7 @@ import { detectFileType } from '../ingestion/detect-type';
 import type { FileType } from '../ingestion/types';
 import type { Logger } from '../logger';
 import { isUuid } from './clients';
+import { Document as DocumentModel } from '../db/models';
 import { bumpClientGeneration } from './query-cache';
 
 export const DOCUMENT_STATUSES = ['queued', 'processing', 'ready', 'failed'] as const;
@@ -197,9 +198,9 @@ export async function listDocuments(
   knex: Knex,
   { clientId, status }: { clientId: string; status?: DocumentStatus },
 ): Promise<DocumentView[]> {
-  const query = knex<DocumentRow>('documents').where({ client_id: clientId }).orderBy('created_at', 'desc').limit(1000);
-  if (status) query.andWhere({ status });
-  return (await query).map(toView);
+  const query = DocumentModel.query(knex).modify('forClient', clientId).orderBy('created_at', 'desc').limit(1000);
+  if (status) query.where({ status });
+  return ((await query) as unknown as DocumentRow[]).map(toView);
 }
 
 /** A foreign or missing id is the same 404. Live progress comes from the workflow's query while it runs. */
@@ -208,7 +209,7 @@ export async function getDocument(
   { clientId, documentId, withVectorCount = false }: { clientId: string; documentId: unknown; withVectorCount?: boolean },
 ): Promise<DocumentView> {
   if (!isUuid(documentId)) throw notFound('document');
-  const row = await deps.knex<DocumentRow>('documents').where({ id: documentId, client_id: clientId }).first();
+  const row = (await DocumentModel.query(deps.knex).modify('forClient', clientId).findById(documentId)) as unknown as DocumentRow | undefined;
   if (!row) throw notFound('document');
   const view = toView(row);
   if ((view.status === 'queued' || view.status === 'processing') && deps.workflows) {
