@@ -11,7 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{core,api,activities,workflows,temporal,widget,scripts}/**/*.test.ts'],
+          include: ['{core,api,activities,workflows,temporal,widget,scripts,dashboard}/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

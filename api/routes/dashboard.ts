@@ -288,7 +288,8 @@ export function dashboardRouter(container: Container): Router {
           const view = document.status === 'queued' || document.status === 'processing'
             ? await getDocument(documentDeps(), { clientId, documentId: document.id }).catch(() => document)
             : document;
-          const fingerprint = JSON.stringify([view.status, view.progress, view.error, view.chunkCount]);
+          // The version and update time make a quick re-ingest that ends as it began still count as news.
+          const fingerprint = JSON.stringify([view.status, view.progress, view.error, view.chunkCount, view.version, view.updatedAt]);
           if (last.get(view.id) !== fingerprint) {
             last.set(view.id, fingerprint);
             sse.send('document', { document: view });

@@ -261,6 +261,8 @@ export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErro
     }
     if (cache.size > 10_000) cache.clear();
     cache.set(key, { value, fetchedAt: Date.now() });
+    // "Last used" for the dashboard, at most once per cache window per key and never on the request's path.
+    if (value) void knex('api_keys').where({ id: value.keyId }).update({ last_used_at: knex.fn.now() }).catch(() => undefined);
     return value;
   };
 }

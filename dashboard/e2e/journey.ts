@@ -71,9 +71,12 @@ const FAQ_TEXT = [
   'Opening hours: the Portland store is open Monday to Saturday from 9 am to 7 pm.',
 ].join('\n');
 
-export async function runDashboardJourney(baseUrl: string, { headless = true }: { headless?: boolean } = {}): Promise<JourneyResult> {
+export async function runDashboardJourney(
+  baseUrl: string,
+  { headless = true, screenshotDir = SCREENSHOT_DIR }: { headless?: boolean; screenshotDir?: string } = {},
+): Promise<JourneyResult> {
   const base = baseUrl.replace(/\/+$/, '');
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  mkdirSync(screenshotDir, { recursive: true });
   const result: JourneyResult = { consoleErrors: [], expectedConsoleErrors: [], screenshots: [], steps: [], progressTimeline: [], mobileWidths: {}, failure: null };
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -113,7 +116,7 @@ export async function runDashboardJourney(baseUrl: string, { headless = true }: 
     }
   };
   const shoot = async (page: Page, name: string, fullPage = true) => {
-    const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+    const file = path.join(screenshotDir, `${name}.png`);
     // Sticky bars are drawn where the viewport is, so shots start from the top of the page.
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: file, fullPage });
@@ -132,8 +135,11 @@ export async function runDashboardJourney(baseUrl: string, { headless = true }: 
     current = page;
     watch(page, 'desktop');
 
-    await step('/ sends a visitor without a session to /login', async () => {
+    await step('/ welcomes a visitor without a session and leads to log in', async () => {
       await page.goto('/');
+      await page.getByRole('heading', { name: 'Welcome to ChatConnect' }).waitFor();
+      await shoot(page, 'welcome', false);
+      await page.getByRole('link', { name: 'Log in' }).click();
       await page.waitForURL('**/login');
       await page.getByRole('heading', { name: 'Log in' }).waitFor();
       await shoot(page, 'login', false);

@@ -1,5 +1,37 @@
-import { redirect, type LoaderFunctionArgs } from '@remix-run/node';
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link } from '@remix-run/react';
+import { AuthShell } from '../components/auth-shell';
 
+export const meta: MetaFunction = () => [{ title: 'ChatConnect — an AI chat widget that answers from your documents' }];
+
+// Signed-in admins go straight to their sites; everyone else gets a 200 welcome page (uptime
+// checks and first visitors alike), with the way in.
 export function loader({ context }: LoaderFunctionArgs) {
-  throw redirect(context.session ? '/sites' : '/login');
+  if (context.session) throw redirect('/sites');
+  return null;
+}
+
+export default function Welcome() {
+  return (
+    <AuthShell
+      title="Welcome to ChatConnect"
+      subtitle="Add a chat widget to your website that answers visitors from your own documents, with sources."
+      footer={
+        <>
+          Already have an account? <Link to="/login">Log in</Link>
+        </>
+      }
+    >
+      <div className="stack">
+        <ol>
+          <li>Create a site and list the domains the widget may run on.</li>
+          <li>Upload PDF, Word, CSV or text files and watch them being processed.</li>
+          <li>Paste one script tag into your site. Visitors get streamed, cited answers.</li>
+        </ol>
+        <Link to="/signup" className="button primary block">
+          Create an account
+        </Link>
+      </div>
+    </AuthShell>
+  );
 }

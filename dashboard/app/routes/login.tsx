@@ -22,9 +22,9 @@ export async function action({ context, request }: ActionFunctionArgs) {
   if (!email || !password) {
     return { ok: false as const, formError: 'Enter your email and password.', fieldErrors: {} as Record<string, string>, email };
   }
-  // Throttled per account, sharing the API's counter. The client address is not trusted here (no
-  // proxy information reaches Remix), so the per-address limit is left to the API route.
-  const decision = await context.container.rateLimits.login.consume(`email:${email}`);
+  // Failed attempts are throttled per account, sharing the API's counter. The client address is
+  // not trusted here (no proxy information reaches Remix), so the per-address limit is the API route's.
+  const decision = await context.container.rateLimits.login.check(`email:${email}`);
   if (!decision.allowed) {
     const minutes = Math.ceil(decision.retryAfterSeconds / 60);
     return data(
@@ -36,6 +36,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     const user = await authenticate(context.container.db.knex, { email, password });
     return await startSessionAndRedirect(context, request, user.id, safeRedirectPath(formData.get('redirectTo')));
   } catch (error) {
+    await context.container.rateLimits.login.consume(`email:${email}`);
     return formFailure(error, { email });
   }
 }
