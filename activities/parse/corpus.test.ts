@@ -191,9 +191,9 @@ describe.skipIf(!corpusAvailable)('parsing the shared corpus', () => {
     }
   });
 
-  it('writes docx tables as "Header: value" lines', () => {
+  it('writes docx table rows as "Header: value" pairs, one row per line', () => {
     const parsed = outcomes.get(key('docx', 'mammoth-tables.docx'))?.parsed;
-    expect(textOf(parsed ?? { sections: [] })).toContain('Top left: Bottom left\nTop right: Bottom right');
+    expect(textOf(parsed ?? { sections: [] })).toContain('Top left: Bottom left; Top right: Bottom right');
   });
 
   it('keeps the page number of each of the 400 pages', () => {

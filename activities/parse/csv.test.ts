@@ -14,10 +14,10 @@ function parseError(run: () => unknown): DocumentParseError {
 }
 
 describe('parseCsv', () => {
-  it('writes each row as "column: value" lines with 1-based data row numbers', () => {
+  it('writes each row as one line of "column: value" pairs with 1-based data row numbers', () => {
     const parsed = parseCsv(Buffer.from('Name,City,Notes\nAnn,Paris,"likes ""tea"", coffee"\nBob,,\n'));
     expect(parsed.sections).toEqual([
-      { text: 'Name: Ann\nCity: Paris\nNotes: likes "tea", coffee\n\nName: Bob', rowStart: 1, rowEnd: 2 },
+      { text: 'Name: Ann; City: Paris; Notes: likes "tea", coffee\n\nName: Bob', rowStart: 1, rowEnd: 2 },
     ]);
     expect(parsed.encoding).toBe('utf-8');
   });
@@ -27,7 +27,7 @@ describe('parseCsv', () => {
     ['tab', 'a\tb\n1,5\t2\n3\t4\n'],
     ['pipe', 'a|b\n1,5|2\n3|4\n'],
   ])('detects a %s delimiter', (_name, csv) => {
-    expect(parseCsv(Buffer.from(csv)).sections[0].text).toBe('a: 1,5\nb: 2\n\na: 3\nb: 4');
+    expect(parseCsv(Buffer.from(csv)).sections[0].text).toBe('a: 1,5; b: 2\n\na: 3; b: 4');
   });
 
   it('groups rows into sections of at most 20 rows and keeps their ranges', () => {
@@ -38,7 +38,7 @@ describe('parseCsv', () => {
       [21, 40],
       [41, 45],
     ]);
-    expect(sections[2].text).toContain('id: 45\nname: item 45');
+    expect(sections[2].text).toContain('id: 45; name: item 45');
   });
 
   it('starts a new section once rows add up to about 1500 characters', () => {
@@ -54,19 +54,19 @@ describe('parseCsv', () => {
     const csv = '\ufeffTeam,Location,Cups\nBlues,STL,1\nFlyers,PHI\nLeafs,TOR,13,extra\nHe said "hi,there\n';
     const { sections, encoding } = parseCsv(iconv.encode(csv, 'utf-16le'));
     expect(encoding).toBe('utf-16le');
-    expect(sections[0].text).toContain('Team: Flyers\nLocation: PHI');
-    expect(sections[0].text).toContain('Cups: 13\nColumn 4: extra');
+    expect(sections[0].text).toContain('Team: Flyers; Location: PHI');
+    expect(sections[0].text).toContain('Cups: 13; Column 4: extra');
     expect(sections[0].text).toContain('He said "hi');
   });
 
   it('reads every row of a file whose quote is never closed', () => {
     const { sections } = parseCsv(Buffer.from('a,b\n1,"open\n2,3\n'));
-    expect(sections[0].text).toBe('a: 1\nb: "open\n\na: 2\nb: 3');
+    expect(sections[0].text).toBe('a: 1; b: "open\n\na: 2; b: 3');
   });
 
   it('uses a title line above the header as the heading', () => {
     const { sections } = parseCsv(Buffer.from('Stanley Cups,,\nTeam,Location,Cups\nBlues,STL,1\n'));
-    expect(sections).toEqual([{ text: 'Team: Blues\nLocation: STL\nCups: 1', rowStart: 1, rowEnd: 1, heading: 'Stanley Cups' }]);
+    expect(sections).toEqual([{ text: 'Team: Blues; Location: STL; Cups: 1', rowStart: 1, rowEnd: 1, heading: 'Stanley Cups' }]);
   });
 
   it('keeps formula-looking cells as inert text', () => {

@@ -48,7 +48,9 @@ export function parseCsv(bytes: Uint8Array): ParsedDocument {
     if (lines.length === 0) return;
     if (rows.length === 0) rowStart = rowNumber;
     rowEnd = rowNumber;
-    const row = lines.join('\n');
+    // One line per row keeps a record together for the chunker and the answerer: a question about
+    // one column gets the whole row back ("name: Sara; phone: 555-0103").
+    const row = lines.join('; ');
     rows.push(row);
     chars += row.length;
     if (rows.length >= ROWS_PER_SECTION || chars >= CHARS_PER_SECTION) flush();

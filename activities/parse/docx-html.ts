@@ -149,7 +149,8 @@ function tableBlocks(table: HtmlElement): string[] {
     const lines = cells
       .map((cell, column) => (cell.text && !cell.spanned ? `${headers[column] || `Column ${column + 1}`}: ${cell.text}` : ''))
       .filter(Boolean);
-    blocks.push(lines.join('\n'));
+    // One line per row, like CSV rows: a record stays together for retrieval and answers.
+    blocks.push(lines.join('; '));
   }
   return blocks;
 }

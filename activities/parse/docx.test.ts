@@ -35,7 +35,7 @@ describe('parseDocx', () => {
 
     expect(sections).toEqual([
       { text: 'Welcome to Acme.' },
-      { heading: 'Pricing', text: 'Plans are billed monthly.\n\nPlan: Basic\nPrice: 10 EUR\n\nPlan: Pro\nPrice: 20 EUR' },
+      { heading: 'Pricing', text: 'Plans are billed monthly.\n\nPlan: Basic; Price: 10 EUR\n\nPlan: Pro; Price: 20 EUR' },
       { heading: 'Features', text: '- Fast\n  - Nested detail\n- Cheap' },
     ]);
   });
@@ -96,7 +96,7 @@ describe('htmlToSections', () => {
   it('keeps full-width rows as their own line and names headerless columns', () => {
     const html =
       '<table><tr><th>Name</th><th></th></tr><tr><td colspan="2">Team A</td></tr><tr><td>Ann</td><td>Lead</td></tr></table>';
-    expect(htmlToSections(html)).toEqual([{ text: 'Team A\n\nName: Ann\nColumn 2: Lead' }]);
+    expect(htmlToSections(html)).toEqual([{ text: 'Team A\n\nName: Ann; Column 2: Lead' }]);
   });
 
   it('drops footnote back-links and images', () => {
