@@ -177,4 +177,11 @@ export async function runProcess({
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+  // npm relays SIGTERM to the shell it ran us through, and that shell dies without passing it on.
+  // When our parent goes away we are orphaned: shut down the same way, so nothing is left behind.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown('parent exited');
+  }, 500).unref();
 }

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../temporal/dev-server';
+import { createClientWithKey, signUpAdmin, waitForDocument } from '../factories';
+import { TestClient } from '../http';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const built = existsSync(path.join(root, 'build', 'server', 'index.js'));
+
+/** `npm start` exactly as a user runs it, in its own process group, on free ports. */
+function npmStart(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  let output = '';
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DATABASE_URL|REDIS_URL|QDRANT_URL|TEMPORAL_ADDRESS|VITEST.*)$/.test(key)));
+  const child = spawn('npm', ['start'], { cwd: root, env: { ...clean, ...env, NODE_ENV: 'development' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  return { child, output: () => output };
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    try {
+      const response = await fetch(`${url}/health`);
+      if (response.status === 200 && (await response.json()).status === 'ok') return Date.now() - started;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`no healthy /health within ${timeoutMs} ms`);
+}
+
+/**
+ * SIGTERM to npm, as a user's process manager sends it. npm relays it and exits at once; our
+ * process then shuts down (streams end, worker drains, dev server stops) within a few seconds.
+ */
+async function stop(child: ChildProcess, marker: string) {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+  const deadline = Date.now() + 30_000;
+  while (leftovers(marker).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+}
+
+/** Processes whose command line mentions our data directory (the dev server) or port. */
+function leftovers(marker: string): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        return cmdline.includes(marker) ? [`${pid}: ${cmdline}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+describe.skipIf(!built)('npm start, as a user runs it', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'npm-start-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('comes up healthy with dashboard, widget health and Temporal Web, stops cleanly on SIGTERM, and keeps its data', async () => {
+    const ports = { PORT: String(await freePort()), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) };
+    const env = { ...ports, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    const url = `http://localhost:${ports.PORT}`;
+
+    const first = npmStart(env);
+    const tookMs = await waitForHealth(url, 120_000);
+    expect(tookMs).toBeLessThan(120_000);
+    expect(first.output()).toContain(`Dashboard      http://localhost:${ports.PORT}/`);
+    expect(first.output()).toContain(`Temporal Web   http://localhost:${ports.TEMPORAL_UI_PORT}`);
+    expect((await fetch(`${url}/`)).status).toBe(200);
+    expect((await fetch(`${url}/api/widget/health`)).status).toBe(200);
+    expect((await fetch(`http://localhost:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
+    expect(await (await fetch(`${url}/metrics`)).text()).toContain('# TYPE chat_requests_total counter');
+
+    const { admin, email } = await signUpAdmin(url);
+    const { client } = await createClientWithKey(admin);
+    const upload = await admin.upload(client.id, 'kept.txt', 'Data under DATA_DIR survives a restart.');
+    expect((await waitForDocument(admin, upload.data.document.id)).status).toBe('ready');
+
+    await stop(first.child, dataDir);
+    expect(leftovers(dataDir)).toEqual([]);
+
+    const second = npmStart(env);
+    try {
+      await waitForHealth(url, 120_000);
+      const again = new TestClient(url);
+      expect((await again.post('/api/auth/login', { email, password: 'correct horse battery' })).status).toBe(200);
+      const document = (await again.get(`/api/dashboard/documents/${upload.data.document.id}`)).data.document;
+      expect(document).toMatchObject({ status: 'ready', filename: 'kept.txt' });
+      expect(document.vectorCount).toBe(document.chunkCount);
+    } finally {
+      await stop(second.child, dataDir);
+    }
+    expect(leftovers(dataDir)).toEqual([]);
+  }, 300_000);
+});
