@@ -188,7 +188,8 @@ export class ChatConnectWidget extends HTMLElement {
             container: this.root,
             shadowRoot: this.shadowRoot as ShadowRoot,
             launcher: this.launcher,
-            config,
+            // The config as it is now: applyConfig may have changed it while the panel loaded.
+            config: this.config ?? config,
             apiKey: settings.apiKey,
             apiBase: settings.apiBase,
             onClose: () => this.syncOpenState(false),
