@@ -20,6 +20,7 @@ import { createPgvectorStore } from './adapters/vector-store/pgvector';
 import { createQdrantStore } from './adapters/vector-store/qdrant';
 import { createLlmRegistry, type LlmRegistry } from './adapters/llm/registry';
 import { createRateLimiter, type RateLimiter } from './adapters/rate-limit/limiter';
+import { vectorTableFor } from './services/embedding-migration';
 import type { WorkflowGateway } from './ports/workflow-gateway';
 
 /** Every adapter, built once from config. Routes, loaders and activities receive what they need from here. */
@@ -82,7 +83,7 @@ export async function createContainer({
   const vectorStore =
     config.vectorStore === 'qdrant'
       ? createQdrantStore({ url: config.QDRANT_URL!, apiKey: config.QDRANT_API_KEY, collection: config.QDRANT_COLLECTION })
-      : createPgvectorStore({ knex: db.knex });
+      : createPgvectorStore({ knex: db.knex, table: vectorTableFor(embedder.model, embedder.dimensions) });
   await vectorStore.ensureReady(embedder.dimensions);
 
   const minute = 60;

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../core/logger';
 import { startHttpServer, type DashboardMode, type RunningServer } from '../api/server';
 import { resolveTemporalCli, startDevServer, startSdkDevServer, type DevServer } from '../temporal/dev-server';
 import { connectTemporal, createWorkflowGateway } from '../temporal/gateway';
+import { reembedStaleDocuments } from '../core/services/embedding-migration';
 
 /**
  * The composition root: builds the container once and starts the parts a process runs — the HTTP
@@ -81,6 +82,14 @@ export async function startStack({
         if (worker!.getState() === 'RUNNING') worker!.shutdown();
         await running.catch(() => undefined);
       });
+    }
+
+    // API processes carry documents over to a newly configured embedding model (in the background).
+    if (api && temporalClient) {
+      reembedStaleDocuments(
+        { knex: container.db.knex, blobStore: container.blobStore, vectorStore: container.vectorStore, cache: container.cache, workflows: container.workflows, logger },
+        { embeddingModel: container.embedder.model },
+      ).catch((error) => logger.error({ err: error }, 'could not start re-embedding'));
     }
 
     let http: RunningServer | undefined;
