@@ -12,7 +12,9 @@ import { scoreSentences } from '../../retrieval/sentences';
 export const LOCAL_ANSWERER_MODEL = 'local-extractive';
 export const NOT_FOUND_ANSWER = "I couldn't find that in this site's documents.";
 
-const MAX_SENTENCES = 3;
+// Four, not three: on the SQuAD slice the fourth sentence lifted "answer contains the fact" from
+// 88% to 91% (answers often sit next to the best-matching sentence), at ~80 words per answer.
+const MAX_SENTENCES = 4;
 // A sentence joins the answer only if it scores at least this share of the best one.
 const COMPANION_SHARE = 0.45;
 // Below this share of the question's rare-word weight, a sentence is not about the question.
