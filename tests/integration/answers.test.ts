@@ -1,23 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import JSZip from 'jszip';
 import { startTestStack, type TestStack } from '../setup/stack';
 import { createClientWithKey, readSse, signUpAdmin, waitForDocument } from '../factories';
+import { docxXml, makeDocx } from '../../activities/parse/test-fixtures';
 
-async function plansDocx(): Promise<Uint8Array> {
-  const zip = new JSZip();
-  zip.file('[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>');
-  zip.file('_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>');
-  const cell = (text: string) => `<w:tc><w:p><w:r><w:t>${text}</w:t></w:r></w:p></w:tc>`;
-  const row = (...cells: string[]) => `<w:tr>${cells.map(cell).join('')}</w:tr>`;
-  zip.file(
-    'word/document.xml',
-    `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` +
-      `<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Membership plans</w:t></w:r></w:p>` +
-      `<w:tbl>${row('Plan', 'Monthly price', 'Guest passes')}${row('Basic', '29 EUR', '1')}${row('Premium', '59 EUR', '4')}${row('Family', '89 EUR', '6')}</w:tbl>` +
-      `<w:p><w:r><w:t>All plans can be cancelled with 30 days notice.</w:t></w:r></w:p></w:body></w:document>`,
-  );
-  return zip.generateAsync({ type: 'uint8array' });
-}
+const plansDocx = () =>
+  makeDocx({
+    body:
+      docxXml.heading('Membership plans') +
+      docxXml.table([
+        ['Plan', 'Monthly price', 'Guest passes'],
+        ['Basic', '29 EUR', '1'],
+        ['Premium', '59 EUR', '4'],
+        ['Family', '89 EUR', '6'],
+      ]) +
+      docxXml.paragraph('All plans can be cancelled with 30 days notice.'),
+  });
 
 describe('grounded answers from the local answerer, across prose, tables and CSV rows', () => {
   let stack: TestStack;

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import JSZip from 'jszip';
+import { docxXml, makeDocx, makePdf } from '../../activities/parse/test-fixtures';
 import { startTestStack, type TestStack } from '../setup/stack';
 import { createClientWithKey, signUpAdmin, waitForDocument } from '../factories';
 import type { TestClient } from '../http';
@@ -18,43 +18,16 @@ const FACTS_TXT = [
   'Standard shipping to Norway takes 6 to 8 working days. Express shipping costs 19 euros.',
 ].join('\n');
 
-async function docxWithTable(): Promise<Uint8Array> {
-  const zip = new JSZip();
-  zip.file('[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>');
-  zip.file('_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>');
-  const cell = (text: string) => `<w:tc><w:p><w:r><w:t>${text}</w:t></w:r></w:p></w:tc>`;
-  const row = (...cells: string[]) => `<w:tr>${cells.map(cell).join('')}</w:tr>`;
-  zip.file(
-    'word/document.xml',
-    `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` +
-      `<w:p><w:r><w:t>Opening hours of the Oslo store</w:t></w:r></w:p>` +
-      `<w:tbl>${row('Day', 'Hours')}${row('Saturday', '10:00 to 16:00')}${row('Sunday', 'closed')}</w:tbl>` +
-      `</w:body></w:document>`,
-  );
-  return zip.generateAsync({ type: 'uint8array' });
-}
-
-function minimalPdf(text: string): Uint8Array {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    null,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  const stream = `BT /F1 12 Tf 72 720 Td (${text}) Tj ET`;
-  objects[3] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
-  let body = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((object, index) => {
-    offsets.push(body.length);
-    body += `${index + 1} 0 obj\n${object}\nendobj\n`;
+const docxWithTable = () =>
+  makeDocx({
+    body:
+      docxXml.paragraph('Opening hours of the Oslo store') +
+      docxXml.table([
+        ['Day', 'Hours'],
+        ['Saturday', '10:00 to 16:00'],
+        ['Sunday', 'closed'],
+      ]),
   });
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('')}`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new TextEncoder().encode(body);
-}
 
 describe('document ingestion (PostgreSQL + Redis + Qdrant wire protocol + Temporal)', () => {
   let stack: TestStack;
@@ -75,7 +48,7 @@ describe('document ingestion (PostgreSQL + Redis + Qdrant wire protocol + Tempor
       ['policies.txt', FACTS_TXT],
       ['hours.docx', await docxWithTable()],
       ['prices.csv', 'product;price;colour\nRain jacket;129 EUR;yellow\nWool hat;25 EUR;grey\n'],
-      ['hello.pdf', minimalPdf('The warranty on all bicycles lasts three years.')],
+      ['hello.pdf', makePdf([['The warranty on all bicycles lasts three years.']])],
     ];
     const uploaded = [];
     for (const [name, bytes] of files) {
