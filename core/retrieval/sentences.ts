@@ -39,7 +39,7 @@ interface AnalysedSentence {
   passage: number;
   order: number;
   text: string;
-  words: Word[];
+  words: readonly Word[];
   stems: Set<string>;
 }
 
@@ -168,7 +168,7 @@ function questionTerms({
  * The word right after "what"/"which" usually names the kind of answer ("what country",
  * "which year"), and the answer sentence says "France" or "1066" instead: it counts for less.
  */
-function answerTypeNoun(words: Word[]): Word | undefined {
+function answerTypeNoun(words: readonly Word[]): Word | undefined {
   const index = words.findIndex((word) => word.text === 'what' || word.text === 'which');
   const next = index >= 0 ? words[index + 1] : undefined;
   return next && !next.stopword ? next : undefined;
