@@ -7,6 +7,7 @@ import {
   createClient,
   createPreviewKey,
   getClientForOwner,
+  isUuid,
   listApiKeys,
   listClients,
   revokeApiKey,
@@ -177,7 +178,7 @@ export function dashboardRouter(container: Container): Router {
   /** The owner of a document, checked through the session: a foreign or missing id is 404. */
   async function documentOwner(req: Request, documentId: string): Promise<string> {
     const userId = requireSession(req).user.id;
-    const row = /^[0-9a-f-]{36}$/i.test(documentId)
+    const row = isUuid(documentId)
       ? await knex('documents as d').join('clients as c', 'c.id', 'd.client_id').where({ 'd.id': documentId, 'c.owner_id': userId }).first('d.client_id')
       : undefined;
     if (!row) throw new AppError({ code: 'not_found', status: 404, message: 'The document was not found.' });

@@ -41,21 +41,18 @@ export async function openDatabase({
     return { knex, kind: 'postgres', connectionString: databaseUrl, close: () => knex.destroy() };
   }
   if (!dataDir) throw new Error('openDatabase: dataDir is required when no DATABASE_URL is given');
-  return openPglite({ dataDir, port: pglitePort, poolMax, logger });
+  return openPglite({ dataDir, port: pglitePort, logger });
 }
 
 async function openPglite({
   dataDir,
   port,
-  poolMax,
   logger,
 }: {
   dataDir: string;
   port: number;
-  poolMax: number;
   logger?: Logger;
 }): Promise<Database> {
-  void poolMax;
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');

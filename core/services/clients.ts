@@ -130,7 +130,7 @@ export async function getClientForOwner(knex: Knex, { ownerId, clientId }: { own
 export async function updateClient(
   knex: Knex,
   { ownerId, clientId, input }: { ownerId: string; clientId: string; input: unknown },
-): Promise<{ client: Client; embeddingModelChanged: boolean }> {
+): Promise<{ client: Client }> {
   const existing = await getClientForOwner(knex, { ownerId, clientId });
   const data = clientPatchSchema.parse(input);
   const patch: Record<string, unknown> = { updated_at: knex.fn.now() };
@@ -142,7 +142,7 @@ export async function updateClient(
   if (data.topK !== undefined) patch.top_k = data.topK;
   if (data.instructions !== undefined) patch.instructions = data.instructions;
   await knex('clients').where({ id: existing.id, owner_id: ownerId }).update(patch);
-  return { client: await getClientForOwner(knex, { ownerId, clientId }), embeddingModelChanged: false };
+  return { client: await getClientForOwner(knex, { ownerId, clientId }) };
 }
 
 export async function deleteClient(knex: Knex, { ownerId, clientId }: { ownerId: string; clientId: string }): Promise<void> {
