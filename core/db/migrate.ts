@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as initial from './migrations/001-initial';
+import * as answerKinds from './migrations/002-answer-kinds';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -10,6 +11,7 @@ interface Migration {
 // vitest and the worker bundle, with no knexfile.
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
+  '002-answer-kinds': answerKinds,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
