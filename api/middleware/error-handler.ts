@@ -26,7 +26,6 @@ export function publicError(error: AppError, requestId?: string): { code: string
 
 /** The one place errors become responses: AppError as is, zod as 400, anything else a 500 with the request id and no details. */
 export function errorHandler() {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) {
       req.log?.error({ err: error }, 'error after response started');

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { AppError, notFound } from '../errors';
+import { notFound } from '../errors';
 import { normaliseDomainEntry } from './origins';
 
 export const TIERS = ['free', 'paid'] as const;

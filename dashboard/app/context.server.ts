@@ -13,6 +13,7 @@ export interface DashboardContext {
 }
 
 declare module '@remix-run/server-runtime' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- module augmentation: Remix reads the context through this name
   interface AppLoadContext extends DashboardContext {}
   interface Future {
     v3_singleFetch: true;
