@@ -76,13 +76,17 @@ export const configSchema = z.object({
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(2000),
 
   TRUST_PROXY: bool,
+  /** Whether tenants pick their own plan; unset: yes outside production, no in production (plans are the operator's). */
+  SELF_SERVE_TIERS: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
   SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-export interface Config extends RawConfig {
+export interface Config extends Omit<RawConfig, 'SELF_SERVE_TIERS'> {
+  /** Tenants' tier choices take effect at once (true) or are recorded as upgrade requests for the operator (false). */
+  SELF_SERVE_TIERS: boolean;
   dataDir: string;
   uploadDir: string;
   /** The URL visitors and admins reach this deployment at. */
@@ -128,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, '');
   return {
     ...raw,
+    SELF_SERVE_TIERS: raw.SELF_SERVE_TIERS === undefined ? raw.NODE_ENV !== 'production' : ['true', '1', 'yes'].includes(raw.SELF_SERVE_TIERS),
     dataDir,
     uploadDir: path.resolve(raw.UPLOAD_DIR ?? path.join(dataDir, 'uploads')),
     publicUrl,

@@ -72,7 +72,7 @@ export function dashboardRouter(container: Container): Router {
     res.json({ clients: await listClients(knex, { ownerId: requireSession(req).user.id }) });
   }));
   router.post('/clients', asyncHandler(async (req, res) => {
-    const result = await createClient(knex, { ownerId: requireSession(req).user.id, input: req.body ?? {}, embeddingModel: container.embedder.model });
+    const result = await createClient(knex, { ownerId: requireSession(req).user.id, input: req.body ?? {}, embeddingModel: container.embedder.model, selfServeTiers: container.config.SELF_SERVE_TIERS });
     res.status(201).json(result);
   }));
   router.get('/clients/:clientId', asyncHandler(async (req, res) => {
@@ -80,7 +80,7 @@ export function dashboardRouter(container: Container): Router {
     res.json({ client, apiKeys: await listApiKeys(knex, { clientId: client.id }) });
   }));
   router.patch('/clients/:clientId', asyncHandler(async (req, res) => {
-    const { client } = await updateClient(knex, { ownerId: requireSession(req).user.id, clientId: req.params.clientId, input: req.body ?? {} });
+    const { client } = await updateClient(knex, { ownerId: requireSession(req).user.id, clientId: req.params.clientId, input: req.body ?? {}, selfServeTiers: container.config.SELF_SERVE_TIERS });
     res.json({ client });
   }));
   router.get('/clients/:clientId/api-keys', asyncHandler(async (req, res) => {

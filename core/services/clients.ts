@@ -36,6 +36,8 @@ export interface Client {
   id: string;
   name: string;
   tier: Tier;
+  /** A plan the tenant asked for that the operator has not granted yet (only when SELF_SERVE_TIERS=false). */
+  requestedTier: Tier | null;
   allowedDomains: string[];
   llmProvider: string | null;
   llmModel: string | null;
@@ -51,6 +53,7 @@ interface ClientRow {
   owner_id: string;
   name: string;
   tier: Tier;
+  requested_tier?: Tier | null;
   allowed_domains: string[] | string;
   llm_provider: string | null;
   llm_model: string | null;
@@ -66,6 +69,7 @@ export function toClient(row: ClientRow): Client {
     id: row.id,
     name: row.name,
     tier: row.tier,
+    requestedTier: row.requested_tier ?? null,
     allowedDomains: typeof row.allowed_domains === 'string' ? JSON.parse(row.allowed_domains) : row.allowed_domains,
     llmProvider: row.llm_provider,
     llmModel: row.llm_model,
@@ -89,9 +93,16 @@ export const hashApiKey = (key: string) => createHash('sha256').update(key).dige
 
 export async function createClient(
   knex: Knex,
-  { ownerId, input, embeddingModel }: { ownerId: string; input: unknown; embeddingModel: string },
+  {
+    ownerId,
+    input,
+    embeddingModel,
+    selfServeTiers = true,
+  }: { ownerId: string; input: unknown; embeddingModel: string; /** config.SELF_SERVE_TIERS */ selfServeTiers?: boolean },
 ): Promise<{ client: Client; apiKey: string }> {
   const data = clientInputSchema.parse(input);
+  // Without self-serve plans a site starts free and a paid choice waits for the operator.
+  const requested = !selfServeTiers && data.tier !== 'free' ? data.tier : null;
   const id = randomUUID();
   const apiKey = generateApiKey();
   await knex.transaction(async (trx) => {
@@ -99,7 +110,9 @@ export async function createClient(
       id,
       owner_id: ownerId,
       name: data.name,
-      tier: data.tier,
+      tier: requested ? 'free' : data.tier,
+      requested_tier: requested,
+      tier_requested_at: requested ? knex.fn.now() : null,
       allowed_domains: JSON.stringify(data.allowedDomains),
       llm_provider: data.llmProvider ?? null,
       llm_model: data.llmModel ?? null,
@@ -129,13 +142,23 @@ export async function getClientForOwner(knex: Knex, { ownerId, clientId }: { own
 
 export async function updateClient(
   knex: Knex,
-  { ownerId, clientId, input }: { ownerId: string; clientId: string; input: unknown },
+  {
+    ownerId,
+    clientId,
+    input,
+    selfServeTiers = true,
+  }: { ownerId: string; clientId: string; input: unknown; /** config.SELF_SERVE_TIERS */ selfServeTiers?: boolean },
 ): Promise<{ client: Client }> {
   const existing = await getClientForOwner(knex, { ownerId, clientId });
   const data = clientPatchSchema.parse(input);
   const patch: Record<string, unknown> = { updated_at: knex.fn.now() };
   if (data.name !== undefined) patch.name = data.name;
-  if (data.tier !== undefined) patch.tier = data.tier;
+  if (data.tier !== undefined && selfServeTiers) patch.tier = data.tier;
+  if (data.tier !== undefined && !selfServeTiers) {
+    // An upgrade (or downgrade) request for the operator; asking for the current plan withdraws it.
+    patch.requested_tier = data.tier === existing.tier ? null : data.tier;
+    patch.tier_requested_at = data.tier === existing.tier ? null : knex.fn.now();
+  }
   if (data.allowedDomains !== undefined) patch.allowed_domains = JSON.stringify(data.allowedDomains);
   if (data.llmProvider !== undefined) patch.llm_provider = data.llmProvider;
   if (data.llmModel !== undefined) patch.llm_model = data.llmModel;

@@ -27,11 +27,12 @@ export async function loader({ context, params, request }: LoaderFunctionArgs) {
       id: client.id,
       name: client.name,
       tier: client.tier,
+      requestedTier: client.requestedTier,
       allowedDomains: client.allowedDomains,
       llmProvider: client.llmProvider,
       llmModel: client.llmModel,
     },
-    limits: { free: config.RATE_LIMIT_FREE_PER_MINUTE, paid: config.RATE_LIMIT_PAID_PER_MINUTE },
+    limits: { free: config.RATE_LIMIT_FREE_PER_MINUTE, paid: config.RATE_LIMIT_PAID_PER_MINUTE, selfServe: config.SELF_SERVE_TIERS },
     providers: llm.available().filter((name) => (LLM_PROVIDERS as readonly string[]).includes(name)),
     tierDefaults: {
       free: `${tierDefault('free').provider.name} · ${tierDefault('free').model}`,
@@ -54,6 +55,7 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
     await updateClient(context.container.db.knex, {
       ownerId: session.user.id,
       clientId: client.id,
+      selfServeTiers: context.container.config.SELF_SERVE_TIERS,
       input: {
         name: textField(formData, 'name'),
         tier: textField(formData, 'tier'),
@@ -94,7 +96,7 @@ export default function SiteSettings() {
         </div>
         <div className="stack">
           <TextField id="name" name="name" label="Site name" required maxLength={100} defaultValue={site.name} error={errors.name} />
-          <TierChoice limits={limits} defaultTier={site.tier} />
+          <TierChoice limits={limits} defaultTier={site.tier} requestedTier={site.requestedTier} />
           {errors.tier ? <p className="field-error">{errors.tier}</p> : null}
         </div>
       </section>

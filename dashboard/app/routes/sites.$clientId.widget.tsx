@@ -68,6 +68,13 @@ function previewConfig(draft: Draft): Record<string, unknown> {
   };
 }
 
+/** The preview's demo page URL as a page of its own: same preview key, without the frame-only parameters. */
+function standalonePreview(src: string): string {
+  const url = new URL(src, 'http://dashboard.invalid');
+  for (const name of ['banner', 'parentOrigin', 'open']) url.searchParams.delete(name);
+  return `${url.pathname}?${url.searchParams}`;
+}
+
 type PreviewState = { status: 'loading' } | { status: 'ready'; src: string } | { status: 'error'; message: string };
 
 /** Asks for a preview key once per page view (not per render, not in the loader) and builds the demo page URL. */
@@ -301,6 +308,11 @@ export default function WidgetEditor() {
               <Icon name="refresh" />
               Restart
             </button>
+            {preview.status === 'ready' ? (
+              <a className="button ghost small" href={standalonePreview(preview.src)} target="_blank" rel="noopener">
+                Open demo page
+              </a>
+            ) : null}
           </div>
           {preview.status === 'ready' ? (
             <iframe ref={frame} key={preview.src} className="preview-iframe" src={preview.src} title="Widget preview on a sample page" />

@@ -17,7 +17,7 @@ export function loader({ context, request }: LoaderFunctionArgs) {
   requireUser(context, request);
   const { config } = context.container;
   return {
-    limits: { free: config.RATE_LIMIT_FREE_PER_MINUTE, paid: config.RATE_LIMIT_PAID_PER_MINUTE },
+    limits: { free: config.RATE_LIMIT_FREE_PER_MINUTE, paid: config.RATE_LIMIT_PAID_PER_MINUTE, selfServe: config.SELF_SERVE_TIERS },
     publicUrl: config.publicUrl,
   };
 }
@@ -32,6 +32,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       ownerId: session.user.id,
       input: { name: values.name, tier: values.tier, allowedDomains: linesField(formData, 'allowedDomains') },
       embeddingModel: context.container.embedder.model,
+      selfServeTiers: context.container.config.SELF_SERVE_TIERS,
     });
     return { ok: true as const, created: { id: client.id, name: client.name, apiKey } };
   } catch (error) {
