@@ -41,7 +41,7 @@ describe('plans: operator-controlled tiers', () => {
     const limited = await chat(apiKey);
     expect(limited.status).toBe(429);
 
-    const env = { ...process.env, DATABASE_URL: stack.config.DATABASE_URL!, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+    const env = { ...process.env, DATABASE_URL: stack.config.DATABASE_URL!, NODE_ENV: 'test' as const, LOG_LEVEL: 'silent' };
     const pending = await run('npm', ['run', '--silent', 'admin', '--', 'sites', '--pending'], { cwd: root, env });
     expect(pending.stdout).toContain(id);
     expect(pending.stdout).toContain('requested: paid');

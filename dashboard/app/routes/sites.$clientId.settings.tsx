@@ -6,7 +6,7 @@ import { AppError } from '../../../core/errors';
 import { CsrfInput } from '../components/csrf-input';
 import { FormAlert, SelectField, TextAreaField, TextField } from '../components/fields';
 import { RouteErrorPanel } from '../components/route-error';
-import { DOMAINS_HINT, TierChoice } from '../components/site-fields';
+import { DOMAINS_HINT, DomainsPreview, TierChoice } from '../components/site-fields';
 import { requireCsrf, requireOwnedClient, requireUser } from '../context.server';
 import { formFailure, linesField, textField } from '../forms.server';
 
@@ -119,6 +119,7 @@ export default function SiteSettings() {
           spellCheck={false}
           autoCapitalize="off"
         />
+        <DomainsPreview fieldId="allowedDomains" initial={site.allowedDomains.join('\n')} />
       </section>
 
       <section className="card settings-section" aria-labelledby="llm-title">

@@ -7,7 +7,7 @@ import { FormAlert, TextAreaField, TextField } from '../components/fields';
 import { Icon } from '../components/icons';
 import { RouteErrorPanel } from '../components/route-error';
 import { CopyButton } from '../components/copy-button';
-import { DOMAINS_HINT, TierChoice } from '../components/site-fields';
+import { DOMAINS_HINT, DomainsPreview, TierChoice } from '../components/site-fields';
 import { requireCsrf, requireUser } from '../context.server';
 import { formFailure, linesField, textField } from '../forms.server';
 
@@ -114,6 +114,7 @@ export default function NewSite() {
           spellCheck={false}
           autoCapitalize="off"
         />
+        <DomainsPreview fieldId="allowedDomains" initial={values?.allowedDomains ?? ''} />
         <div className="form-actions">
           <Link to="/sites" className="button ghost">
             Cancel
