@@ -14,6 +14,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{core,api,activities,workflows,temporal,widget,scripts,dashboard,bench}/**/*.test.ts'],
+          globalSetup: ['tests/setup/shared-notice.ts'],
           testTimeout: 30_000,
         },
       },
@@ -22,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
-          globalSetup: ['tests/setup/global-setup.ts'],
+          globalSetup: ['tests/setup/shared-notice.ts', 'tests/setup/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           poolOptions: { forks: { singleFork: true } },

@@ -9,7 +9,7 @@ export const CORPUS_DIR = path.resolve(import.meta.dirname, '..', '..', 'shared'
 export const corpusAvailable = existsSync(path.join(CORPUS_DIR, 'MANIFEST.md'));
 export const CORPUS_MISSING_MESSAGE = `corpus not found at ${CORPUS_DIR}: tests that read ../shared/corpus are skipped`;
 
-if (!corpusAvailable) console.warn(CORPUS_MISSING_MESSAGE);
+// The one-line notice of what is skipped comes from tests/setup/shared-notice.ts (global setup).
 
 export function corpusFiles(subdir: string): string[] {
   if (!corpusAvailable) return [];
