@@ -15,7 +15,10 @@ export default defineConfig({
           name: 'unit',
           include: ['{core,api,activities,workflows,temporal,widget,scripts,dashboard,bench}/**/*.test.ts'],
           globalSetup: ['tests/setup/shared-notice.ts'],
+          setupFiles: ['tests/setup/console-guard.ts'],
           testTimeout: 30_000,
+          // Loaded 2-core CI machines: starting PGlite or a worker thread can take seconds.
+          hookTimeout: 60_000,
         },
       },
       {
