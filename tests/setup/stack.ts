@@ -6,7 +6,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../core/config';
 import { createLogger } from '../../core/logger';
-import { startStack, type Stack } from '../../scripts/runtime';
+import { startStack, type Stack } from '../../api/stack';
 import { startFakeQdrant } from '../fakes/qdrant-server';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, withDatabase } from './global-setup';
 
