@@ -60,8 +60,21 @@ export async function createContainer({
 }): Promise<Container> {
   mkdirSync(config.dataDir, { recursive: true });
   const metrics = createMetrics();
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, pglitePort: config.PGLITE_PORT, logger });
-  if (migrate) await migrateLatest(db.knex);
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.dataDir,
+    embedded: config.EMBEDDED_DATABASE,
+    pglitePort: config.PGLITE_PORT,
+    postgresPort: config.EMBEDDED_POSTGRES_PORT,
+    postgresBinDir: config.EMBEDDED_POSTGRES_BIN_DIR,
+    logger,
+  });
+  try {
+    if (migrate) await migrateLatest(db.knex);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
 
   const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
   redis?.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
