@@ -69,8 +69,8 @@ export async function startEmbeddedPostgres({
   logger?: Logger;
   startTimeoutMs?: number;
 }): Promise<EmbeddedPostgres> {
-  const bin = resolvePostgresBinDir(binDir);
   const runAs = process.getuid?.() === 0 ? ensureSystemUser() : undefined;
+  const bin = runAs ? reachableBinDir(resolvePostgresBinDir(binDir)) : resolvePostgresBinDir(binDir);
   const dataDir = path.join(directory, 'data');
   const passwordFile = path.join(directory, 'password');
   const ownerFile = path.join(directory, 'owner.pid');
@@ -171,6 +171,36 @@ function makeReachable(directory: string, runAs: RunAs): void {
     }
     if (dir === path.dirname(dir)) break;
   }
+}
+
+const passable = (dir: string) => (statSync(dir).mode & 0o001) !== 0;
+function ancestorsPassable(dir: string): boolean {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (!passable(current)) return false;
+    if (current === path.dirname(current)) return true;
+  }
+}
+
+/**
+ * As root, the server's user must reach the binaries. A project under a private folder (say
+ * /root, mode 700) hides them: then the installation (binaries and their bundled libraries, ~45 MB)
+ * is copied once to /var/lib/chatconnect-pg/<version>, root-owned and world-readable.
+ */
+function reachableBinDir(bin: string): string {
+  if (ancestorsPassable(bin)) return bin;
+  if (bin !== PROJECT_POSTGRES_BIN_DIR) throw new Error(`${EMBEDDED_POSTGRES_SYSTEM_USER} cannot reach ${bin} (a folder above it is not o+x).`);
+  const install = path.resolve(bin, '..', '..', '..'); // node_modules/.embedded-postgres (pginstall's rpath is relative to it)
+  const relative = path.relative(install, bin);
+  const shared = path.join('/var/lib/chatconnect-pg', EMBEDDED_POSTGRES_PYPI_VERSION);
+  if (!existsSync(path.join(shared, relative, 'postgres'))) {
+    mkdirSync(path.dirname(shared), { recursive: true, mode: 0o755 });
+    rmSync(shared, { recursive: true, force: true });
+    const copied = spawnSync('cp', ['-a', install, shared], { encoding: 'utf8' });
+    if (copied.status !== 0) throw new Error(`could not copy PostgreSQL to ${shared} for ${EMBEDDED_POSTGRES_SYSTEM_USER}: ${copied.stderr}`);
+    spawnSync('chmod', ['-R', 'a+rX', shared]);
+  }
+  if (statSync(shared).uid !== 0) throw new Error(`${shared} is not owned by root; remove it.`);
+  return path.join(shared, relative);
 }
 
 /**

@@ -11,7 +11,9 @@ export const INVALIDATION_REDIS_CHANNEL = 'chatconnect:invalidation';
  */
 export async function createRedisInvalidationBus({ redis, logger }: { redis: Redis; logger?: Logger }): Promise<InvalidationBus> {
   const dispatcher = createDispatcher((error) => logger?.error({ err: error }, 'invalidation handler failed'));
-  const subscriber = redis.duplicate();
+  // The shared client fails fast while Redis is away (no offline queue); the subscriber instead
+  // queues its SUBSCRIBE until connected and resubscribes after every reconnect.
+  const subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, autoResubscribe: true });
   subscriber.on('error', () => undefined);
   subscriber.on('message', (channel: string, message: string) => {
     if (channel === INVALIDATION_REDIS_CHANNEL) dispatcher.receive(message);
