@@ -13,7 +13,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{core,api,activities,workflows,temporal,widget,scripts,dashboard,bench}/**/*.test.ts'],
+          include: ['{core,api,activities,workflows,temporal,widget,scripts,supervisor,dashboard,bench}/**/*.test.ts'],
           globalSetup: ['tests/setup/shared-notice.ts'],
           setupFiles: ['tests/setup/console-guard.ts'],
           testTimeout: 30_000,

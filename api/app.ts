@@ -33,7 +33,7 @@ export function createApp({ container, dashboard }: { container: Container; dash
     }),
   );
 
-  const resolveApiKey = createApiKeyResolver(container.db.knex, container.config.API_KEY_CACHE_TTL_SECONDS);
+  const resolveApiKey = createApiKeyResolver(container.db.knex, container.config.API_KEY_CACHE_TTL_SECONDS, undefined, container.invalidation);
   app.use(operationsRouter(container));
   app.use(widgetRouter(container, resolveApiKey));
   app.use(chatRouter(container, resolveApiKey));

@@ -3,7 +3,13 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import express, { type RequestHandler } from 'express';
-import type { Container } from '../core/container';
+import type { Client } from '@temporalio/client';
+import { createContainer, type Container } from '../core/container';
+import type { Config } from '../core/config';
+import type { Logger } from '../core/logger';
+import { runMain, stopSteps, type StartedProcess } from '../core/runtime/main';
+import { reembedStaleDocuments } from '../core/services/embedding-migration';
+import { connectWorkflows } from '../temporal/connection';
 import { createApp } from './app';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -95,8 +101,63 @@ export async function startHttpServer({
   };
 }
 
-const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isMain) {
-  const { runProcess } = await import('../scripts/runtime');
-  await runProcess({ api: true, worker: false, devServer: false });
+/**
+ * The API role on a built container: connects the workflow gateway (retrying in the background),
+ * starts carrying documents over to a newly configured embedding model, and serves HTTP (API,
+ * widget script, dashboard). `stop()` closes HTTP (grace `SHUTDOWN_GRACE_MS`) then Temporal; the
+ * caller closes the container.
+ */
+export async function startApi({
+  container,
+  temporalAddress,
+  dashboard = 'build',
+}: {
+  container: Container;
+  temporalAddress: string;
+  dashboard?: DashboardMode;
+}): Promise<{ http: RunningServer; temporalClient: Client | undefined; stop(): Promise<void> }> {
+  const { config, logger } = container;
+  const workflows = await connectWorkflows({ container, address: temporalAddress });
+  if (workflows.client) {
+    reembedStaleDocuments(
+      { knex: container.db.knex, blobStore: container.blobStore, vectorStore: container.vectorStore, cache: container.cache, workflows: container.workflows, logger },
+      { embeddingModel: container.embedder.model },
+    ).catch((error) => logger.error({ err: error }, 'could not start re-embedding'));
+  }
+  let http: RunningServer;
+  try {
+    http = await startHttpServer({ container, port: config.PORT, host: config.HOST, dashboard });
+  } catch (error) {
+    await workflows.close();
+    throw error;
+  }
+  return {
+    http,
+    temporalClient: workflows.client,
+    async stop() {
+      await http.close(config.SHUTDOWN_GRACE_MS);
+      await workflows.close();
+    },
+  };
 }
+
+/** `npm run api`: builds the container and runs the API role against `TEMPORAL_ADDRESS` (default 127.0.0.1:TEMPORAL_DEV_PORT). */
+export async function startApiProcess(config: Config, logger: Logger, dashboard: DashboardMode = 'build'): Promise<StartedProcess> {
+  const steps = stopSteps(logger);
+  try {
+    const container = await createContainer({ config, logger });
+    steps.push(() => container.close());
+    const api = await startApi({ container, temporalAddress: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`, dashboard });
+    steps.push(() => api.stop());
+    return {
+      banner: [`  API            ${config.publicUrl}/ (listening on ${api.http.url})`],
+      stop: steps.stopAll,
+    };
+  } catch (error) {
+    await steps.stopAll();
+    throw error;
+  }
+}
+
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) await runMain('api', (config, logger) => startApiProcess(config, logger, process.argv.includes('--dev') ? 'dev' : 'build'));

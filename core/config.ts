@@ -2,8 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /**
- * The only reader of process.env. Defaults give the embedded mode: PGlite with pgvector under
- * DATA_DIR, in-memory cache and rate limits, a Temporal dev server started by the app, the local
+ * The only reader of process.env. Defaults give the embedded mode: PostgreSQL 18 with pgvector
+ * under DATA_DIR (run by the product), in-memory cache and rate limits, a Temporal dev server started by the app, the local
  * embedder and the local answerer. Parsed once at start-up; a failure lists every bad key.
  */
 const optionalString = z
@@ -27,6 +27,9 @@ export const configSchema = z.object({
 
   DATABASE_URL: optionalUrl,
   PGLITE_PORT: port.default(0),
+  EMBEDDED_DATABASE: z.enum(['postgres', 'pglite']).default('postgres'),
+  EMBEDDED_POSTGRES_PORT: port.default(0),
+  EMBEDDED_POSTGRES_BIN_DIR: optionalString,
   REDIS_URL: optionalUrl,
   QDRANT_URL: optionalUrl,
   QDRANT_API_KEY: optionalString,

@@ -47,3 +47,20 @@ export async function createWorker({ container, address }: { container: Containe
     shutdownGraceTime: '20 seconds',
   });
 }
+
+/**
+ * Starts a worker polling the configured task queue. `stop()` drains: in-flight activities finish
+ * (or are cancelled after the 20 s grace time) before it resolves, so the database may close after.
+ */
+export async function runWorker({ container, address }: { container: Container; address: string }): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  const worker = await createWorker({ container, address });
+  const running = worker.run();
+  running.catch((error) => container.logger.error({ err: error }, 'worker stopped with an error'));
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+    },
+  };
+}

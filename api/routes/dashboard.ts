@@ -5,6 +5,7 @@ import { AppError } from '../../core/errors';
 import {
   createApiKey,
   createClient,
+  announceClientChange,
   createPreviewKey,
   getClientForOwner,
   isUuid,
@@ -81,6 +82,7 @@ export function dashboardRouter(container: Container): Router {
   }));
   router.patch('/clients/:clientId', asyncHandler(async (req, res) => {
     const { client } = await updateClient(knex, { ownerId: requireSession(req).user.id, clientId: req.params.clientId, input: req.body ?? {}, selfServeTiers: container.config.SELF_SERVE_TIERS });
+    await announceClientChange(container.invalidation, client.id);
     res.json({ client });
   }));
   router.get('/clients/:clientId/api-keys', asyncHandler(async (req, res) => {
@@ -94,11 +96,14 @@ export function dashboardRouter(container: Container): Router {
   }));
   router.post('/clients/:clientId/preview-key', asyncHandler(async (req, res) => {
     const client = await ownedClient(req, req.params.clientId);
-    res.status(201).json(await createPreviewKey(knex, { clientId: client.id }));
+    const previewKey = await createPreviewKey(knex, { clientId: client.id });
+    await announceClientChange(container.invalidation, client.id);
+    res.status(201).json(previewKey);
   }));
   router.delete('/clients/:clientId/api-keys/:keyId', asyncHandler(async (req, res) => {
     const client = await ownedClient(req, req.params.clientId);
     await revokeApiKey(knex, { clientId: client.id, keyId: req.params.keyId });
+    await announceClientChange(container.invalidation, client.id);
     res.status(204).end();
   }));
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/logger';
-import { startStack, type Stack } from '../../scripts/runtime';
+import { startStack, type Stack } from '../../api/stack';
 import { freePort } from '../../temporal/dev-server';
 import { withTimeout } from './timeout';
 

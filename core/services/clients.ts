@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { notFound } from '../errors';
 import { normaliseDomainEntry } from './origins';
+import { INVALIDATION_TOPICS, type InvalidationBus } from '../adapters/invalidation/types';
 
 export const TIERS = ['free', 'paid'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -265,13 +266,27 @@ export async function findClientByApiKey(knex: Knex, key: string): Promise<Keyed
 }
 
 /**
- * Looks keys up by hash with a short in-process cache: revocation takes effect within
- * `ttlSeconds` on every API process, and a burst of chats costs one query. While the database is
- * unreachable, a key seen in the last `staleIfErrorSeconds` keeps working, so a short outage does
- * not take every site's widget down.
+ * Tells every process that a client's keys or key-visible settings changed (call after the
+ * change is committed). A transport error is logged by nobody and swallowed: the change is made,
+ * and the other processes catch up within API_KEY_CACHE_TTL_SECONDS.
  */
-export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErrorSeconds = 600) {
+export async function announceClientChange(invalidation: InvalidationBus | undefined, clientId: string): Promise<void> {
+  await invalidation?.publish(INVALIDATION_TOPICS.apiKeys, clientId).catch(() => undefined);
+}
+
+/**
+ * Looks keys up by hash with a short in-process cache: a burst of chats costs one query. With an
+ * invalidation bus, a change published on `api-keys` (id = clientId) drops that client's entries
+ * in every process at once; without one, revocation takes effect within `ttlSeconds`. While the
+ * database is unreachable, a key seen in the last `staleIfErrorSeconds` keeps working, so a short
+ * outage does not take every site's widget down.
+ */
+export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErrorSeconds = 600, invalidation?: InvalidationBus) {
   const cache = new Map<string, { value: KeyedClient | null; fetchedAt: number }>();
+  invalidation?.subscribe(INVALIDATION_TOPICS.apiKeys, (clientId) => {
+    if (clientId === '*') return cache.clear();
+    for (const [key, entry] of cache) if (entry.value?.clientId === clientId) cache.delete(key);
+  });
   return async function resolveApiKey(key: string): Promise<KeyedClient | null> {
     const hit = cache.get(key);
     if (hit && hit.fetchedAt + ttlSeconds * 1000 > Date.now()) return hit.value;

@@ -10,7 +10,7 @@ import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { freePort } from '../../temporal/dev-server';
 import { ingestionWorkflowId } from '../../temporal/task-queues';
-import { startStack } from '../../scripts/runtime';
+import { startStack } from '../../api/stack';
 import { createClientWithKey, signUpAdmin, waitForDocument } from '../factories';
 
 const config = loadConfig({

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useState } from 'react';
-import { LLM_PROVIDERS, updateClient } from '../../../core/services/clients';
+import { announceClientChange, LLM_PROVIDERS, updateClient } from '../../../core/services/clients';
 import { AppError } from '../../../core/errors';
 import { CsrfInput } from '../components/csrf-input';
 import { FormAlert, SelectField, TextAreaField, TextField } from '../components/fields';
@@ -64,6 +64,7 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
         llmModel: provider && provider !== 'local' && model ? model : null,
       },
     });
+    await announceClientChange(context.container.invalidation, client.id);
     return { ok: true as const, savedAt: Date.now(), fieldErrors: {} as Record<string, string>, formError: null };
   } catch (error) {
     return formFailure(error);
