@@ -10,6 +10,8 @@
  */
 import { loadConfig } from '../core/config';
 import { openDatabase } from '../core/db/connect';
+import { migrateLatest } from '../core/db/migrate';
+import { runningEmbeddedPostgresUrl } from '../core/db/embedded-url';
 import { listSitesForOperator, setSiteTier } from '../core/services/plans';
 
 const USAGE = `Usage:
@@ -23,11 +25,11 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const config = loadConfig();
-  if (!config.DATABASE_URL) {
-    console.error('Set DATABASE_URL to the PostgreSQL the app uses (the embedded database prints it at start).');
-    return 1;
-  }
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, poolMax: 1 });
+  // DATABASE_URL; else the embedded PostgreSQL `npm start` is running under DATA_DIR; else start
+  // that embedded server just for this command (it stops again when the command ends).
+  const databaseUrl = config.DATABASE_URL ?? runningEmbeddedPostgresUrl(config.dataDir) ?? undefined;
+  const db = await openDatabase({ databaseUrl, dataDir: config.dataDir, poolMax: 1 });
+  if (!databaseUrl) await migrateLatest(db.knex);
   try {
     if (command === 'sites') {
       const sites = await listSitesForOperator(db.knex, { pendingOnly: args.includes('--pending') });
