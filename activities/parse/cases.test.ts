@@ -43,3 +43,28 @@ describe.skipIf(!casesAvailable)('shared cases: text that reads like the documen
     expect(all).toContain('Emergency contact phone: 555-0147');
   });
 });
+
+describe.skipIf(!casesAvailable)('shared cases: tables, forms and equations in Word files', () => {
+  it('06: equations become linear text in their sentences', async () => {
+    const all = (await chunkTexts('06', 'billing-equations.docx')).join('\n');
+    expect(all).toContain('The late fee is computed as F=0.05×B+12, where B is the overdue balance in dollars.');
+    expect(all).toMatch(/D=P\/12\+r/);
+  });
+
+  it('07: a checked check box content control reads as checked, beside its label', async () => {
+    const all = (await chunkTexts('07', 'service-agreement-sdt.docx')).join('\n');
+    expect(all).toContain('\u2611 On-site visits included');
+    expect(all).toContain('The agreement starts on 1 April 2025');
+    expect(all).toContain('Role: Account manager; Name: Ines Carvalho');
+  });
+
+  it.each(['store-directory-vmerge.docx', 'control-store-directory-no-merge.docx'])(
+    '08 %s: rows under vertically merged cells keep their own columns',
+    async (name) => {
+      const all = (await chunkTexts('08', name)).join('\n');
+      expect(all).toContain('Region: North; Store: Elmwood; Manager: Tomas Berg; Opening hours: 9am-9pm');
+      expect(all).toContain('Region: North; Store: Pinecrest; Manager: Aiko Tanaka; Opening hours: 10am-4pm');
+      expect(all).toContain('Region: South; Store: Saltmarsh; Manager: Femi Adeyemi; Opening hours: 9am-5pm');
+    },
+  );
+});

@@ -88,10 +88,26 @@ async function extractPdf({ bytes, pdfOptions }, { pdfjs }) {
   }
 }
 
-async function extractDocx({ bytes }, { mammoth }) {
+/**
+ * mammoth drops Office Math; equations are rewritten into ordinary runs of linear text first
+ * (docx-math.mjs). Only a file that has equations is repacked (stored, not recompressed).
+ */
+async function withLinearMath(bytes, { JSZip, linearizeMath }) {
+  const zip = await JSZip.loadAsync(bytes);
+  const documentPart = zip.file('word/document.xml');
+  if (!documentPart) return bytes;
+  const xml = await documentPart.async('string');
+  if (!xml.includes('<m:oMath')) return bytes;
+  zip.file('word/document.xml', linearizeMath(xml));
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
+}
+
+async function extractDocx({ bytes }, libraries) {
+  const { mammoth } = libraries;
   // Images would be inlined as base64 data URIs: drop them, only text is indexed.
   const convertImage = mammoth.images.imgElement(async () => ({ src: '' }));
-  const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) }, { convertImage });
+  const buffer = await withLinearMath(Buffer.from(bytes), libraries);
+  const result = await mammoth.convertToHtml({ buffer }, { convertImage });
   return { kind: 'docx', html: result.value };
 }
 
@@ -117,7 +133,13 @@ const request = workerData;
 let libraries;
 try {
   libraries =
-    request.kind === 'pdf' ? { pdfjs: await import('pdfjs-dist/legacy/build/pdf.mjs') } : { mammoth: (await import('mammoth')).default };
+    request.kind === 'pdf'
+      ? { pdfjs: await import('pdfjs-dist/legacy/build/pdf.mjs') }
+      : {
+          mammoth: (await import('mammoth')).default,
+          JSZip: (await import('jszip')).default,
+          linearizeMath: (await import('./docx-math.mjs')).linearizeMath,
+        };
 } catch (error) {
   // A missing or broken dependency is our fault, not the document's: the caller must not blame the file.
   reply({ ok: false, phase: 'load', error: describeError(error) });
