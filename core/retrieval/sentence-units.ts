@@ -110,6 +110,14 @@ function joinLines(buffer: string, line: string): string {
 
 function sentences(text: string): string[] {
   const parts = [...segmenter.segment(text)].map((segment) => segment.segment);
+  // An opening quote or bracket after the space that ends a sentence belongs to the next one:
+  // 'said he. "Do tell…' must not quote 'Do tell…' without its opening mark.
+  for (let index = 0; index + 1 < parts.length; index += 1) {
+    const opening = /\s(["'“‘«(\[]+)$/.exec(parts[index]);
+    if (!opening) continue;
+    parts[index] = parts[index].slice(0, -opening[1].length);
+    parts[index + 1] = opening[1] + parts[index + 1];
+  }
   const merged: string[] = [];
   for (const part of parts) {
     const previous = merged[merged.length - 1];

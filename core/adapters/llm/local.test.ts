@@ -141,3 +141,13 @@ describe('whole sentences', () => {
     expect(text).toMatch(/^Plan: .*\. \[1\]$/);
   });
 });
+
+describe('sentence boundaries in real text', () => {
+  it('keeps abbreviations, decimals and opening quotes inside their sentence', async () => {
+    const text = context('The museum was founded by Dr. J. Smith in 1901. "Entry costs 12.50 euros," said the guide. Opening hours are 9 a.m. to 5 p.m. daily.');
+    const { text: answer } = await collect({ question: 'Who founded the museum?', context: text });
+    expect(answer).toContain('The museum was founded by Dr. J. Smith in 1901.');
+    const { text: price } = await collect({ question: 'How much does entry cost?', context: text });
+    expect(price).toContain('"Entry costs 12.50 euros," said the guide.');
+  });
+});
