@@ -11,6 +11,7 @@ import { AnswerStream, readsAsDecline } from './answer-stream';
 import { detectLanguage } from '../replies/language';
 import { replyText } from '../replies/messages';
 import { recogniseSmallTalk, stripPleasantries } from '../replies/small-talk';
+import { questionContentWords } from '../retrieval/question';
 
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
@@ -107,6 +108,16 @@ export function toSources(chunks: RetrievedChunk[], order: number[] = chunks.map
 
 const WORDS_PER_TOKEN_EVENT = 3;
 
+/**
+ * A bare follow-up ("and how much is it?", "what about Sundays?") says too little to search or to
+ * judge by: it is searched together with the visitor's previous question.
+ */
+export function retrievalQuery(question: string, history: ChatTurn[]): string {
+  if (questionContentWords(question).length >= 2) return question;
+  const previous = [...history].reverse().find((turn) => turn.role === 'user')?.content;
+  return previous ? `${previous} ${question}` : question;
+}
+
 /** A fixed reply (decline, small talk) as token events, like any answer. */
 function* tokensOf(text: string): Generator<ChatEvent> {
   const parts = text.match(/\s*\S+/g) ?? [];
@@ -151,10 +162,8 @@ export async function* answerQuestion(
   }
   const language = detectLanguage(question);
   const declineMessage = replyText('declined', language, client.replyMessages);
-  const [history, retrieval] = await Promise.all([
-    historyPromise,
-    retrieve(deps, { clientId: client.clientId, question: stripPleasantries(question), topK: client.topK }),
-  ]);
+  const history = await historyPromise;
+  const retrieval = await retrieve(deps, { clientId: client.clientId, question: retrievalQuery(stripPleasantries(question), history), topK: client.topK });
   if (!retrieval.grounded) {
     // Nothing relevant: the model is not asked at all (it would only be invited to guess).
     yield* fixed(declineMessage, 'declined', { ...noUsage, model: 'none' });

@@ -151,3 +151,29 @@ describe('grounded answers, declines and small talk through the API (local answe
     expect(events[0]).toMatchObject({ event: 'meta', data: { sessionId: 'good:id' } });
   });
 });
+
+describe('follow-up questions', () => {
+  let stack: TestStack;
+  let key: string;
+  beforeAll(async () => {
+    stack = await startTestStack({ database: 'pglite', redis: false });
+    const { admin } = await signUpAdmin(stack.url);
+    const created = await createClientWithKey(admin);
+    key = created.apiKey;
+    const upload = await admin.upload(created.client.id, 'policies.txt', POLICIES);
+    expect((await waitForDocument(admin, upload.data.document.id)).status).toBe('ready');
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('answers a bare follow-up from the topic of the previous question', async () => {
+    const post = async (message: string, sessionId?: string) =>
+      (await fetch(new URL('/chat', stack.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ message, sessionId }) })).json();
+    const first = await post('When is the Oslo store open on Saturdays?');
+    expect(first).toMatchObject({ grounded: true });
+    const second = await post('And on Sundays?', first.sessionId);
+    expect(second.grounded).toBe(true);
+    expect(second.answer).toMatch(/closed on Sundays/);
+  });
+});
