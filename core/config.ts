@@ -57,6 +57,7 @@ export const configSchema = z.object({
   EMBEDDING_MODEL: z.string().default('text-embedding-3-large'),
   EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().optional(),
   EMBEDDING_BASE_URL: optionalUrl,
+  EMBEDDING_SEND_INPUT_TYPE: bool,
   EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
   LOCAL_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(64).max(2000).default(1024),
 

@@ -94,6 +94,7 @@ export async function createContainer({
           model: config.EMBEDDING_MODEL,
           dimensions: config.EMBEDDING_DIMENSIONS,
           maxBatchSize: config.EMBEDDING_BATCH_SIZE,
+          sendInputType: config.EMBEDDING_SEND_INPUT_TYPE,
         })
       : createLocalEmbedder({ dimensions: config.LOCAL_EMBEDDING_DIMENSIONS });
   const embedder = withEmbeddingCache({ embedder: baseEmbedder, cache, ttlSeconds: config.EMBEDDING_CACHE_TTL_SECONDS, metrics });

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as initial from './migrations/001-initial';
 import * as answerKinds from './migrations/002-answer-kinds';
 import * as planRequests from './migrations/011-plan-requests';
+import * as replyMessages from './migrations/006-reply-messages';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-answer-kinds': answerKinds,
   '011-plan-requests': planRequests,
+  '006-reply-messages': replyMessages,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -23,6 +23,10 @@ export interface ChatTurnLog {
   cachedTokens: number;
   latencyMs: number;
   status: 'ok' | 'error' | 'aborted';
+  /** Drawn from the site's documents (the contract's `grounded`); absent in turns logged before it existed = true. */
+  grounded?: boolean;
+  /** chat_messages.reply_kind: `answer` | `declined` | `small_talk` | `written`; absent = `answer`. */
+  replyKind?: 'answer' | 'declined' | 'small_talk' | 'written';
   createdAt: string;
   metadata?: Record<string, unknown> | null;
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { notFound } from '../errors';
 import { normaliseDomainEntry } from './origins';
 import { INVALIDATION_TOPICS, type InvalidationBus } from '../adapters/invalidation/types';
+import { mergeReplyMessages, replyMessagesSchema, type ReplyMessages } from '../replies/messages';
 
 export const TIERS = ['free', 'paid'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -30,6 +31,8 @@ export const clientInputSchema = z.object({
   llmModel: z.string().trim().min(1).max(100).nullable().optional(),
   topK: z.coerce.number().int().min(1).max(20).optional(),
   instructions: z.string().max(4000).nullable().optional(),
+  /** The site's own decline and small-talk texts (core/replies/messages.ts); missing kinds keep the built-in ones. */
+  replyMessages: replyMessagesSchema.optional(),
 });
 export const clientPatchSchema = clientInputSchema.partial();
 
@@ -45,6 +48,7 @@ export interface Client {
   embeddingModel: string;
   topK: number;
   instructions: string | null;
+  replyMessages: ReplyMessages;
   createdAt: string;
   updatedAt: string;
 }
@@ -61,6 +65,7 @@ interface ClientRow {
   embedding_model: string;
   top_k: number;
   instructions: string | null;
+  reply_messages?: ReplyMessages | string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -77,6 +82,7 @@ export function toClient(row: ClientRow): Client {
     embeddingModel: row.embedding_model,
     topK: row.top_k,
     instructions: row.instructions,
+    replyMessages: (typeof row.reply_messages === 'string' ? JSON.parse(row.reply_messages) : row.reply_messages) ?? {},
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
@@ -120,6 +126,7 @@ export async function createClient(
       embedding_model: embeddingModel,
       top_k: data.topK ?? 5,
       instructions: data.instructions ?? null,
+      reply_messages: JSON.stringify(mergeReplyMessages({}, data.replyMessages ?? {})),
     });
     await trx('api_keys').insert({ id: randomUUID(), client_id: id, prefix: apiKey.prefix, key_hash: apiKey.hash });
     await trx('widgets').insert({ client_id: id, config: JSON.stringify({}) });
@@ -165,6 +172,7 @@ export async function updateClient(
   if (data.llmModel !== undefined) patch.llm_model = data.llmModel;
   if (data.topK !== undefined) patch.top_k = data.topK;
   if (data.instructions !== undefined) patch.instructions = data.instructions;
+  if (data.replyMessages !== undefined) patch.reply_messages = JSON.stringify(mergeReplyMessages(existing.replyMessages, data.replyMessages));
   await knex('clients').where({ id: existing.id, owner_id: ownerId }).update(patch);
   return { client: await getClientForOwner(knex, { ownerId, clientId }) };
 }
@@ -240,6 +248,7 @@ export interface KeyedClient {
   llmModel: string | null;
   topK: number;
   instructions: string | null;
+  replyMessages: ReplyMessages;
 }
 
 export async function findClientByApiKey(knex: Knex, key: string): Promise<KeyedClient | null> {
@@ -262,6 +271,7 @@ export async function findClientByApiKey(knex: Knex, key: string): Promise<Keyed
     llmModel: client.llmModel,
     topK: client.topK,
     instructions: client.instructions,
+    replyMessages: client.replyMessages,
   };
 }
 

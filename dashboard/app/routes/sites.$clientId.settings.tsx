@@ -9,6 +9,8 @@ import { RouteErrorPanel } from '../components/route-error';
 import { DOMAINS_HINT, DomainsPreview, TierChoice } from '../components/site-fields';
 import { requireCsrf, requireOwnedClient, requireUser } from '../context.server';
 import { formFailure, linesField, textField } from '../forms.server';
+import { AnswerModelSummary, REPLY_FIELD_KINDS, ReplyMessagesFields, type AnswerModelView } from '../components/answer-settings';
+import { BUILT_IN_REPLIES } from '../../../core/replies/messages';
 
 export const meta: MetaFunction = () => [{ title: 'Site settings · ChatConnect' }];
 
@@ -22,6 +24,12 @@ export async function loader({ context, params, request }: LoaderFunctionArgs) {
   const client = await requireOwnedClient(context, params.clientId, request);
   const { config, llm } = context.container;
   const tierDefault = (tier: 'free' | 'paid') => llm.choose({ tier });
+  const chosen = llm.choose(client);
+  const effective: AnswerModelView = {
+    provider: chosen.provider.name,
+    model: chosen.model,
+    fellBack: chosen.provider.name === 'local' && client.llmProvider !== null && client.llmProvider !== 'local',
+  };
   return {
     site: {
       id: client.id,
@@ -31,7 +39,11 @@ export async function loader({ context, params, request }: LoaderFunctionArgs) {
       allowedDomains: client.allowedDomains,
       llmProvider: client.llmProvider,
       llmModel: client.llmModel,
+      embeddingModel: client.embeddingModel,
+      replyMessages: client.replyMessages as Record<string, string | undefined>,
     },
+    effective,
+    builtInReplies: Object.fromEntries(Object.entries(BUILT_IN_REPLIES).map(([kind, texts]) => [kind, texts.en])),
     limits: { free: config.RATE_LIMIT_FREE_PER_MINUTE, paid: config.RATE_LIMIT_PAID_PER_MINUTE, selfServe: config.SELF_SERVE_TIERS },
     providers: llm.available().filter((name) => (LLM_PROVIDERS as readonly string[]).includes(name)),
     tierDefaults: {
@@ -62,6 +74,7 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
         allowedDomains: linesField(formData, 'allowedDomains'),
         llmProvider: provider || null,
         llmModel: provider && provider !== 'local' && model ? model : null,
+        replyMessages: Object.fromEntries(REPLY_FIELD_KINDS.map((kind) => [kind, textField(formData, `reply_${kind}`).trim() || null])),
       },
     });
     await announceClientChange(context.container.invalidation, client.id);
@@ -72,7 +85,7 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
 }
 
 export default function SiteSettings() {
-  const { site, limits, providers, tierDefaults } = useLoaderData<typeof loader>();
+  const { site, limits, providers, tierDefaults, effective, builtInReplies } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const saving = navigation.state === 'submitting';
@@ -131,6 +144,7 @@ export default function SiteSettings() {
           <p className="card-subtitle">Which AI writes the answers. By default the plan decides.</p>
         </div>
         <div className="stack">
+          <AnswerModelSummary effective={effective} embeddingModel={site.embeddingModel} />
           <SelectField
             id="llmProvider"
             name="llmProvider"
@@ -165,6 +179,16 @@ export default function SiteSettings() {
             />
           ) : null}
         </div>
+      </section>
+
+      <section className="card settings-section" aria-labelledby="replies-title">
+        <div className="settings-intro">
+          <h2 id="replies-title" className="card-title">
+            Replies
+          </h2>
+          <p className="card-subtitle">What visitors read when your documents do not cover a question, and for small talk. These replies never cite sources.</p>
+        </div>
+        <ReplyMessagesFields replyMessages={site.replyMessages} builtIn={builtInReplies} error={errors.replyMessages} />
       </section>
 
       <div className="form-actions">
