@@ -25,7 +25,7 @@ const LIST_ITEM = /^(?:[-*•▪◦‣·–]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+\S/;
 // "Plan: Basic; Monthly price: 29 EUR" (the parsers' row form), tab- or pipe-separated cells.
 const TABLE_ROW = /^[^:;\n]{1,60}: [^;\n]*; [^:;\n]{1,60}: |\t\S|\S \| \S/;
 const SENTENCE_END = /[.!?…。！？]["'”’»)\]]*$/;
-const STARTS_SENTENCE = /^(?:["'“‘«(\[¿¡]*)[\p{Lu}\p{N}\p{Lo}]/u;
+const STARTS_SENTENCE = /^(?:["'“‘«([¿¡]*)[\p{Lu}\p{N}\p{Lo}]/u;
 // Never end a sentence: titles, "e.g.", "Fig. 3", "No. 5", initials ("J. Smith").
 const ALWAYS_ABBREVIATION = /(?:^|[\s(])(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|Ft|Gen|Col|Capt|Lt|Sgt|Rev|Hon|vs|cf|al|Fig|Figs|Eq|Eqs|No|Nos|Vol|Vols|Ch|Sec|pp|approx|ca|resp|viz|e\.g|i\.e|[A-Z])\.\s*$/;
 // May end a sentence; joined only when the next part starts in lower case or with a digit.
@@ -113,7 +113,7 @@ function sentences(text: string): string[] {
   // An opening quote or bracket after the space that ends a sentence belongs to the next one:
   // 'said he. "Do tell…' must not quote 'Do tell…' without its opening mark.
   for (let index = 0; index + 1 < parts.length; index += 1) {
-    const opening = /\s(["'“‘«(\[]+)$/.exec(parts[index]);
+    const opening = /\s(["'“‘«([]+)$/.exec(parts[index]);
     if (!opening) continue;
     parts[index] = parts[index].slice(0, -opening[1].length);
     parts[index + 1] = opening[1] + parts[index + 1];

@@ -19,7 +19,7 @@ import { corpusAvailable, corpusFiles, CORPUS_MISSING_MESSAGE } from '../corpus'
  */
 
 const CHUNKS_PER_DOCUMENT = 6;
-const STARTS_SENTENCE = /^["'“‘«(\[¿¡]*[\p{Lu}\p{N}\p{Lo}]/u;
+const STARTS_SENTENCE = /^["'“‘«([¿¡]*[\p{Lu}\p{N}\p{Lo}]/u;
 const ENDS_SENTENCE = /[.!?…。！？]["'”’»)\]]*$/u;
 // A sentence of the chunk to ask about: a run of words between sentence ends.
 const CANDIDATE = /(?:^|[.!?]\s+)([A-Z][^.!?\n]{40,300}[.!?])(?=\s|$)/g;
