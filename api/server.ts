@@ -16,7 +16,7 @@ export type DashboardMode = 'build' | 'dev' | 'none';
 async function dashboardHandlers(container: Container, mode: DashboardMode): Promise<RequestHandler[] | undefined> {
   if (mode === 'none') return undefined;
   const { createRequestHandler } = await import('@remix-run/express');
-  const getLoadContext = (req: express.Request) => ({ container, session: req.session ?? null });
+  const getLoadContext = (req: express.Request) => ({ container, session: req.session ?? null, clientAddress: req.ip });
   if (mode === 'dev') {
     const vite = await import('vite');
     const server = await vite.createServer({ server: { middlewareMode: true }, appType: 'custom' });

@@ -10,6 +10,8 @@ import type { DocumentDeps } from '../../core/services/documents';
 export interface DashboardContext {
   container: Container;
   session: Session | null;
+  /** The client's IP as Express judged it (`req.ip`, honouring TRUST_PROXY), for per-address limits. */
+  clientAddress?: string;
 }
 
 declare module '@remix-run/server-runtime' {
