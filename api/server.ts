@@ -16,7 +16,7 @@ export type DashboardMode = 'build' | 'dev' | 'none';
 async function dashboardHandlers(container: Container, mode: DashboardMode): Promise<RequestHandler[] | undefined> {
   if (mode === 'none') return undefined;
   const { createRequestHandler } = await import('@remix-run/express');
-  const getLoadContext = (req: express.Request) => ({ container, session: req.session ?? null, clientAddress: req.ip });
+  const getLoadContext = (req: express.Request, res: express.Response) => ({ container, session: req.session ?? null, clientAddress: req.ip, cspNonce: res.locals.cspNonce });
   if (mode === 'dev') {
     const vite = await import('vite');
     const server = await vite.createServer({ server: { middlewareMode: true }, appType: 'custom' });
@@ -70,7 +70,7 @@ export async function startHttpServer({
   host: string;
   dashboard?: DashboardMode;
 }): Promise<RunningServer> {
-  const app = createApp({ container, dashboard: await dashboardHandlers(container, dashboard) });
+  const app = createApp({ container, dashboard: await dashboardHandlers(container, dashboard), dashboardCsp: dashboard !== 'dev' });
   const server = http.createServer(app);
   // SSE streams are long-lived; the heartbeat keeps proxies from cutting them.
   server.keepAliveTimeout = 65_000;

@@ -12,6 +12,8 @@ export interface DashboardContext {
   session: Session | null;
   /** The client's IP as Express judged it (`req.ip`, honouring TRUST_PROXY), for per-address limits. */
   clientAddress?: string;
+  /** This response's Content-Security-Policy nonce (api/middleware/security-headers.ts). */
+  cspNonce?: string;
 }
 
 declare module '@remix-run/server-runtime' {
