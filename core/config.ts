@@ -40,6 +40,7 @@ export const configSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_UI_URL: optionalUrl,
   TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_UI_PUBLIC: bool,
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
@@ -78,6 +79,8 @@ export const configSchema = z.object({
   TRUST_PROXY: bool,
   SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  METRICS_PORT: port.default(9464),
+  METRICS_HOST: z.string().default('127.0.0.1'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

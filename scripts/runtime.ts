@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from '../core/config';
 import { createContainer, type Container } from '../core/container';
 import { createLogger, type Logger } from '../core/logger';
 import { startHttpServer, type DashboardMode, type RunningServer } from '../api/server';
+import { startMetricsServer, type MetricsServer } from '../api/metrics-server';
 import { resolveTemporalCli, startDevServer, startSdkDevServer, type DevServer } from '../temporal/dev-server';
 import { connectTemporal, createWorkflowGateway } from '../temporal/gateway';
 import { reembedStaleDocuments } from '../core/services/embedding-migration';
@@ -18,6 +19,8 @@ export interface Stack {
   config: Config;
   container: Container;
   http?: RunningServer;
+  /** The operators' Prometheus endpoint (API processes only). */
+  metricsServer?: MetricsServer;
   worker?: Worker;
   devServer?: DevServer;
   temporalAddress: string;
@@ -93,11 +96,14 @@ export async function startStack({
     }
 
     let http: RunningServer | undefined;
+    let metricsServer: MetricsServer | undefined;
     if (api) {
       http = await startHttpServer({ container, port: config.PORT, host: config.HOST, dashboard: dashboardMode });
       stops.push(() => http!.close(config.SHUTDOWN_GRACE_MS));
+      metricsServer = await startMetricsServer({ metrics: container.metrics, port: config.METRICS_PORT, host: config.METRICS_HOST });
+      stops.push(() => metricsServer!.close());
     }
-    return { config, container, http, worker, devServer, temporalAddress, temporalClient, stop: stopAll };
+    return { config, container, http, metricsServer, worker, devServer, temporalAddress, temporalClient, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
@@ -168,6 +174,7 @@ export async function runProcess({
     lines.push(`  Widget demo    ${config.publicUrl}/demo`);
     lines.push(`  Health         ${config.publicUrl}/health`);
   }
+  if (stack.metricsServer) lines.push(`  Metrics        ${stack.metricsServer.url} (operators only)`);
   if (stack.devServer) lines.push(`  Temporal Web   ${stack.devServer.uiUrl}`);
   else lines.push(`  Temporal       ${stack.temporalAddress}${config.TEMPORAL_UI_URL ? ` (Web: ${config.TEMPORAL_UI_URL})` : ''}`);
   if (stack.worker) lines.push(`  Worker         polling task queue "${config.TEMPORAL_TASK_QUEUE}"`);
