@@ -35,7 +35,7 @@ export function createApp({ container, dashboard, dashboardCsp: withCsp = true }
   app.use(widgetRouter(container, resolveApiKey));
   app.use(chatRouter(container, resolveApiKey));
 
-  const session = loadSession(container.db.knex);
+  const session = loadSession(container.db.knex, container.config.SECURE_COOKIES);
   const csrf = rejectCrossSiteWrites({ publicUrl: container.config.publicUrl });
   app.use('/api/auth', express.json({ limit: '16kb' }), csrf, session, authRouter(container));
   app.use('/api/dashboard', (_req, res, next) => {

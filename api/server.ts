@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import express, { type RequestHandler } from 'express';
 import type { Container } from '../core/container';
 import { createApp } from './app';
+import { wantsSecureCookie } from './middleware/session';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REMIX_BUILD = path.join(projectRoot, 'build', 'server', 'index.js');
@@ -16,7 +17,13 @@ export type DashboardMode = 'build' | 'dev' | 'none';
 async function dashboardHandlers(container: Container, mode: DashboardMode): Promise<RequestHandler[] | undefined> {
   if (mode === 'none') return undefined;
   const { createRequestHandler } = await import('@remix-run/express');
-  const getLoadContext = (req: express.Request, res: express.Response) => ({ container, session: req.session ?? null, clientAddress: req.ip, cspNonce: res.locals.cspNonce });
+  const getLoadContext = (req: express.Request, res: express.Response) => ({
+    container,
+    session: req.session ?? null,
+    clientAddress: req.ip,
+    cspNonce: res.locals.cspNonce,
+    secureCookie: wantsSecureCookie(req, container.config.SECURE_COOKIES),
+  });
   if (mode === 'dev') {
     const vite = await import('vite');
     const server = await vite.createServer({ server: { middlewareMode: true }, appType: 'custom' });

@@ -14,7 +14,7 @@ export function authRouter(container: Container): Router {
     '/register',
     asyncHandler(async (req, res) => {
       const user = await registerUser(knex, req.body ?? {});
-      const session = await createSession(knex, user.id);
+      const session = await createSession(knex, user.id, { replacing: sessionToken(req, container.config.SECURE_COOKIES) });
       res.setHeader('Set-Cookie', sessionCookie(session.token, { secure: secure(req) }));
       res.status(201).json({ user });
     }),
@@ -30,7 +30,8 @@ export function authRouter(container: Container): Router {
         if (error instanceof TooManyLoginAttemptsError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
         throw error;
       }
-      const session = await createSession(knex, user.id);
+      // A new session id on every login; the one the browser held before is revoked (no fixation).
+      const session = await createSession(knex, user.id, { replacing: sessionToken(req, container.config.SECURE_COOKIES) });
       res.setHeader('Set-Cookie', sessionCookie(session.token, { secure: secure(req) }));
       res.json({ user });
     }),
@@ -39,7 +40,7 @@ export function authRouter(container: Container): Router {
   router.post(
     '/logout',
     asyncHandler(async (req, res) => {
-      await destroySession(knex, sessionToken(req));
+      await destroySession(knex, sessionToken(req, container.config.SECURE_COOKIES));
       res.setHeader('Set-Cookie', clearedSessionCookie({ secure: secure(req) }));
       res.status(204).end();
     }),
