@@ -104,6 +104,7 @@ export async function startHttpServer({
 
 const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
-  const { runProcess } = await import('../scripts/runtime');
-  await runProcess({ api: true, worker: false, devServer: false });
+  // Not a top-level await: scripts/runtime imports this module, and awaiting it here would leave
+  // both waiting on each other (Node exits with code 13, "unsettled top-level await").
+  void import('../scripts/runtime').then(({ runProcess }) => runProcess({ api: true, worker: false, devServer: false }));
 }

@@ -44,8 +44,18 @@ export async function startStack({
   dashboardMode?: DashboardMode;
 }): Promise<Stack> {
   const stops: Array<() => Promise<void>> = [];
+  // Every step gets what is left of SHUTDOWN_TIMEOUT_MS (at least a moment), so one that hangs on a
+  // frozen database cannot keep the later ones (the Temporal dev server) from running.
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
+    const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS - 1000;
+    for (const stop of stops.reverse()) {
+      const budget = Math.max(250, deadline - Date.now());
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), budget)));
+      const outcome = await Promise.race([stop().catch((error) => logger.error({ err: error }, 'shutdown step failed')), timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timed out') logger.error({ budgetMs: budget }, 'shutdown step did not finish in time; going on');
+    }
     stops.length = 0;
   };
   try {
@@ -186,7 +196,11 @@ export async function runProcess({
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 30_000);
+    // Bounded whatever the database or Temporal do: SHUTDOWN_TIMEOUT_MS after the signal the process is gone.
+    const force = setTimeout(() => {
+      logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     await stack.stop();
     process.exit(0);
