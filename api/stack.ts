@@ -6,6 +6,7 @@ import { createContainer, type Container } from '../core/container';
 import type { Logger } from '../core/logger';
 import { stopSteps } from '../core/runtime/main';
 import { resolveTemporalCli, startDevServer, startSdkDevServer, type DevServer } from '../temporal/dev-server';
+import type { MetricsServer } from './metrics-server';
 import { startApi, type DashboardMode, type RunningServer } from './server';
 
 /**
@@ -17,6 +18,8 @@ export interface Stack {
   config: Config;
   container: Container;
   http?: RunningServer;
+  /** The operators' Prometheus endpoint (API only). */
+  metricsServer?: MetricsServer;
   worker?: Worker;
   devServer?: DevServer;
   temporalAddress: string;
@@ -39,7 +42,7 @@ export async function startStack({
   devServer: boolean;
   dashboardMode?: DashboardMode;
 }): Promise<Stack> {
-  const steps = stopSteps(logger);
+  const steps = stopSteps(logger, config.SHUTDOWN_TIMEOUT_MS);
   try {
     let temporalAddress = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
     const devServerPromise = wantDevServer && config.startTemporalDevServer ? startTemporalDevServer(config, logger) : undefined;
@@ -59,13 +62,15 @@ export async function startStack({
     }
     let http: RunningServer | undefined;
     let temporalClient: Client | undefined;
+    let metricsServer: MetricsServer | undefined;
     if (api) {
       const started = await startApi({ container, temporalAddress, dashboard: dashboardMode });
       http = started.http;
+      metricsServer = started.metricsServer;
       temporalClient = started.temporalClient;
       steps.push(() => started.stop());
     }
-    return { config, container, http, worker, devServer, temporalAddress, temporalClient, stop: steps.stopAll };
+    return { config, container, http, metricsServer, worker, devServer, temporalAddress, temporalClient, stop: steps.stopAll };
   } catch (error) {
     await steps.stopAll();
     throw error;

@@ -43,6 +43,7 @@ export const configSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_UI_URL: optionalUrl,
   TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_UI_PUBLIC: bool,
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
@@ -84,6 +85,9 @@ export const configSchema = z.object({
   SELF_SERVE_TIERS: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
   SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(14_000),
+  METRICS_PORT: port.default(9464),
+  METRICS_HOST: z.string().default('127.0.0.1'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -129,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (raw.LLM_PROVIDER === 'anthropic' && !raw.ANTHROPIC_API_KEY) {
     issues.push('ANTHROPIC_API_KEY: required when LLM_PROVIDER=anthropic');
   }
+  if (raw.SHUTDOWN_GRACE_MS >= raw.SHUTDOWN_TIMEOUT_MS) issues.push('SHUTDOWN_GRACE_MS: must be smaller than SHUTDOWN_TIMEOUT_MS (the hard limit on shutting down)');
   if (raw.CHUNK_OVERLAP_TOKENS >= raw.CHUNK_TOKENS) issues.push('CHUNK_OVERLAP_TOKENS: must be smaller than CHUNK_TOKENS');
   if (issues.length) throw new ConfigError(issues);
 

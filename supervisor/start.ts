@@ -37,7 +37,7 @@ async function startSingleProcess(config: Config, logger: Logger): Promise<Start
 }
 
 async function startSupervised(config: Config, logger: Logger): Promise<StartedProcess> {
-  const steps = stopSteps(logger);
+  const steps = stopSteps(logger, config.SHUTDOWN_TIMEOUT_MS);
   try {
     const [database, devServer] = await Promise.all([
       config.DATABASE_URL

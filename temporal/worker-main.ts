@@ -9,7 +9,7 @@ import { runWorker } from './worker';
 
 /** Builds the container and runs one worker on `TEMPORAL_ADDRESS` (default 127.0.0.1:TEMPORAL_DEV_PORT). */
 export async function startWorkerProcess(config: Config, logger: Logger): Promise<StartedProcess> {
-  const steps = stopSteps(logger);
+  const steps = stopSteps(logger, config.SHUTDOWN_TIMEOUT_MS);
   try {
     const container = await createContainer({ config, logger });
     steps.push(() => container.close());

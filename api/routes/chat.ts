@@ -71,7 +71,8 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       { clientId: turn.clientId, messageId: turn.messageId, latencyMs, tokensIn: result.usage.tokensIn, tokensOut: result.usage.tokensOut, status: result.status },
       'chat_request_completed',
     );
-    if (result.answer) {
+    // A visitor who left before the first token still leaves a turn (status aborted, tokens spent).
+    if (result.answer || result.status === 'aborted') {
       logTurn({
         ...turn,
         answer: result.answer,
@@ -116,7 +117,11 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     let firstToken = true;
     try {
       for await (const event of answerQuestion(deps(), { client, question: message, sessionId, signal: abort.signal })) {
-        if (abort.signal.aborted) break;
+        if (abort.signal.aborted) {
+          // The visitor left: nothing more is sent, but the tokens already spent are still logged.
+          if (event.type === 'done') usage = event.usage;
+          continue;
+        }
         if (event.type === 'token') {
           if (firstToken) {
             metrics.timeToFirstToken.observe({ tier: client.tier }, (Date.now() - startedAt) / 1000);
@@ -178,7 +183,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       res.json({ answer, grounded, sessionId, messageId, sources, usage: { model: usage.model, tokensIn: usage.tokensIn, tokensOut: usage.tokensOut, cachedTokens: usage.cachedTokens } });
       finish(
         { messageId, clientId: client.clientId, sessionId, question: message, createdAt: new Date(startedAt).toISOString(), metadata },
-        { answer, sources, usage, status: 'ok', grounded, replyKind },
+        { answer, sources, usage, status: abort.signal.aborted ? 'aborted' : 'ok', grounded, replyKind },
         client.tier,
         startedAt,
       );

@@ -39,6 +39,7 @@ export async function embeddedStackEnv(dataDir: string, overrides: Record<string
     TEMPORAL_DEV_PORT: String(await freePort()),
     TEMPORAL_UI_PORT: String(await freePort()),
     SHUTDOWN_GRACE_MS: '1000',
+    METRICS_PORT: '0',
     ...UNLIMITED_RATES,
     ...overrides,
   };

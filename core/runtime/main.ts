@@ -14,7 +14,8 @@ export interface StartedProcess {
  * `supervisor/start.ts`): reads the configuration (exit 1 listing every bad key), starts the
  * process, prints its banner, and stops it once on SIGTERM, SIGINT, SIGHUP or when its parent goes
  * away (npm relays SIGTERM to the shell it ran us through, and that shell dies without passing it
- * on). A stop that hangs is cut after `SHUTDOWN_GRACE_MS` + 30 s (exit 1).
+ * on). Shutdown is bounded whatever the database or Temporal do: `SHUTDOWN_TIMEOUT_MS` (14 s)
+ * after the signal the process is gone (exit 1 when it had to be cut).
  */
 export async function runMain(name: string, start: (config: Config, logger: Logger) => Promise<StartedProcess>): Promise<void> {
   let config: Config;
@@ -41,7 +42,10 @@ export async function runMain(name: string, start: (config: Config, logger: Logg
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 30_000);
+    const force = setTimeout(() => {
+      logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     await started.stop();
     process.exit(0);
@@ -53,15 +57,25 @@ export async function runMain(name: string, start: (config: Config, logger: Logg
   }, 500).unref();
 }
 
-/** Runs stop steps in reverse order of registration, logging (never throwing) a failed step. */
-export function stopSteps(logger: Logger): { push(step: () => Promise<void>): void; stopAll(): Promise<void> } {
+/**
+ * Runs stop steps in reverse order of registration, logging (never throwing) a failed step. With
+ * `timeoutMs`, every step gets what is left of that budget (at least 250 ms), so one that hangs on
+ * a frozen database cannot keep the later ones (the Temporal dev server, PostgreSQL) from running.
+ */
+export function stopSteps(logger: Logger, timeoutMs?: number): { push(step: () => Promise<void>): void; stopAll(): Promise<void> } {
   const steps: Array<() => Promise<void>> = [];
   return {
     push: (step) => void steps.push(step),
     async stopAll() {
+      const deadline = timeoutMs ? Date.now() + timeoutMs - 1000 : Number.POSITIVE_INFINITY;
       while (steps.length) {
         const step = steps.pop()!;
-        await step().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
+        const budget = Math.max(250, deadline - Date.now());
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = Number.isFinite(budget) ? new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), budget))) : new Promise<never>(() => {});
+        const outcome = await Promise.race([step().catch((error) => logger.error({ err: error }, 'shutdown step failed')), timedOut]);
+        clearTimeout(timer);
+        if (outcome === 'timed out') logger.error({ budgetMs: budget }, 'shutdown step did not finish in time; going on');
       }
     },
   };

@@ -99,7 +99,7 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('comes up healthy with dashboard, widget health and Temporal Web, stops cleanly on SIGTERM, and keeps its data', async () => {
-    const ports = { PORT: String(await freePort()), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) };
+    const ports = { PORT: String(await freePort()), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()), METRICS_PORT: String(await freePort()) };
     const env = { ...ports, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     const url = `http://localhost:${ports.PORT}`;
 
@@ -111,7 +111,9 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
     expect((await fetch(`${url}/`)).status).toBe(200);
     expect((await fetch(`${url}/api/widget/health`)).status).toBe(200);
     expect((await fetch(`http://localhost:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
-    expect(await (await fetch(`${url}/metrics`)).text()).toContain('# TYPE chat_requests_total counter');
+    expect(first.output()).toContain(`Metrics        http://127.0.0.1:${ports.METRICS_PORT}/metrics`);
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+    expect(await (await fetch(`http://127.0.0.1:${ports.METRICS_PORT}/metrics`)).text()).toContain('# TYPE chat_requests_total counter');
     expect(first.output()).toContain('(embedded PostgreSQL 18 + pgvector)');
 
     // The API and the worker are separate child processes of one supervisor, both alive.

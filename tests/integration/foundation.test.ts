@@ -35,8 +35,9 @@ for (const { database, vectorStore } of setups) {
       expect(response.data.checks.temporal.pollers).toBeGreaterThan(0);
     });
 
-    it('serves Prometheus metrics with the architecture document names', async () => {
-      const response = await new TestClient(stack.url).get('/metrics');
+    it('serves Prometheus metrics with the architecture document names on the operators\' port only', async () => {
+      expect((await new TestClient(stack.url).get('/metrics')).status).toBe(404);
+      const response = await new TestClient(stack.metricsServer!.url.replace(/\/metrics$/, '')).get('/metrics');
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('text/plain');
       for (const name of ['chat_requests_total', 'chat_latency_seconds', 'llm_tokens_total', 'vector_search_duration_seconds', 'embedding_cache_hits_total', 'embedding_cache_misses_total']) {

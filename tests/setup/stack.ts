@@ -53,6 +53,7 @@ export async function startTestStack({
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     SHUTDOWN_GRACE_MS: '1000',
+    METRICS_PORT: '0',
   };
   if (redis) vars.REDIS_URL = TEST_REDIS_URL;
   if (database === 'postgres') {
