@@ -23,6 +23,8 @@ export const configSchema = z.object({
   PORT: port.default(5000),
   PUBLIC_URL: optionalUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: colourised single lines on a terminal, JSON lines otherwise (see core/logger.ts). */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   DATA_DIR: z.string().default('./.data'),
 
   DATABASE_URL: optionalUrl,

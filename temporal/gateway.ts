@@ -5,6 +5,7 @@ import protos from '@temporalio/proto';
 // The protos package is CommonJS: its namespaces come off the default export under native ESM.
 const { temporal } = protos;
 import type { ChatTurnLog, IngestionProgress, QueueHealth, WorkflowGateway } from '../core/ports/workflow-gateway';
+import { chatLogSummary, ingestionSummary } from './summaries';
 import { chatLogWorkflowId, ingestionWorkflowId } from './task-queues';
 
 export const ClientIdKey = defineSearchAttributeKey('ClientId', SearchAttributeType.KEYWORD);
@@ -24,7 +25,7 @@ export function createWorkflowGateway({ client, taskQueue }: { client: Client; t
     return promise;
   };
   return {
-    async startIngestion({ clientId, documentId, version, filename }) {
+    async startIngestion({ clientId, documentId, version, filename, siteName }) {
       const workflowId = ingestionWorkflowId(documentId);
       await client.workflow.start('ingestDocument', {
         taskQueue,
@@ -38,7 +39,7 @@ export function createWorkflowGateway({ client, taskQueue }: { client: Client; t
           { key: DocumentIdKey, value: documentId },
         ],
         memo: { filename, version },
-        staticSummary: `Ingest ${filename} (v${version})`,
+        ...ingestionSummary({ clientId, documentId, version, filename, siteName }),
       });
       return { workflowId };
     },
@@ -61,7 +62,7 @@ export function createWorkflowGateway({ client, taskQueue }: { client: Client; t
       }
     },
 
-    async logChatTurn(turn: ChatTurnLog) {
+    async logChatTurn(turn: ChatTurnLog, { siteName }: { siteName?: string } = {}) {
       await track(client.workflow.signalWithStart('logChat', {
         taskQueue,
         workflowId: chatLogWorkflowId(turn.clientId, turn.sessionId),
@@ -71,6 +72,7 @@ export function createWorkflowGateway({ client, taskQueue }: { client: Client; t
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         typedSearchAttributes: [{ key: ClientIdKey, value: turn.clientId }],
         memo: { sessionId: turn.sessionId },
+        ...chatLogSummary({ clientId: turn.clientId, sessionId: turn.sessionId, siteName }),
       }));
     },
 

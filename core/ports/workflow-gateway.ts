@@ -40,12 +40,13 @@ export interface QueueHealth {
 }
 
 export interface WorkflowGateway {
-  startIngestion(args: { clientId: string; documentId: string; version: number; filename: string }): Promise<{ workflowId: string }>;
+  /** `filename` is the file's name or the page's URL; `siteName` labels the run for operators (Temporal Web summary). */
+  startIngestion(args: { clientId: string; documentId: string; version: number; filename: string; siteName?: string }): Promise<{ workflowId: string }>;
   cancelIngestion(documentId: string): Promise<void>;
   /** Live progress of a running ingestion, or null when none is running. */
   ingestionProgress(documentId: string): Promise<IngestionProgress | null>;
   /** Hands a finished chat turn to its logging workflow; never awaited by a chat stream. */
-  logChatTurn(turn: ChatTurnLog): Promise<void>;
+  logChatTurn(turn: ChatTurnLog, label?: { siteName?: string }): Promise<void>;
   health(): Promise<QueueHealth>;
   /** Waits (bounded) for hand-offs still in flight, so a shutdown loses no chat log. */
   drain(timeoutMs: number): Promise<void>;

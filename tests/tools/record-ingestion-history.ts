@@ -1,5 +1,7 @@
 // Records the event history of one real ingestion for the replay test:
-//   npx tsx tests/tools/record-ingestion-history.ts
+//   npx tsx tests/tools/record-ingestion-history.ts [file name under tests/fixtures]
+// (tests/fixtures/ingest-document-history.pb was recorded before the `coarse-ingestion` patch and
+// stays as it is; new recordings go to ingest-document-history-coarse.pb.)
 // Re-record when the workflow changes on purpose; a replay failure otherwise means the change
 // breaks running workflows (non-determinism).
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -30,7 +32,7 @@ try {
   const handle = stack.temporalClient!.workflow.getHandle(ingestionWorkflowId(document.id));
   const history = await handle.fetchHistory();
   // Binary protobuf: the JSON helpers trip over two copies of protobufjs in the dependency tree.
-  const file = path.join(import.meta.dirname, '..', 'fixtures', 'ingest-document-history.pb');
+  const file = path.join(import.meta.dirname, '..', 'fixtures', process.argv[2] ?? 'ingest-document-history-coarse.pb');
   writeFileSync(file, protos.temporal.api.history.v1.History.encode(history).finish());
   console.log(`recorded ${history.events?.length} events (${document.chunkCount} chunks) to ${file}`);
 } finally {
