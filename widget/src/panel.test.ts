@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { groupSources, mountPanel } from './panel';
+import { EN } from './i18n/en';
 import { normalizeWidgetConfig } from './theme';
 import type { PanelController } from './types';
 
@@ -52,7 +53,7 @@ function mount(config: unknown = { title: 'Acme help', greeting: 'Hello **there*
   container.appendChild(launcher);
   root.appendChild(container);
   const onClose = vi.fn();
-  const controller = mountPanel({ container, shadowRoot: root, launcher, config: normalizeWidgetConfig(config), apiKey: 'pk_test_panel', apiBase: 'https://api.example.com', onClose });
+  const controller = mountPanel({ container, shadowRoot: root, launcher, config: normalizeWidgetConfig(config), strings: EN, locale: 'en', apiKey: 'pk_test_panel', apiBase: 'https://api.example.com', onClose });
   return { controller, root, launcher, onClose };
 }
 
