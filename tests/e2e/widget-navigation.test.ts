@@ -156,6 +156,29 @@ describe('the widget on sites that swap <body> without a full load (case 16)', (
     await close();
   });
 
+  it('keeps a phone\'s full-screen panel modal over the new body', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 667 }, reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    await page.goto(`${site.url}/pjax-home.html`);
+    await askWidget(page, QUESTION);
+    expect(await page.evaluate(() => document.querySelector('main')!.hasAttribute('inert'))).toBe(true);
+    // The page swaps its body (a timer, a redirect, a script): the visitor's panel stays, modal.
+    await page.evaluate(async () => {
+      const html = await (await fetch('/pjax-next.html')).text();
+      document.body.replaceWith(new DOMParser().parseFromString(html, 'text/html').body);
+    });
+    await expect.poll(() => page.evaluate(() => document.querySelector('main h1')?.textContent)).toBe('Next');
+    await expect.poll(() => page.evaluate(() => document.querySelector('main')!.hasAttribute('inert'))).toBe(true);
+    expect(await page.evaluate(() => getComputedStyle(document.body).overflow)).toBe('hidden');
+    expect(await widgetLocators(page).textbox.isVisible()).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => Boolean(document.querySelector('chatconnect-widget')!.shadowRoot!.activeElement?.closest('.panel')))).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.evaluate(() => document.querySelector('main')!.hasAttribute('inert'))).toBe(false);
+    expect(await page.evaluate(() => getComputedStyle(document.body).overflow)).toBe('visible');
+    await context.close();
+  });
+
   it('stays when the body is re-rendered in place', async () => {
     const { page, close } = await openPage('/rerender.html');
     await askWidget(page, QUESTION);

@@ -24,6 +24,8 @@ export interface WidgetSettings {
 }
 
 const CONFIG_RETRY_DELAYS_MS = [2_000, 8_000, 30_000];
+/** How long the launcher waits for a language's strings before showing in English. */
+const STRINGS_WAIT_MS = 4_000;
 /** Above this many re-insertions per second something keeps removing the element on purpose: stop fighting it. */
 const MAX_REATTACHES_PER_SECOND = 10;
 
@@ -163,7 +165,12 @@ export class ChatConnectWidget extends HTMLElement {
     const url = this.settings?.localeUrls[locale];
     if (locale === 'en' || !url || !this.settings) return EN;
     try {
-      const strings = await loadChunk<Partial<UiStrings>>(`i18n:${locale}`, url, this.settings.nonce);
+      // A slow strings file must not keep the launcher hidden: English after a few seconds.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const slow = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${url} took over ${STRINGS_WAIT_MS / 1000} s`)), STRINGS_WAIT_MS);
+      });
+      const strings = await Promise.race([loadChunk<Partial<UiStrings>>(`i18n:${locale}`, url, this.settings.nonce), slow]).finally(() => clearTimeout(timer));
       return { ...EN, ...strings };
     } catch (error) {
       console.warn(`ChatConnect widget: ${(error as Error).message}; showing English.`);

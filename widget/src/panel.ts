@@ -381,7 +381,8 @@ export function mountPanel(context: PanelContext): PanelController {
       // A new <body> (Turbo, pjax): its content is not inert yet, and focus was lost with the old one.
       if (!opened) return;
       phoneLayout.sync(true);
-      if (!panel.contains(shadowRoot.activeElement)) input.focus({ preventScroll: true });
+      // Modal (phone): focus belongs in the panel. Otherwise the visitor may be on the page: leave focus be.
+      if (panel.getAttribute('aria-modal') === 'true' && !panel.contains(shadowRoot.activeElement)) input.focus({ preventScroll: true });
     },
   };
 
