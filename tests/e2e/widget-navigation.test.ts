@@ -54,12 +54,12 @@ describe('the widget on sites that swap <body> without a full load (case 16)', (
     site.set('/rerender.html', {
       html: shopPage({ title: 'Rerender', head: `<script>document.addEventListener('click', (event) => { if (!event.target.closest('a#nav')) return; event.preventDefault(); document.body.innerHTML = '<main><h1>Rendered</h1></main>'; });</script>`, body: `${nav('Before', '#')}${tag}` }),
     });
-    // Pasted twice (head and body), inserted again by a script, and a stray element added by hand.
+    // Pasted twice (head and body), inserted again by a script, and stray elements in the markup and added by hand.
     site.set('/twice.html', {
       html: shopPage({
         title: 'Twice',
         head: tag,
-        body: `<main><h1>Twice</h1></main>${tag}<script>
+        body: `<chatconnect-widget></chatconnect-widget><main><h1>Twice</h1></main>${tag}<script>
           window.addEventListener('load', () => {
             const again = document.createElement('script');
             again.src = ${JSON.stringify(`${backend.url}/widget.js`)};

@@ -5,6 +5,7 @@ import { EN, type UiStrings } from './i18n/en';
 import { browserLanguages, localiseConfig, resolveLocale, textDirection } from './i18n/locale';
 import { launcherCss, adoptStyles } from './styles';
 import { mergeWidgetConfig, normalizeWidgetConfig, themeVariables } from './theme';
+import { ELEMENT_NAME } from './element-name';
 import type { MountPanel, PanelController, WidgetConfig } from './types';
 import type { WidgetLocale } from '../../core/widget-config';
 export { ELEMENT_NAME } from './element-name';
@@ -138,6 +139,8 @@ export class ChatConnectWidget extends HTMLElement {
   /** Starts the widget: loads the configuration (or uses the preview's), then shows the launcher. */
   start(settings: WidgetSettings): void {
     activeWidget = this;
+    // A <chatconnect-widget> already in the page's markup would be a second, empty one.
+    for (const other of this.ownerDocument.querySelectorAll(ELEMENT_NAME)) if (other !== this) other.remove();
     this.settings = settings;
     if (!settings.apiKey) {
       void this.ready(mergeWidgetConfig(normalizeWidgetConfig({}), settings.overrides));

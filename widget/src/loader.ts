@@ -44,8 +44,9 @@ function settingsFrom(script: HTMLScriptElement): WidgetSettings | null {
 
 function mount(settings: WidgetSettings): void {
   const widget = document.createElement(ELEMENT_NAME) as ChatConnectWidget;
-  document.body.appendChild(widget);
+  // Started first, so it is the page's one widget by the time it is connected.
   widget.start(settings);
+  document.body.appendChild(widget);
 }
 
 // A site that pastes the snippet twice (or an SPA that re-inserts it) still gets one widget.
