@@ -9,7 +9,7 @@ interface PreviewableWidget extends HTMLElement {
   close(): void;
 }
 
-const CONFIG_FIELDS = ['title', 'greeting', 'primaryColor', 'position', 'placeholder', 'avatarUrl'] as const;
+const CONFIG_FIELDS = ['title', 'greeting', 'primaryColor', 'position', 'placeholder', 'avatarUrl', 'locale'] as const;
 
 export function overridesFromQuery(params: URLSearchParams): Record<string, unknown> {
   let overrides: Record<string, unknown> = {};
