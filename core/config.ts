@@ -78,6 +78,11 @@ export const configSchema = z.object({
   TRUST_PROXY: bool,
   SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+
+  ALLOW_PRIVATE_URLS: bool,
+  WEBHOOK_RETRY_INITIAL_SECONDS: z.coerce.number().positive().default(10),
+  WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: z.coerce.number().positive().default(3600),
+  WEBHOOK_GIVE_UP_HOURS: z.coerce.number().positive().default(24),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -8,6 +8,7 @@ import { startHttpServer, type DashboardMode, type RunningServer } from '../api/
 import { resolveTemporalCli, startDevServer, startSdkDevServer, type DevServer } from '../temporal/dev-server';
 import { connectTemporal, createWorkflowGateway } from '../temporal/gateway';
 import { reembedStaleDocuments } from '../core/services/embedding-migration';
+import { webhookRetryPolicy } from '../core/services/contacts';
 
 /**
  * The composition root: builds the container once and starts the parts a process runs — the HTTP
@@ -124,7 +125,7 @@ async function connectWithRetry(
   const attempt = async (): Promise<Client | undefined> => {
     try {
       client = await connectTemporal({ address, namespace: config.TEMPORAL_NAMESPACE });
-      container.workflows = createWorkflowGateway({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });
+      container.workflows = createWorkflowGateway({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, webhookRetry: webhookRetryPolicy(config) });
       return client;
     } catch (error) {
       logger.warn({ err: (error as Error).message, address }, 'Temporal not reachable; retrying in 5 s');

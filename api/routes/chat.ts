@@ -55,7 +55,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     });
   }
 
-  function finish(turn: Omit<ChatTurnLog, 'answer' | 'sources' | 'model' | 'tokensIn' | 'tokensOut' | 'cachedTokens' | 'latencyMs' | 'status'>, result: { answer: string; sources: ChatSource[]; usage: Usage; status: ChatTurnLog['status'] }, tier: string, startedAt: number) {
+  function finish(turn: Omit<ChatTurnLog, 'answer' | 'sources' | 'model' | 'tokensIn' | 'tokensOut' | 'cachedTokens' | 'latencyMs' | 'status'>, result: { answer: string; sources: ChatSource[]; usage: Usage; status: ChatTurnLog['status']; kind?: Pick<ChatTurnLog, 'grounded' | 'replyKind'> }, tier: string, startedAt: number) {
     const latencyMs = Date.now() - startedAt;
     metrics.chatRequests.inc({ client_id: turn.clientId, tier, status: result.status });
     metrics.chatLatency.observe({ client_id: turn.clientId, tier }, latencyMs / 1000);
@@ -77,6 +77,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
         cachedTokens: result.usage.cachedTokens,
         latencyMs,
         status: result.status,
+        ...result.kind,
       });
     }
   }
@@ -104,6 +105,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     let sources: ChatSource[] = [];
     let usage: Usage = { model: 'unknown', tokensIn: 0, tokensOut: 0, cachedTokens: 0 };
     let status: ChatTurnLog['status'] = 'ok';
+    let kind: Pick<ChatTurnLog, 'grounded' | 'replyKind'> = {};
     let firstToken = true;
     try {
       for await (const event of answerQuestion(deps(), { client, question: message, sessionId, signal: abort.signal })) {
@@ -120,7 +122,8 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
           sse.send('sources', { sources });
         } else {
           usage = event.usage;
-          sse.send('done', { usage: { model: usage.model, tokensIn: usage.tokensIn, tokensOut: usage.tokensOut, cachedTokens: usage.cachedTokens } });
+          kind = { grounded: event.grounded ?? sources.length > 0, replyKind: event.replyKind };
+          sse.send('done', { usage: { model: usage.model, tokensIn: usage.tokensIn, tokensOut: usage.tokensOut, cachedTokens: usage.cachedTokens }, grounded: kind.grounded });
         }
       }
       if (abort.signal.aborted) status = 'aborted';
@@ -135,7 +138,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     }
     finish(
       { messageId, clientId: client.clientId, sessionId, question: message, createdAt: new Date(startedAt).toISOString(), metadata },
-      { answer, sources, usage, status },
+      { answer, sources, usage, status, kind },
       client.tier,
       startedAt,
     );
@@ -158,15 +161,16 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       let answer = '';
       let sources: ChatSource[] = [];
       let usage: Usage = { model: 'unknown', tokensIn: 0, tokensOut: 0, cachedTokens: 0 };
+      let kind: Pick<ChatTurnLog, 'grounded' | 'replyKind'> = {};
       for await (const event of answerQuestion(deps(), { client, question: message, sessionId, signal: abort.signal })) {
         if (event.type === 'token') answer += event.text;
         else if (event.type === 'sources') sources = event.sources;
-        else usage = event.usage;
+        else [usage, kind] = [event.usage, { grounded: event.grounded ?? sources.length > 0, replyKind: event.replyKind }];
       }
-      res.json({ answer, sessionId, messageId, sources, usage: { model: usage.model, tokensIn: usage.tokensIn, tokensOut: usage.tokensOut, cachedTokens: usage.cachedTokens } });
+      res.json({ answer, grounded: kind.grounded, sessionId, messageId, sources, usage: { model: usage.model, tokensIn: usage.tokensIn, tokensOut: usage.tokensOut, cachedTokens: usage.cachedTokens } });
       finish(
         { messageId, clientId: client.clientId, sessionId, question: message, createdAt: new Date(startedAt).toISOString(), metadata },
-        { answer, sources, usage, status: 'ok' },
+        { answer, sources, usage, status: 'ok', kind },
         client.tier,
         startedAt,
       );

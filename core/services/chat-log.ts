@@ -38,6 +38,8 @@ export async function recordChatTurn(knex: Knex, turn: ChatTurnLog): Promise<{ i
         cached_tokens: turn.cachedTokens,
         latency_ms: turn.latencyMs,
         status: turn.status,
+        grounded: turn.grounded ?? true,
+        reply_kind: turn.replyKind ?? 'answer',
         created_at: createdAt,
       })
       .onConflict('id')

@@ -7,6 +7,7 @@ import type { ChatTurn, RetrievedChunk, Usage } from '../adapters/llm/types';
 import { STATIC_SYSTEM_PROMPT } from '../adapters/llm/prompt';
 import type { KeyedClient } from './clients';
 import { retrieve, type RetrievalDeps } from './retrieval';
+import { matchWrittenAnswer, writtenAnswerEvents } from './written-answers';
 
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
@@ -44,7 +45,7 @@ export interface ChatSource {
 export type ChatEvent =
   | { type: 'token'; text: string }
   | { type: 'sources'; sources: ChatSource[] }
-  | { type: 'done'; usage: Usage; answer: string };
+  | { type: 'done'; usage: Usage; answer: string; grounded?: boolean; replyKind?: 'answer' | 'declined' | 'small_talk' | 'written' };
 
 export interface ChatDeps extends RetrievalDeps {
   llm: LlmRegistry;
@@ -99,6 +100,9 @@ export async function* answerQuestion(
   deps: ChatDeps,
   { client, question, sessionId, signal }: { client: KeyedClient; question: string; sessionId: string; signal?: AbortSignal },
 ): AsyncGenerator<ChatEvent> {
+  // A tenant's written answer (Q&A) to this question comes before documents and the LLM.
+  const written = await matchWrittenAnswer(deps, { clientId: client.clientId, question });
+  if (written) return yield* writtenAnswerEvents(written);
   const [history, context] = await Promise.all([
     loadHistory(deps, client.clientId, sessionId),
     retrieve(deps, { clientId: client.clientId, question, topK: client.topK }),

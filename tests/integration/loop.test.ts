@@ -1,0 +1,356 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordChatTurn } from '../../core/services/chat-log';
+import { startTestStack, type TestStack } from '../setup/stack';
+import { createClientWithKey, signUpAdmin, waitForDocument } from '../factories';
+import type { TestClient } from '../http';
+
+const POLICIES = [
+  'Returns policy. Orders can be returned within 45 days of delivery for a full refund.',
+  'Shipping. Standard shipping to Norway takes 6 to 8 working days. Express shipping costs 19 euros.',
+].join('\n\n');
+
+/** Polls `check` until it returns a truthy value (generous deadline: the machine is shared). */
+async function eventually<T>(check: () => Promise<T>, what: string, timeoutMs = 60_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** A webhook receiver that verifies signatures and fails the first `failFirst` deliveries with 500. */
+async function startReceiver(failFirst = 0) {
+  const received: Array<{ body: string; signature: string | undefined; status: number }> = [];
+  let secret = '';
+  const server: Server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (part) => parts.push(part));
+    req.on('end', () => {
+      const body = Buffer.concat(parts).toString('utf8');
+      const status = received.length < failFirst ? 500 : 200;
+      received.push({ body, signature: req.headers['x-chatconnect-signature'] as string | undefined, status });
+      res.statusCode = status;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/chatconnect`,
+    received,
+    setSecret: (value: string) => {
+      secret = value;
+    },
+    verify: (body: string, signature: string | undefined) => {
+      const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+      const actual = Buffer.from(signature ?? '');
+      return actual.length === expected.length && timingSafeEqual(actual, expected);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('closing the loop: feedback, unanswered, written answers, contacts, deletion', () => {
+  let stack: TestStack;
+  let adminA: TestClient;
+  let adminB: TestClient;
+  let clientA: string;
+  let keyA: string;
+  let clientB: string;
+  let keyB: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      database: 'postgres',
+      env: {
+        ALLOW_PRIVATE_URLS: 'true',
+        WEBHOOK_RETRY_INITIAL_SECONDS: '0.2',
+        WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: '0.5',
+        RATE_LIMIT_VISITOR_PER_MINUTE: '1000',
+      },
+    });
+    ({ admin: adminA } = await signUpAdmin(stack.url));
+    ({ admin: adminB } = await signUpAdmin(stack.url, 'Bob'));
+    const a = await createClientWithKey(adminA, { allowedDomains: ['shop-a.example.com'] });
+    [clientA, keyA] = [a.client.id, a.apiKey];
+    const b = await createClientWithKey(adminB, { allowedDomains: ['shop-b.example.com'] });
+    [clientB, keyB] = [b.client.id, b.apiKey];
+    const upload = await adminA.upload(clientA, 'policies.txt', POLICIES);
+    expect((await waitForDocument(adminA, upload.data.document.id)).status).toBe('ready');
+  }, 180_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const post = async (path: string, key: string, body: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(new URL(path, stack.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key, ...headers },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, data: text ? JSON.parse(text) : undefined, headers: response.headers };
+  };
+  const ask = (key: string, message: string, sessionId?: string) => post('/chat', key, { message, ...(sessionId ? { sessionId } : {}) });
+  const waitLogged = (messageId: string) =>
+    eventually(() => stack.container.db.knex('chat_messages').where({ id: messageId }).first(), `message ${messageId} logged`);
+
+  it('rates an answer: 204, a second rating replaces the first, counted in usage, shown in the transcript and the Feedback view', async () => {
+    const answer = await ask(keyA, 'How long does standard shipping to Norway take?');
+    expect(answer.status).toBe(200);
+    const { messageId, sessionId } = answer.data;
+    // Rated at once: the log may not have landed yet, and the rating still counts.
+    expect((await post('/chat/feedback', keyA, { messageId, sessionId, rating: 'up' }, { origin: 'https://shop-a.example.com' })).status).toBe(204);
+    expect((await post('/chat/feedback', keyA, { messageId, sessionId, rating: 'down', comment: 'Too slow' })).status).toBe(204);
+
+    const feedback = await adminA.get(`/api/dashboard/feedback?clientId=${clientA}`);
+    expect(feedback.status).toBe(200);
+    expect(feedback.data.feedback).toHaveLength(1);
+    expect(feedback.data.feedback[0]).toMatchObject({ messageId, sessionId, rating: 'down', comment: 'Too slow', question: 'How long does standard shipping to Norway take?' });
+    expect(feedback.data.feedback[0].answer).toMatch(/6 to 8 working days/);
+    expect((await adminA.get(`/api/dashboard/feedback?clientId=${clientA}&rating=up`)).data.feedback).toHaveLength(0);
+    expect((await adminA.get(`/api/dashboard/feedback?clientId=${clientA}&rating=down&days=7`)).data.feedback).toHaveLength(1);
+    expect((await adminA.get(`/api/dashboard/feedback?clientId=${clientA}&rating=sideways`)).status).toBe(400);
+
+    const usage = await adminA.get(`/api/dashboard/usage?clientId=${clientA}&days=1`);
+    expect(usage.data.days.at(-1)).toMatchObject({ feedbackUp: 0, feedbackDown: 1 });
+    const transcript = await adminA.get(`/api/dashboard/chats/${sessionId}?clientId=${clientA}`);
+    expect(transcript.data.session.messages[0].feedback).toMatchObject({ rating: 'down', comment: 'Too slow' });
+  });
+
+  it('refuses feedback for another session or another client (404) and bad input (400)', async () => {
+    const answer = await ask(keyA, 'How much does express shipping cost?');
+    const { messageId, sessionId } = answer.data;
+    await waitLogged(messageId);
+    expect((await post('/chat/feedback', keyA, { messageId, sessionId: 'someone-else', rating: 'up' })).status).toBe(404);
+    const foreign = await post('/chat/feedback', keyB, { messageId, sessionId, rating: 'down' });
+    expect(foreign.status).toBe(404);
+    expect(foreign.data.error.code).toBe('not_found');
+    expect((await post('/chat/feedback', keyA, { messageId, sessionId, rating: 'meh' })).status).toBe(400);
+    expect((await post('/chat/feedback', keyA, { messageId: 'not-a-uuid', sessionId, rating: 'up' })).status).toBe(400);
+    expect((await post('/chat/feedback', keyA, { messageId, sessionId: 'bad id!', rating: 'up' })).status).toBe(400);
+    expect((await post('/chat/feedback', keyA, { messageId, sessionId, rating: 'up', comment: 'x'.repeat(1001) })).status).toBe(400);
+    expect((await post('/chat/feedback', 'pk_live_notakeynotakeynotakey', { messageId, sessionId, rating: 'up' })).status).toBe(401);
+    expect((await post('/chat/feedback', keyA, { messageId, sessionId, rating: 'up' }, { origin: 'https://evil.example.net' })).status).toBe(403);
+    expect((await adminB.get(`/api/dashboard/feedback?clientId=${clientA}`)).status).toBe(404);
+  });
+
+  it('lists unanswered questions grouped by wording, most asked first, small talk excluded', async () => {
+    const knex = stack.container.db.knex;
+    const turn = (question: string, sessionId: string, replyKind: 'declined' | 'small_talk' | 'answer', grounded: boolean) =>
+      recordChatTurn(knex, {
+        messageId: randomUUID(),
+        clientId: clientA,
+        sessionId,
+        question,
+        answer: replyKind === 'declined' ? 'I could not find that in this site\'s documents.' : 'Hello!',
+        sources: [],
+        model: 'local-extractive',
+        tokensIn: 0,
+        tokensOut: 0,
+        cachedTokens: 0,
+        latencyMs: 1,
+        status: 'ok',
+        grounded,
+        replyKind,
+        createdAt: new Date().toISOString(),
+      });
+    await turn('Do you ship to Mars?', 'visitor-1', 'declined', false);
+    await turn('do you ship to   MARS', 'visitor-2', 'declined', false);
+    await turn('Do you ship to Mars!?', 'visitor-2', 'declined', false);
+    await turn('Can I pay with bitcoin?', 'visitor-3', 'declined', false);
+    await turn('Hello there', 'visitor-3', 'small_talk', false);
+
+    const response = await adminA.get(`/api/dashboard/unanswered?clientId=${clientA}&days=30`);
+    expect(response.status).toBe(200);
+    const questions = response.data.questions as Array<{ question: string; count: number; reason: string; sessionIds: string[]; lastAskedAt: string }>;
+    expect(questions[0]).toMatchObject({ count: 3, reason: 'not_found' });
+    expect(questions[0].question.toLowerCase()).toContain('mars');
+    expect(questions[0].sessionIds.sort()).toEqual(['visitor-1', 'visitor-2']);
+    expect(Date.parse(questions[0].lastAskedAt)).toBeGreaterThan(0);
+    expect(questions.find((entry) => /bitcoin/.test(entry.question))).toMatchObject({ count: 1, reason: 'not_found', sessionIds: ['visitor-3'] });
+    expect(questions.find((entry) => /hello/i.test(entry.question))).toBeUndefined();
+    // The answer rated down in the first test is there too.
+    expect(questions.find((entry) => /standard shipping/.test(entry.question))).toMatchObject({ reason: 'rated_down', count: 1 });
+    expect((await adminB.get(`/api/dashboard/unanswered?clientId=${clientA}`)).status).toBe(404);
+    expect((await adminA.get('/api/dashboard/unanswered')).status).toBe(400);
+  });
+
+  it('answers with a written answer (same wording or a close one), cited as Q&A, and edits and deletes take effect at once', async () => {
+    const base = `/api/dashboard/clients/${clientA}/answers`;
+    const created = await adminA.post(base, { question: 'Do you ship to Mars?', answer: 'Not yet: we ship to Earth addresses only.' });
+    expect(created.status).toBe(201);
+    expect(created.data.answer).toMatchObject({ id: expect.any(String), question: 'Do you ship to Mars?', answer: 'Not yet: we ship to Earth addresses only.', createdAt: expect.any(String) });
+    const answerId = created.data.answer.id;
+    expect((await adminA.post(base, { question: 'do you ship to mars', answer: 'dup' })).status).toBe(409);
+    expect((await adminA.post(base, { question: '', answer: 'x' })).status).toBe(400);
+    expect((await adminA.get(base)).data.answers).toHaveLength(1);
+    expect((await adminB.get(base)).status).toBe(404);
+    expect((await adminB.post(base, { question: 'q', answer: 'a' })).status).toBe(404);
+    expect((await adminB.delete(`${base}/${answerId}`)).status).toBe(404);
+
+    // Cached retrieval for this wording must not survive the new answer.
+    const first = await ask(keyA, 'DO YOU SHIP TO MARS??');
+    expect(first.data).toMatchObject({ answer: 'Not yet: we ship to Earth addresses only.', grounded: true });
+    expect(first.data.sources).toEqual([expect.objectContaining({ filename: 'Q&A' })]);
+    const logged = await waitLogged(first.data.messageId);
+    expect(logged).toMatchObject({ reply_kind: 'written', grounded: true });
+
+    const close = await ask(keyA, 'Can you ship to Mars?');
+    expect(close.data.answer).toBe('Not yet: we ship to Earth addresses only.');
+    const unrelated = await ask(keyA, 'How long does standard shipping to Norway take?');
+    expect(unrelated.data.answer).toMatch(/6 to 8 working days/);
+
+    expect((await adminA.patch(`${base}/${answerId}`, { answer: 'Mars deliveries start in 2030.' })).status).toBe(200);
+    expect((await ask(keyA, 'Do you ship to Mars?')).data.answer).toBe('Mars deliveries start in 2030.');
+    // The Unanswered view knows the question has an answer now.
+    const unanswered = await adminA.get(`/api/dashboard/unanswered?clientId=${clientA}`);
+    expect(unanswered.data.questions.find((entry: { question: string }) => /mars/i.test(entry.question)).writtenAnswerId).toBe(answerId);
+
+    expect((await adminA.delete(`${base}/${answerId}`)).status).toBe(204);
+    expect((await adminA.delete(`${base}/${answerId}`)).status).toBe(404);
+    const after = await ask(keyA, 'Do you ship to Mars?');
+    expect(after.data.answer).not.toContain('2030');
+    expect(after.data.sources.every((source: { filename: string }) => source.filename !== 'Q&A')).toBe(true);
+  });
+
+  it('stores a contact request (202) and POSTs it to the webhook signed with HMAC-SHA256', async () => {
+    const receiver = await startReceiver();
+    try {
+      const patched = await adminA.patch(`/api/dashboard/clients/${clientA}`, { webhookUrl: receiver.url });
+      expect(patched.status).toBe(200);
+      expect(patched.data.client.webhookUrl).toBe(receiver.url);
+      expect(patched.data.client.webhookSecret).toMatch(/^whsec_/);
+      receiver.setSecret(patched.data.client.webhookSecret);
+
+      const response = await post('/chat/contact', keyA, { sessionId: 'visitor-9', email: 'Ann@Example.com', name: 'Ann', message: 'Call me' }, { origin: 'https://shop-a.example.com' });
+      expect(response.status).toBe(202);
+      const delivery = await eventually(async () => receiver.received[0], 'webhook delivery');
+      expect(receiver.verify(delivery.body, delivery.signature)).toBe(true);
+      expect(receiver.verify(`${delivery.body} `, delivery.signature)).toBe(false);
+      const body = JSON.parse(delivery.body);
+      expect(body).toEqual({
+        event: 'contact',
+        clientId: clientA,
+        contact: { id: response.data.contact.id, sessionId: 'visitor-9', email: 'ann@example.com', name: 'Ann', message: 'Call me', createdAt: expect.any(String) },
+      });
+      const contacts = await adminA.get(`/api/dashboard/contacts?clientId=${clientA}`);
+      expect(contacts.data.contacts[0]).toMatchObject({ id: body.contact.id, sessionId: 'visitor-9', email: 'ann@example.com', name: 'Ann', message: 'Call me' });
+      expect((await adminB.get(`/api/dashboard/contacts?clientId=${clientA}`)).status).toBe(404);
+      expect((await post('/chat/contact', keyA, { sessionId: 'visitor-9', email: 'not an email' })).status).toBe(400);
+      expect((await post('/chat/contact', keyA, { email: 'a@example.com' })).status).toBe(400);
+      expect((await adminA.patch(`/api/dashboard/clients/${clientA}`, { webhookUrl: 'ftp://example.com/x' })).status).toBe(400);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('retries a failing webhook with backoff until it is delivered', async () => {
+    const receiver = await startReceiver(2);
+    try {
+      const patched = await adminA.patch(`/api/dashboard/clients/${clientA}`, { webhookUrl: receiver.url });
+      receiver.setSecret(patched.data.client.webhookSecret);
+      const response = await post('/chat/contact', keyA, { sessionId: 'visitor-10', email: 'bo@example.com' });
+      expect(response.status).toBe(202);
+      const contactId = response.data.contact.id;
+      const contact = await eventually(async () => {
+        const list = await adminA.get(`/api/dashboard/contacts?clientId=${clientA}`);
+        const found = list.data.contacts.find((entry: { id: string }) => entry.id === contactId);
+        return found?.webhook.status === 'delivered' ? found : null;
+      }, 'delivery after two failures');
+      expect(contact.webhook.attempts).toBe(3);
+      expect(receiver.received.map((entry) => entry.status)).toEqual([500, 500, 200]);
+      expect(receiver.received.every((entry) => receiver.verify(entry.body, entry.signature))).toBe(true);
+      const handle = stack.temporalClient!.workflow.getHandle(`webhook-${contactId}`);
+      expect(await handle.result()).toMatchObject({ delivered: true });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('warns about a duplicate site name but still creates it (201)', async () => {
+    const first = await adminB.post('/api/dashboard/clients', { name: 'Twin shop', allowedDomains: [] });
+    expect(first.status).toBe(201);
+    expect(first.data.warning).toBeUndefined();
+    const second = await adminB.post('/api/dashboard/clients', { name: 'twin shop', allowedDomains: [] });
+    expect(second.status).toBe(201);
+    expect(second.data.warning).toMatchObject({ code: 'duplicate_name' });
+  });
+
+  /** Rows, vectors, files and running workflows a site may leave behind. */
+  async function leftovers(clientId: string, documentIds: string[], blobKeys: string[]) {
+    const knex = stack.container.db.knex;
+    const counts: Record<string, number> = {};
+    for (const table of ['clients', 'api_keys', 'widgets', 'documents', 'chunks', 'chat_sessions', 'chat_messages', 'usage_daily', 'message_feedback', 'contacts', 'written_answers']) {
+      const column = table === 'clients' ? 'id' : 'client_id';
+      const [{ count }] = await knex(table).where(column, clientId).count<{ count: string }[]>({ count: '*' });
+      if (Number(count)) counts[table] = Number(count);
+    }
+    for (const documentId of documentIds) {
+      const vectors = await stack.container.vectorStore.countDocument({ clientId, documentId });
+      if (vectors) counts[`vectors:${documentId}`] = vectors;
+    }
+    for (const key of blobKeys) if (await stack.container.blobStore.exists(key)) counts[`blob:${key}`] = 1;
+    let running = 0;
+    for await (const execution of stack.temporalClient!.workflow.list({ query: `ClientId = '${clientId}' AND ExecutionStatus = 'Running'` })) {
+      void execution;
+      running++;
+    }
+    if (running) counts.runningWorkflows = running;
+    return counts;
+  }
+
+  it('deletes a site: 404 at once, keys 401, then no rows, vectors, files or running workflows', async () => {
+    const { admin } = await signUpAdmin(stack.url, 'Della');
+    const site = await createClientWithKey(admin, { name: 'Doomed shop', allowedDomains: [] });
+    const clientId = site.client.id;
+    const upload = await admin.upload(clientId, 'policies.txt', POLICIES);
+    const document = await waitForDocument(admin, upload.data.document.id);
+    expect(document.status).toBe('ready');
+    const blobKey = (await stack.container.db.knex('documents').where({ id: document.id }).first()).blob_key;
+    expect(await stack.container.blobStore.exists(blobKey)).toBe(true);
+    const answer = await ask(site.apiKey, 'How much does express shipping cost?');
+    await waitLogged(answer.data.messageId);
+    expect((await post('/chat/feedback', site.apiKey, { messageId: answer.data.messageId, sessionId: answer.data.sessionId, rating: 'up' })).status).toBe(204);
+    expect((await post('/chat/contact', site.apiKey, { sessionId: answer.data.sessionId, email: 'c@example.com' })).status).toBe(202);
+    expect((await admin.post(`/api/dashboard/clients/${clientId}/answers`, { question: 'q?', answer: 'a.' })).status).toBe(201);
+    // An ingestion still running when the site goes must be cancelled too.
+    const slow = await admin.upload(clientId, 'more.txt', POLICIES.repeat(50));
+    expect(slow.status).toBe(202);
+
+    expect((await adminB.delete(`/api/dashboard/clients/${clientId}`)).status).toBe(404);
+    expect((await admin.delete(`/api/dashboard/clients/${clientId}`)).status).toBe(204);
+    expect((await admin.get(`/api/dashboard/clients/${clientId}`)).status).toBe(404);
+    expect((await admin.get(`/api/dashboard/documents/${document.id}`)).status).toBe(404);
+    expect((await admin.get(`/api/dashboard/chats?clientId=${clientId}`)).status).toBe(404);
+    expect((await admin.get('/api/dashboard/clients')).data.clients).toEqual([]);
+    expect((await admin.delete(`/api/dashboard/clients/${clientId}`)).status).toBe(404);
+    expect((await ask(site.apiKey, 'Hello?')).status).toBe(401);
+
+    const documentIds = [document.id, slow.data.document.id];
+    await eventually(async () => Object.keys(await leftovers(clientId, documentIds, [blobKey])).length === 0, 'the purge', 120_000);
+    const deletion = stack.temporalClient!.workflow.getHandle(`delete-client-${clientId}`);
+    expect((await deletion.describe()).status.name).toBe('COMPLETED');
+  });
+
+  it('deletes an account with its password: 401 for a wrong one, then sessions, sites and the user are gone', async () => {
+    const { admin, email } = await signUpAdmin(stack.url, 'Erin');
+    const site = await createClientWithKey(admin, { name: 'Erin shop', allowedDomains: [] });
+    expect((await admin.request('DELETE', '/api/auth/me', { json: { password: 'wrong password!' } })).status).toBe(401);
+    expect((await admin.request('DELETE', '/api/auth/me', { json: {} })).status).toBe(400);
+    const userId = (await admin.get('/api/auth/me')).data.user.id;
+    expect((await admin.request('DELETE', '/api/auth/me', { json: { password: 'correct horse battery' } })).status).toBe(204);
+    expect((await admin.get('/api/auth/me')).status).toBe(401);
+    expect((await ask(site.apiKey, 'Hello?')).status).toBe(401);
+    const again = await admin.post('/api/auth/login', { email, password: 'correct horse battery' });
+    expect(again.status).toBe(401);
+    await eventually(async () => Object.keys(await leftovers(site.client.id, [], [])).length === 0, 'the site purge', 120_000);
+    await eventually(async () => !(await stack.container.db.knex('users').where({ id: userId }).first()), 'the user row to go', 120_000);
+    // The email is free again.
+    expect((await admin.post('/api/auth/register', { email, password: 'correct horse battery', name: 'Erin again' })).status).toBe(201);
+  });
+});
