@@ -354,3 +354,22 @@ describe('closing the loop: feedback, unanswered, written answers, contacts, del
     expect((await admin.post('/api/auth/register', { email, password: 'correct horse battery', name: 'Erin again' })).status).toBe(201);
   });
 });
+
+describe('uploads', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ database: 'postgres' });
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('refuses an empty (0-byte) file with 400 and a reason, and keeps nothing of it', async () => {
+    const { admin } = await signUpAdmin(stack.url);
+    const site = await createClientWithKey(admin, { allowedDomains: [] });
+    const response = await admin.upload(site.client.id, 'empty.txt', '');
+    expect(response.status).toBe(400);
+    expect(response.data.error).toMatchObject({ code: 'empty_file', message: expect.stringContaining('0 bytes') });
+    expect((await admin.get(`/api/dashboard/documents?clientId=${site.client.id}`)).data.documents).toEqual([]);
+  });
+});
