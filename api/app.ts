@@ -48,7 +48,7 @@ export function createApp({ container, dashboard }: { container: Container; dash
   app.use('/api/dashboard', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
-  }, express.json({ limit: '256kb' }), csrf, session, dashboardRouter(container), loopRouter(container));
+  }, express.json({ limit: '256kb' }), csrf, session, loopRouter(container), dashboardRouter(container));
   const internal = internalRouter(container);
   if (internal) app.use('/internal', express.json({ limit: '2mb' }), internal);
 

@@ -14,7 +14,9 @@ import { openSse } from '../sse';
 import { conversationsFingerprint } from '../../core/services/conversation-events';
 
 /**
- * The tenant's side of closing the loop (mounted on /api/dashboard, after the session): what went
+ * The tenant's side of closing the loop (mounted on /api/dashboard, after the session and before
+ * the dashboard router, whose `/chats/:sessionId` would take `/chats/events`; every handler here
+ * checks the session itself): what went
  * unanswered, ratings, contact requests, written answers (Q&A), deleting a site, and live
  * conversation updates.
  */

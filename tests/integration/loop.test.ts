@@ -272,6 +272,31 @@ describe('closing the loop: feedback, unanswered, written answers, contacts, del
     }
   });
 
+  it('streams conversation changes to the dashboard (live list and transcript)', async () => {
+    const events = new AbortController();
+    const cookie = (adminA as unknown as { cookies: Map<string, string> }).cookies;
+    const response = await fetch(new URL(`/api/dashboard/chats/events?clientId=${clientA}`, stack.url), {
+      headers: { cookie: [...cookie].map(([name, value]) => `${name}=${value}`).join('; ') },
+      signal: events.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    let text = '';
+    // Let the stream take its first fingerprint, then log a new turn.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await ask(keyA, 'How much does express shipping cost?');
+    const deadline = Date.now() + 60_000;
+    while (!text.includes('event: changed') && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    events.abort();
+    expect(text).toContain('event: changed');
+    expect((await adminB.get(`/api/dashboard/chats/events?clientId=${clientA}`)).status).toBe(404);
+  });
+
   it('warns about a duplicate site name but still creates it (201)', async () => {
     const first = await adminB.post('/api/dashboard/clients', { name: 'Twin shop', allowedDomains: [] });
     expect(first.status).toBe(201);
