@@ -80,7 +80,7 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 
   ALLOW_PRIVATE_URLS: bool,
-  WEBHOOK_RETRY_INITIAL_SECONDS: z.coerce.number().positive().default(10),
+  WEBHOOK_RETRY_INITIAL_SECONDS: z.coerce.number().positive().default(2),
   WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: z.coerce.number().positive().default(3600),
   WEBHOOK_GIVE_UP_HOURS: z.coerce.number().positive().default(24),
 });

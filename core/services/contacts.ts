@@ -8,7 +8,7 @@ import { assertDeliverableHost, postWebhook, type WebhookAttempt } from './webho
 /** `POST /chat/contact` body: the visitor asks for a person. */
 export const contactInputSchema = z.object({
   sessionId: sessionIdSchema,
-  email: z.string({ required_error: 'Enter your email address so the team can reply.' }).trim().toLowerCase().email('Enter a valid email address.').max(254),
+  email: z.string({ required_error: 'Enter your email address so the team can reply.' }).trim().email('Enter a valid email address.').max(254),
   name: z.string().trim().max(100, 'Keep the name to 100 characters.').nullable().optional(),
   message: z.string().trim().max(2000, 'Keep the message to 2000 characters.').nullable().optional(),
 });

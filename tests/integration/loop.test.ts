@@ -236,10 +236,10 @@ describe('closing the loop: feedback, unanswered, written answers, contacts, del
       expect(body).toEqual({
         event: 'contact',
         clientId: clientA,
-        contact: { id: response.data.contact.id, sessionId: 'visitor-9', email: 'ann@example.com', name: 'Ann', message: 'Call me', createdAt: expect.any(String) },
+        contact: { id: response.data.contact.id, sessionId: 'visitor-9', email: 'Ann@Example.com', name: 'Ann', message: 'Call me', createdAt: expect.any(String) },
       });
       const contacts = await adminA.get(`/api/dashboard/contacts?clientId=${clientA}`);
-      expect(contacts.data.contacts[0]).toMatchObject({ id: body.contact.id, sessionId: 'visitor-9', email: 'ann@example.com', name: 'Ann', message: 'Call me' });
+      expect(contacts.data.contacts[0]).toMatchObject({ id: body.contact.id, sessionId: 'visitor-9', email: 'Ann@Example.com', name: 'Ann', message: 'Call me' });
       expect((await adminB.get(`/api/dashboard/contacts?clientId=${clientA}`)).status).toBe(404);
       expect((await post('/chat/contact', keyA, { sessionId: 'visitor-9', email: 'not an email' })).status).toBe(400);
       expect((await post('/chat/contact', keyA, { email: 'a@example.com' })).status).toBe(400);
@@ -380,10 +380,11 @@ describe('closing the loop: feedback, unanswered, written answers, contacts, del
   });
 });
 
-describe('uploads', () => {
+describe('uploads, and a webhook that never succeeds', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack({ database: 'postgres' });
+    // A "day" of 3.6 seconds, so giving up can be watched.
+    stack = await startTestStack({ database: 'postgres', env: { ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_INITIAL_SECONDS: '0.2', WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: '0.5', WEBHOOK_GIVE_UP_HOURS: '0.001' } });
   }, 120_000);
   afterAll(async () => {
     await stack?.close();
@@ -396,5 +397,29 @@ describe('uploads', () => {
     expect(response.status).toBe(400);
     expect(response.data.error).toMatchObject({ code: 'empty_file', message: expect.stringContaining('0 bytes') });
     expect((await admin.get(`/api/dashboard/documents?clientId=${site.client.id}`)).data.documents).toEqual([]);
+  });
+
+  it('gives up on a webhook that keeps failing and shows the contact as not delivered', async () => {
+    const receiver = await startReceiver(Number.POSITIVE_INFINITY);
+    try {
+      const { admin } = await signUpAdmin(stack.url);
+      const site = await createClientWithKey(admin, { allowedDomains: [] });
+      expect((await admin.patch(`/api/dashboard/clients/${site.client.id}`, { webhookUrl: receiver.url })).status).toBe(200);
+      const response = await fetch(new URL('/chat/contact', stack.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': site.apiKey },
+        body: JSON.stringify({ sessionId: 'visitor-1', email: 'x@example.com' }),
+      });
+      expect(response.status).toBe(202);
+      const { contact } = await response.json();
+      const result = await stack.temporalClient!.workflow.getHandle(`webhook-${contact.id}`).result();
+      expect(result).toMatchObject({ delivered: false });
+      const listed = (await admin.get(`/api/dashboard/contacts?clientId=${site.client.id}`)).data.contacts[0];
+      expect(listed.webhook.status).toBe('failed');
+      expect(listed.webhook.attempts).toBeGreaterThan(1);
+      expect(receiver.received.length).toBe(listed.webhook.attempts);
+    } finally {
+      await receiver.close();
+    }
   });
 });
