@@ -31,7 +31,7 @@ export default function Feedback() {
           <h1 className="section-heading">Feedback</h1>
           <p className="muted">How visitors rated the answers. Answers rated down also appear under Unanswered, where you can write a better one.</p>
         </div>
-        <Form method="get" className="button-row" onChange={(event) => event.currentTarget.requestSubmit()}>
+        <Form method="get" className="filter-row" onChange={(event) => event.currentTarget.requestSubmit()}>
           <label htmlFor="feedback-rating" className="visually-hidden">
             Rating
           </label>

@@ -31,7 +31,7 @@ export default function Unanswered() {
           <h1 className="section-heading">Unanswered questions</h1>
           <p className="muted">What visitors asked that your documents did not answer, and answers they rated down. Most asked first.</p>
         </div>
-        <Form method="get" className="button-row" onChange={(event) => event.currentTarget.requestSubmit()}>
+        <Form method="get" className="filter-row" onChange={(event) => event.currentTarget.requestSubmit()}>
           <label htmlFor="unanswered-days" className="visually-hidden">
             Period
           </label>
