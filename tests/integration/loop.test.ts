@@ -275,6 +275,22 @@ describe('a webhook that never succeeds', () => {
     await stack?.close();
   });
 
+  it('limits contact requests per address, whatever session ids a script invents (429)', async () => {
+    const { admin } = await signUpAdmin(stack.url);
+    const site = await createClientWithKey(admin, { allowedDomains: [] });
+    const send = (index: number) =>
+      fetch(new URL('/chat/contact', stack.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': site.apiKey },
+        body: JSON.stringify({ sessionId: `invented-${index}`, email: `spam${index}@example.com` }),
+      });
+    for (let index = 0; index < 10; index++) expect((await send(index)).status).toBe(202);
+    const refused = await send(10);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await admin.get(`/api/dashboard/contacts?clientId=${site.client.id}`)).data.contacts).toHaveLength(10);
+  });
+
   it('gives up on a webhook that keeps failing and shows the contact as not delivered', async () => {
     const receiver = await startReceiver(Number.POSITIVE_INFINITY);
     try {
