@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Cache } from '../adapters/cache/types';
@@ -155,11 +156,23 @@ interface MatchableAnswer {
 
 const CACHE_TTL_SECONDS = 300;
 
+/**
+ * Parsed lists per `qa:<clientId>:<generation>` in this process: the shared cache holds the JSON
+ * (hundreds of 1024-float vectors are megabytes to parse), this holds the objects. The generation
+ * is still read from the shared cache on every question, so an edit in any process is seen at once.
+ */
+const parsedAnswers = new LRUCache<string, MatchableAnswer[]>({ max: 500, ttl: CACHE_TTL_SECONDS * 1000 });
+
 /** The client's written answers with current-model embeddings, cached under the client's query-cache generation. */
 async function matchableAnswers(deps: WrittenAnswerDeps, clientId: string): Promise<MatchableAnswer[]> {
-  const key = `qa:${clientId}:${await clientGeneration(deps.cache, clientId)}`;
+  const key = `qa:${deps.embedder.model}:${clientId}:${await clientGeneration(deps.cache, clientId)}`;
+  const local = parsedAnswers.get(key);
+  if (local) return local;
   const cached = await getJson<MatchableAnswer[]>(deps.cache, key).catch(() => null);
-  if (cached) return cached;
+  if (cached) {
+    parsedAnswers.set(key, cached);
+    return cached;
+  }
   const rows = await deps.knex('written_answers').where({ client_id: clientId }).select('id', 'question', 'question_normalised', 'answer', 'embedding', 'embedding_model');
   const stale = rows.filter((row) => row.embedding_model !== deps.embedder.model || !row.embedding);
   if (stale.length) {
@@ -172,6 +185,7 @@ async function matchableAnswers(deps: WrittenAnswerDeps, clientId: string): Prom
   }
   const answers = rows.map((row) => ({ id: row.id, question: row.question, normalised: row.question_normalised, answer: row.answer, embedding: row.embedding.map(Number) }));
   await setJson(deps.cache, key, answers, CACHE_TTL_SECONDS).catch(() => undefined);
+  parsedAnswers.set(key, answers);
   return answers;
 }
 
