@@ -1,6 +1,7 @@
 import type { Container } from '../core/container';
 import { createChatLogActivities } from './chat-log';
 import { createIngestionActivities } from './ingestion';
+import { createLoopActivities } from './loop';
 
 /** Every activity the worker registers, built from the container's adapters. */
 export function createActivities(container: Container) {
@@ -17,5 +18,6 @@ export function createActivities(container: Container) {
       parseTimeoutMs: container.config.PARSE_TIMEOUT_MS,
     }),
     ...createChatLogActivities({ knex: container.db.knex }),
+    ...createLoopActivities(container),
   };
 }

@@ -6,10 +6,13 @@ import { errorBody, errorHandler } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
 import { loadSession, rejectCrossSiteWrites } from './middleware/session';
 import { dashboardCsp, securityHeaders } from './middleware/security-headers';
+import { accountRouter } from './routes/account';
 import { authRouter } from './routes/auth';
+import { chatExtrasRouter } from './routes/chat-extras';
 import { chatRouter } from './routes/chat';
 import { dashboardRouter } from './routes/dashboard';
 import { internalRouter } from './routes/internal';
+import { loopRouter } from './routes/loop';
 import { operationsRouter } from './routes/operations';
 import { widgetRouter } from './routes/widget';
 
@@ -34,14 +37,15 @@ export function createApp({ container, dashboard, dashboardCsp: withCsp = true }
   app.use(operationsRouter(container));
   app.use(widgetRouter(container, resolveApiKey));
   app.use(chatRouter(container, resolveApiKey));
+  app.use(chatExtrasRouter(container, resolveApiKey));
 
   const session = loadSession(container.db.knex, container.config.SECURE_COOKIES);
   const csrf = rejectCrossSiteWrites({ publicUrl: container.config.publicUrl });
-  app.use('/api/auth', express.json({ limit: '16kb' }), csrf, session, authRouter(container));
+  app.use('/api/auth', express.json({ limit: '16kb' }), csrf, session, authRouter(container), accountRouter(container));
   app.use('/api/dashboard', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
-  }, express.json({ limit: '256kb' }), csrf, session, dashboardRouter(container));
+  }, express.json({ limit: '256kb' }), csrf, session, loopRouter(container), dashboardRouter(container));
   const internal = internalRouter(container);
   if (internal) app.use('/internal', express.json({ limit: '2mb' }), internal);
 

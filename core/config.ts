@@ -90,6 +90,11 @@ export const configSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(14_000),
   METRICS_PORT: port.default(9464),
   METRICS_HOST: z.string().default('127.0.0.1'),
+
+  ALLOW_PRIVATE_URLS: bool,
+  WEBHOOK_RETRY_INITIAL_SECONDS: z.coerce.number().positive().default(2),
+  WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: z.coerce.number().positive().default(3600),
+  WEBHOOK_GIVE_UP_HOURS: z.coerce.number().positive().default(24),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

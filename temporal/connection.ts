@@ -1,3 +1,4 @@
+import { webhookRetryPolicy } from '../core/services/contacts';
 import type { Client } from '@temporalio/client';
 import type { Container } from '../core/container';
 import { connectTemporal, createWorkflowGateway } from './gateway';
@@ -25,7 +26,7 @@ export async function connectWorkflows({ container, address }: { container: Cont
         await client.connection.close().catch(() => undefined);
         return undefined;
       }
-      container.workflows = createWorkflowGateway({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });
+      container.workflows = createWorkflowGateway({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, webhookRetry: webhookRetryPolicy(config) });
       return client;
     } catch (error) {
       logger.warn({ err: (error as Error).message, address }, 'Temporal not reachable; retrying in 5 s');

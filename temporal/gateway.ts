@@ -4,8 +4,9 @@ import protos from '@temporalio/proto';
 
 // The protos package is CommonJS: its namespaces come off the default export under native ESM.
 const { temporal } = protos;
-import type { ChatTurnLog, IngestionProgress, QueueHealth, WorkflowGateway } from '../core/ports/workflow-gateway';
+import type { ChatTurnLog, IngestionProgress, QueueHealth, WebhookRetryPolicy, WorkflowGateway } from '../core/ports/workflow-gateway';
 import { chatLogSummary, ingestionSummary } from './summaries';
+import { createLoopGateway } from './loop-gateway';
 import { chatLogWorkflowId, ingestionWorkflowId } from './task-queues';
 
 export const ClientIdKey = defineSearchAttributeKey('ClientId', SearchAttributeType.KEYWORD);
@@ -17,7 +18,7 @@ export async function connectTemporal({ address, namespace }: { address: string;
 }
 
 /** The workflow port for services: starts, queries, cancels and signals workflows by their readable ids. */
-export function createWorkflowGateway({ client, taskQueue }: { client: Client; taskQueue: string }): WorkflowGateway {
+export function createWorkflowGateway({ client, taskQueue, webhookRetry }: { client: Client; taskQueue: string; webhookRetry?: WebhookRetryPolicy }): WorkflowGateway {
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(promise: Promise<T>): Promise<T> => {
     inFlight.add(promise);
@@ -25,6 +26,7 @@ export function createWorkflowGateway({ client, taskQueue }: { client: Client; t
     return promise;
   };
   return {
+    ...(webhookRetry ? createLoopGateway({ client, taskQueue, webhookRetry }) : {}),
     async startIngestion({ clientId, documentId, version, filename, siteName }) {
       const workflowId = ingestionWorkflowId(documentId);
       await client.workflow.start('ingestDocument', {

@@ -8,3 +8,6 @@ export const chatLogWorkflowId = (clientId: string, sessionId: string) => `chat-
  * file the tenant must fix (the workflow completes; only system failures are Failed).
  */
 export const SEARCH_ATTRIBUTES = { ClientId: 'Keyword', DocumentId: 'Keyword', IngestOutcome: 'Keyword' } as const;
+export const contactWebhookWorkflowId = (contactId: string) => `webhook-${contactId}`;
+export const clientDeletionWorkflowId = (clientId: string) => `delete-client-${clientId}`;
+export const accountDeletionWorkflowId = (userId: string) => `delete-account-${userId}`;

@@ -81,7 +81,7 @@ export function dashboardRouter(container: Container): Router {
     res.json({ client, apiKeys: await listApiKeys(knex, { clientId: client.id }) });
   }));
   router.patch('/clients/:clientId', asyncHandler(async (req, res) => {
-    const { client } = await updateClient(knex, { ownerId: requireSession(req).user.id, clientId: req.params.clientId, input: req.body ?? {}, selfServeTiers: container.config.SELF_SERVE_TIERS });
+    const { client } = await updateClient(knex, { ownerId: requireSession(req).user.id, clientId: req.params.clientId, input: req.body ?? {}, selfServeTiers: container.config.SELF_SERVE_TIERS, allowPrivateUrls: container.config.ALLOW_PRIVATE_URLS });
     await announceClientChange(container.invalidation, client.id);
     res.json({ client });
   }));
@@ -184,7 +184,7 @@ export function dashboardRouter(container: Container): Router {
   async function documentOwner(req: Request, documentId: string): Promise<string> {
     const userId = requireSession(req).user.id;
     const row = isUuid(documentId)
-      ? await knex('documents as d').join('clients as c', 'c.id', 'd.client_id').where({ 'd.id': documentId, 'c.owner_id': userId }).first('d.client_id')
+      ? await knex('documents as d').join('clients as c', 'c.id', 'd.client_id').where({ 'd.id': documentId, 'c.owner_id': userId }).whereNull('c.deleted_at').first('d.client_id')
       : undefined;
     if (!row) throw new AppError({ code: 'not_found', status: 404, message: 'The document was not found.' });
     return row.client_id;

@@ -24,7 +24,7 @@ export function internalRouter(container: Container): Router | null {
     }
     next();
   });
-  const findClient = (clientId: unknown) => (isUuid(clientId) ? container.db.knex('clients').where({ id: clientId }).first() : Promise.resolve(undefined));
+  const findClient = (clientId: unknown) => (isUuid(clientId) ? container.db.knex('clients').where({ id: clientId }).whereNull('deleted_at').first() : Promise.resolve(undefined));
 
   router.post('/validate-client', asyncHandler(async (req, res) => {
     const client = await findClient(req.body?.clientId);

@@ -3,6 +3,7 @@ import * as initial from './migrations/001-initial';
 import * as answerKinds from './migrations/002-answer-kinds';
 import * as planRequests from './migrations/011-plan-requests';
 import * as replyMessages from './migrations/006-reply-messages';
+import * as loop from './migrations/004-loop';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-answer-kinds': answerKinds,
   '011-plan-requests': planRequests,
   '006-reply-messages': replyMessages,
+  '004-loop': loop,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

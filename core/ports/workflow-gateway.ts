@@ -50,4 +50,17 @@ export interface WorkflowGateway {
   health(): Promise<QueueHealth>;
   /** Waits (bounded) for hand-offs still in flight, so a shutdown loses no chat log. */
   drain(timeoutMs: number): Promise<void>;
+  // Tenant loop (temporal/loop-gateway.ts): contact webhooks and deletions.
+  startContactDelivery?(args: { clientId: string; contactId: string }): Promise<{ workflowId: string }>;
+  startClientDeletion?(args: { clientId: string }): Promise<{ workflowId: string }>;
+  startAccountDeletion?(args: { userId: string; clientIds: string[] }): Promise<{ workflowId: string }>;
+  /** Cancels (or with `terminate`, terminates) every running workflow carrying the client's `ClientId`, deletions excepted. */
+  cancelClientWorkflows?(args: { clientId: string; terminate?: boolean }): Promise<number>;
+}
+
+/** Retry schedule of webhook deliveries (WEBHOOK_* configuration), in milliseconds. */
+export interface WebhookRetryPolicy {
+  initialIntervalMs: number;
+  maximumIntervalMs: number;
+  giveUpAfterMs: number;
 }

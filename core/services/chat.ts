@@ -12,6 +12,7 @@ import { detectLanguage } from '../replies/language';
 import { replyText } from '../replies/messages';
 import { recogniseSmallTalk, stripPleasantries } from '../replies/small-talk';
 import { questionContentWords } from '../retrieval/question';
+import { matchWrittenAnswer, writtenAnswerEvents } from './written-answers';
 
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
@@ -141,6 +142,9 @@ export async function* answerQuestion(
   deps: ChatDeps,
   { client, question, sessionId, signal }: { client: KeyedClient; question: string; sessionId: string; signal?: AbortSignal },
 ): AsyncGenerator<ChatEvent> {
+  // A tenant's written answer (Q&A) to this question comes before everything else, small talk included.
+  const written = await matchWrittenAnswer(deps, { clientId: client.clientId, question });
+  if (written) return yield* writtenAnswerEvents(written);
   const { provider, model } = deps.llm.choose(client);
   const noUsage: Usage = { model, tokensIn: 0, tokensOut: 0, cachedTokens: 0 };
   const historyPromise = loadHistory(deps, client.clientId, sessionId);

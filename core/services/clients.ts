@@ -5,6 +5,7 @@ import { notFound } from '../errors';
 import { normaliseDomainEntry } from './origins';
 import { INVALIDATION_TOPICS, type InvalidationBus } from '../adapters/invalidation/types';
 import { mergeReplyMessages, replyMessagesSchema, type ReplyMessages } from '../replies/messages';
+import { checkWebhookUrl, generateWebhookSecret } from './webhooks';
 
 export const TIERS = ['free', 'paid'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -33,6 +34,8 @@ export const clientInputSchema = z.object({
   instructions: z.string().max(4000).nullable().optional(),
   /** The site's own decline and small-talk texts (core/replies/messages.ts); missing kinds keep the built-in ones. */
   replyMessages: replyMessagesSchema.optional(),
+  /** Checked further by `checkWebhookUrl` (scheme and address rules need the configuration). */
+  webhookUrl: z.string().trim().max(2000).nullable().optional(),
 });
 export const clientPatchSchema = clientInputSchema.partial();
 
@@ -49,6 +52,10 @@ export interface Client {
   topK: number;
   instructions: string | null;
   replyMessages: ReplyMessages;
+  /** Receives a signed POST per visitor contact request (core/services/webhooks.ts). */
+  webhookUrl: string | null;
+  /** HMAC-SHA256 key of `x-chatconnect-signature`; made when the site is created. */
+  webhookSecret: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -66,6 +73,8 @@ interface ClientRow {
   top_k: number;
   instructions: string | null;
   reply_messages?: ReplyMessages | string | null;
+  webhook_url?: string | null;
+  webhook_secret?: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -83,6 +92,8 @@ export function toClient(row: ClientRow): Client {
     topK: row.top_k,
     instructions: row.instructions,
     replyMessages: (typeof row.reply_messages === 'string' ? JSON.parse(row.reply_messages) : row.reply_messages) ?? {},
+    webhookUrl: row.webhook_url ?? null,
+    webhookSecret: row.webhook_secret ?? null,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
@@ -106,8 +117,8 @@ export async function createClient(
     embeddingModel,
     selfServeTiers = true,
   }: { ownerId: string; input: unknown; embeddingModel: string; /** config.SELF_SERVE_TIERS */ selfServeTiers?: boolean },
-): Promise<{ client: Client; apiKey: string }> {
-  const data = clientInputSchema.parse(input);
+): Promise<{ client: Client; apiKey: string; warning?: { code: 'duplicate_name'; message: string } }> {
+  const data = clientInputSchema.omit({ webhookUrl: true }).parse(input);
   // Without self-serve plans a site starts free and a paid choice waits for the operator.
   const requested = !selfServeTiers && data.tier !== 'free' ? data.tier : null;
   const id = randomUUID();
@@ -127,23 +138,25 @@ export async function createClient(
       top_k: data.topK ?? 5,
       instructions: data.instructions ?? null,
       reply_messages: JSON.stringify(mergeReplyMessages({}, data.replyMessages ?? {})),
+      webhook_secret: generateWebhookSecret(),
     });
     await trx('api_keys').insert({ id: randomUUID(), client_id: id, prefix: apiKey.prefix, key_hash: apiKey.hash });
     await trx('widgets').insert({ client_id: id, config: JSON.stringify({}) });
   });
   const client = await getClientForOwner(knex, { ownerId, clientId: id });
-  return { client, apiKey: apiKey.key };
+  const warning = await duplicateNameWarning(knex, { ownerId, clientId: id, name: client.name });
+  return { client, apiKey: apiKey.key, ...(warning ? { warning } : {}) };
 }
 
 export async function listClients(knex: Knex, { ownerId }: { ownerId: string }): Promise<Client[]> {
-  const rows = await knex<ClientRow>('clients').where({ owner_id: ownerId }).orderBy('created_at', 'asc');
+  const rows = await knex<ClientRow>('clients').where({ owner_id: ownerId }).whereNull('deleted_at').orderBy('created_at', 'asc');
   return rows.map(toClient);
 }
 
 /** The one gate for every dashboard call on a client: a foreign or missing id is the same 404. */
 export async function getClientForOwner(knex: Knex, { ownerId, clientId }: { ownerId: string; clientId: unknown }): Promise<Client> {
   if (!isUuid(clientId)) throw notFound('site');
-  const row = await knex<ClientRow>('clients').where({ id: clientId, owner_id: ownerId }).first();
+  const row = await knex<ClientRow>('clients').where({ id: clientId, owner_id: ownerId }).whereNull('deleted_at').first();
   if (!row) throw notFound('site');
   return toClient(row);
 }
@@ -155,7 +168,8 @@ export async function updateClient(
     clientId,
     input,
     selfServeTiers = true,
-  }: { ownerId: string; clientId: string; input: unknown; /** config.SELF_SERVE_TIERS */ selfServeTiers?: boolean },
+    allowPrivateUrls = false,
+  }: { ownerId: string; clientId: string; input: unknown; /** config.SELF_SERVE_TIERS */ selfServeTiers?: boolean; allowPrivateUrls?: boolean },
 ): Promise<{ client: Client }> {
   const existing = await getClientForOwner(knex, { ownerId, clientId });
   const data = clientPatchSchema.parse(input);
@@ -173,14 +187,14 @@ export async function updateClient(
   if (data.topK !== undefined) patch.top_k = data.topK;
   if (data.instructions !== undefined) patch.instructions = data.instructions;
   if (data.replyMessages !== undefined) patch.reply_messages = JSON.stringify(mergeReplyMessages(existing.replyMessages, data.replyMessages));
+  if (data.webhookUrl !== undefined) {
+    patch.webhook_url = data.webhookUrl ? checkWebhookUrl(data.webhookUrl, { allowPrivateUrls }) : null;
+    if (!existing.webhookSecret) patch.webhook_secret = generateWebhookSecret();
+  }
   await knex('clients').where({ id: existing.id, owner_id: ownerId }).update(patch);
   return { client: await getClientForOwner(knex, { ownerId, clientId }) };
 }
 
-export async function deleteClient(knex: Knex, { ownerId, clientId }: { ownerId: string; clientId: string }): Promise<void> {
-  const client = await getClientForOwner(knex, { ownerId, clientId });
-  await knex('clients').where({ id: client.id, owner_id: ownerId }).delete();
-}
 
 export interface ApiKeySummary {
   id: string;
@@ -257,6 +271,7 @@ export async function findClientByApiKey(knex: Knex, key: string): Promise<Keyed
     .join('clients as c', 'c.id', 'k.client_id')
     .where('k.key_hash', hashApiKey(key))
     .whereNull('k.revoked_at')
+    .whereNull('c.deleted_at')
     .first('k.id as key_id', 'k.kind as key_kind', 'c.*');
   if (!row) return null;
   const client = toClient(row);
@@ -297,6 +312,7 @@ export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErro
     if (clientId === '*') return cache.clear();
     for (const [key, entry] of cache) if (entry.value?.clientId === clientId) cache.delete(key);
   });
+  keyCaches.add(cache);
   return async function resolveApiKey(key: string): Promise<KeyedClient | null> {
     const hit = cache.get(key);
     if (hit && hit.fetchedAt + ttlSeconds * 1000 > Date.now()) return hit.value;
@@ -313,4 +329,29 @@ export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErro
     if (value) void knex('api_keys').where({ id: value.keyId }).update({ last_used_at: knex.fn.now() }).catch(() => undefined);
     return value;
   };
+}
+
+const keyCaches = new Set<Map<string, { value: KeyedClient | null }>>();
+
+/**
+ * Drops this process's cached keys of a client (a deleted site), so they answer 401 at once here;
+ * other processes follow within `API_KEY_CACHE_TTL_SECONDS`.
+ */
+export function forgetClientKeys(clientId: string): void {
+  for (const cache of keyCaches) {
+    for (const [key, entry] of cache) if (entry.value?.clientId === clientId) cache.delete(key);
+  }
+}
+
+/** A warning (not an error: the contract's 201 stays) when the owner already has a site of this name. */
+async function duplicateNameWarning(knex: Knex, { ownerId, clientId, name }: { ownerId: string; clientId: string; name: string }) {
+  const twin = await knex('clients')
+    .where({ owner_id: ownerId })
+    .whereNull('deleted_at')
+    .whereNot({ id: clientId })
+    .whereRaw('lower(name) = lower(?)', [name])
+    .first('id');
+  return twin
+    ? { code: 'duplicate_name' as const, message: `You already have a site named "${name}". Rename one of them so you can tell them apart, or delete the one you do not need.` }
+    : undefined;
 }

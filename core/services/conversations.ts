@@ -13,6 +13,8 @@ export interface ChatMessageView {
   latencyMs: number;
   status: string;
   createdAt: string;
+  /** The visitor's rating of this answer, if any. */
+  feedback: { rating: 'up' | 'down'; comment: string | null; createdAt: string } | null;
 }
 
 export interface ChatSessionView {
@@ -36,7 +38,16 @@ const toMessage = (row: Record<string, any>): ChatMessageView => ({
   latencyMs: row.latency_ms,
   status: row.status,
   createdAt: new Date(row.created_at).toISOString(),
+  feedback: row.feedback_rating
+    ? { rating: row.feedback_rating, comment: row.feedback_comment ?? null, createdAt: new Date(row.feedback_at).toISOString() }
+    : null,
 });
+
+/** Messages with their visitor rating (message_feedback). */
+const messagesWithFeedback = (knex: Knex) =>
+  knex('chat_messages')
+    .leftJoin('message_feedback as f', 'f.message_id', 'chat_messages.id')
+    .select('chat_messages.*', 'f.rating as feedback_rating', 'f.comment as feedback_comment', 'f.updated_at as feedback_at');
 
 /** A client's sessions, newest first; `search` matches questions and answers; messages are included on request. */
 export async function listChatSessions(
@@ -80,10 +91,10 @@ export async function listChatSessions(
     firstQuestion: row.first_question ?? null,
   }));
   if (includeMessages && rows.length) {
-    const messages = await knex('chat_messages')
-      .where('client_id', clientId)
-      .whereIn('chat_session_id', rows.map((row) => row.id))
-      .orderBy('created_at', 'asc');
+    const messages = await messagesWithFeedback(knex)
+      .where('chat_messages.client_id', clientId)
+      .whereIn('chat_messages.chat_session_id', rows.map((row) => row.id))
+      .orderBy('chat_messages.created_at', 'asc');
     const bySession = new Map<string, ChatMessageView[]>();
     for (const message of messages) {
       const list = bySession.get(message.chat_session_id) ?? [];
@@ -103,7 +114,7 @@ export async function getChatSession(
 ): Promise<ChatSessionView | null> {
   const row = await knex('chat_sessions').where({ client_id: clientId, session_id: sessionId }).first();
   if (!row) return null;
-  const messages = await knex('chat_messages').where({ client_id: clientId, chat_session_id: row.id }).orderBy('created_at', 'asc');
+  const messages = await messagesWithFeedback(knex).where({ 'chat_messages.client_id': clientId, 'chat_messages.chat_session_id': row.id }).orderBy('chat_messages.created_at', 'asc');
   return {
     sessionId: row.session_id,
     startedAt: new Date(row.started_at).toISOString(),

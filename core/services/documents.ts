@@ -136,6 +136,9 @@ export async function storeUpload({
 const workflowsUnavailable = () =>
   new AppError({ code: 'workflows_unavailable', status: 503, message: 'Document processing is not available right now. Try again in a minute.' });
 
+const emptyFile = () =>
+  new AppError({ code: 'empty_file', status: 400, message: 'The file is empty (0 bytes). Check that it saved correctly, then upload it again.' });
+
 export const tooLarge = (maxBytes: number) =>
   new AppError({
     code: 'file_too_large',
@@ -153,6 +156,7 @@ export async function registerUpload(
 ): Promise<DocumentView> {
   let fileType: FileType;
   try {
+    if (sizeBytes === 0) throw emptyFile();
     if (!deps.workflows) throw workflowsUnavailable();
     const bytes = await deps.blobStore.get(blobKey);
     fileType = detectFileType({ bytes, filename });

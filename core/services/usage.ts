@@ -7,6 +7,10 @@ export interface UsageDay {
   tokensOut: number;
   cachedTokens: number;
   costUsd: number;
+  /** Visitor ratings held for answers of that day's ratings (a replaced rating moves), and contact requests. */
+  feedbackUp: number;
+  feedbackDown: number;
+  contacts: number;
 }
 
 /** One entry per day for the last `days` days (UTC), zeros included, oldest first, so charts need no gap filling. */
@@ -27,6 +31,9 @@ export async function getUsage(knex: Knex, { clientId, days }: { clientId: strin
       tokensOut: row ? Number(row.tokens_out) : 0,
       cachedTokens: row ? Number(row.cached_tokens) : 0,
       costUsd: row ? Number(Number(row.cost_usd).toFixed(6)) : 0,
+      feedbackUp: row ? Number(row.feedback_up ?? 0) : 0,
+      feedbackDown: row ? Number(row.feedback_down ?? 0) : 0,
+      contacts: row ? Number(row.contacts ?? 0) : 0,
     });
   }
   return result;

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { runLoopSteps } from './journey-loop';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, 'docs', 'screenshots');
@@ -348,6 +349,8 @@ export async function runDashboardJourney(
       }
     });
 
+    await runLoopSteps({ page, step, shoot, clientId, liveKey });
+
     await step('usage shows the chart, the table fallback and the tier limit', async () => {
       await page.goto(`/sites/${clientId}/usage`);
       await page.locator('figure.chart[role="img"]').waitFor();
@@ -394,7 +397,8 @@ export async function runDashboardJourney(
       await phone.getByLabel('Password').fill(password);
       await phone.getByRole('button', { name: 'Log in' }).click();
       await phone.waitForURL('**/sites');
-      const paths = ['/sites', '/sites/new', `/sites/${clientId}`, `/sites/${clientId}/documents`, `/sites/${clientId}/widget`, `/sites/${clientId}/conversations`, `/sites/${clientId}/usage`, `/sites/${clientId}/settings`];
+      const paths = ['/sites', '/sites/new', `/sites/${clientId}`, `/sites/${clientId}/documents`, `/sites/${clientId}/widget`, `/sites/${clientId}/conversations`, `/sites/${clientId}/usage`, `/sites/${clientId}/settings`,
+        `/sites/${clientId}/unanswered`, `/sites/${clientId}/answers`, `/sites/${clientId}/feedback`, `/sites/${clientId}/contacts`, '/sites/account'];
       for (const pagePath of paths) {
         await phone.goto(pagePath);
         await phone.waitForLoadState('networkidle').catch(() => undefined);

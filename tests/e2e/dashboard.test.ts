@@ -21,7 +21,7 @@ describe.skipIf(!built)('the dashboard, a tenant admin\'s first visit in headles
     await stack?.close();
   });
 
-  it('signs up, adds a site, ingests with live progress, previews the widget, and reads the conversation and usage', async () => {
+  it('signs up, adds a site, ingests with live progress, previews the widget, reads the conversation, closes the loop (rated down → Unanswered → written answer → answered in the preview) and usage', async () => {
     const result = await runDashboardJourney(stack.url, { screenshotDir: mkdtempSync(path.join(tmpdir(), 'journey-')) });
     const failed = result.steps.filter((step) => !step.ok);
     expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
@@ -35,7 +35,7 @@ describe.skipIf(!built)('the dashboard, a tenant admin\'s first visit in headles
     const { admin } = await signUpAdmin(stack.url);
     const { client } = await createClientWithKey(admin);
     const { admin: other } = await signUpAdmin(stack.url, 'Other');
-    for (const page of ['', '/documents', '/widget', '/conversations', '/usage', '/settings']) {
+    for (const page of ['', '/documents', '/widget', '/conversations', '/usage', '/settings', '/unanswered', '/answers', '/feedback', '/contacts', '/delete']) {
       const response = await other.get(`/sites/${client.id}${page}`);
       expect(response.status, page).toBe(404);
       expect(response.text).not.toContain(client.id.slice(0, 8) + '-never');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countByStatus, displayPercent, filterDocuments, mergeDocuments, parseStatusFilter, progressLabel, temporalWorkflowUrl, type DocumentView } from './documents';
+import { countByStatus, displayPercent, filterDocuments, isRetryableFailure, mergeDocuments, parseStatusFilter, progressLabel, temporalWorkflowUrl, type DocumentView } from './documents';
 
 const doc = (overrides: Partial<DocumentView> & { id: string }): DocumentView => ({
   clientId: 'c',
@@ -80,5 +80,19 @@ describe('progressLabel', () => {
   it('says a queued document is waiting, and names the stage of one at work', () => {
     expect(progressLabel(doc({ id: 'a', status: 'queued' }))).toBe('Waiting to start');
     expect(progressLabel(doc({ id: 'a', status: 'processing', progress: { stage: 'embedding', percent: 40, chunksDone: 2, chunksTotal: 5 } }))).toBe('Creating embeddings');
+  });
+});
+
+describe('isRetryableFailure', () => {
+  const failed = (code: string | null) => ({ status: 'failed' as const, error: code ? { code, message: 'x' } : null });
+  it('offers Retry only where retrying can help', () => {
+    expect(isRetryableFailure(failed('workflow_start_failed'))).toBe(true);
+    expect(isRetryableFailure(failed('processing_failed'))).toBe(true);
+    expect(isRetryableFailure(failed('parse_timeout'))).toBe(true);
+    expect(isRetryableFailure(failed(null))).toBe(true);
+    for (const code of ['pdf_encrypted', 'pdf_corrupt', 'empty_document', 'no_text_found', 'docx_corrupt', 'csv_invalid', 'unsupported_file_type']) {
+      expect(isRetryableFailure(failed(code)), code).toBe(false);
+    }
+    expect(isRetryableFailure({ status: 'ready', error: null })).toBe(false);
   });
 });

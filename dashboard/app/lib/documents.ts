@@ -68,6 +68,15 @@ export function displayPercent(document: DocumentView): number {
   return document.status === 'failed' ? percent : Math.min(percent, 99);
 }
 
+/**
+ * Failures that processing the same file again can fix (a start that did not happen, a timeout on
+ * a busy machine, an unexpected error); a protected, corrupt or empty file fails the same way
+ * every time, so it gets no "Retry" (see DocumentErrorCode in docs/openapi.yaml).
+ */
+const RETRYABLE_FAILURES = new Set(['workflow_start_failed', 'processing_failed', 'parse_timeout']);
+export const isRetryableFailure = (document: Pick<DocumentView, 'status' | 'error'>) =>
+  document.status === 'failed' && (!document.error || RETRYABLE_FAILURES.has(document.error.code));
+
 export const isInFlight = (document: DocumentView) => document.status === 'queued' || document.status === 'processing';
 
 export const temporalWorkflowUrl = (temporalUiUrl: string, namespace: string, workflowId: string) =>

@@ -55,9 +55,12 @@ export function startUpload({
   const localId = `upload-${Date.now()}-${counter}`;
   const state: UploadState = { localId, filename: file.name, size: file.size, loaded: 0, total: file.size, status: 'uploading' };
 
-  // Saves sending megabytes only to be refused; the server enforces the same limit.
-  if (file.size > maxFileSize) {
-    const message = `The file is larger than ${formatBytes(maxFileSize)}. Split it into smaller files and upload them one by one.`;
+  // Saves sending megabytes only to be refused; the server enforces the same limits.
+  if (file.size > maxFileSize || file.size === 0) {
+    const message =
+      file.size === 0
+        ? 'The file is empty (0 bytes). Check that it saved correctly, then upload it again.'
+        : `The file is larger than ${formatBytes(maxFileSize)}. Split it into smaller files and upload them one by one.`;
     queueMicrotask(() => onError(localId, message));
     return { state: { ...state, status: 'error', error: message }, abort: () => undefined };
   }

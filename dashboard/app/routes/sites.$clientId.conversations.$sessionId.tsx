@@ -4,6 +4,7 @@ import { getChatSession } from '../../../core/services/conversations';
 import { Icon } from '../components/icons';
 import { LocalTime } from '../components/local-time';
 import { RouteErrorPanel } from '../components/route-error';
+import { useLiveConversations } from '../components/use-live-conversations';
 import { notFoundResponse, requireOwnedClient } from '../context.server';
 import { formatInteger, pluralize } from '../lib/format';
 import { sourceLabels } from '../lib/sources';
@@ -26,6 +27,7 @@ export async function loader({ context, params, request }: LoaderFunctionArgs) {
 
 export default function Transcript() {
   const { clientId, session } = useLoaderData<typeof loader>();
+  useLiveConversations(clientId);
   const messages = session.messages;
   const tokens = messages.reduce((sum, message) => sum + message.tokensIn + message.tokensOut, 0);
   return (
@@ -73,6 +75,13 @@ export default function Transcript() {
                 </div>
               ) : message.status === 'ok' ? (
                 <p className="sources-none">No sources: the documents did not cover this question.</p>
+              ) : null}
+              {message.feedback ? (
+                <p className={`bubble-feedback ${message.feedback.rating}`}>
+                  <Icon name={message.feedback.rating === 'up' ? 'thumbUp' : 'thumbDown'} size={14} />
+                  {message.feedback.rating === 'up' ? 'The visitor found this helpful' : 'The visitor found this not helpful'}
+                  {message.feedback.comment ? `: “${message.feedback.comment}”` : ''}
+                </p>
               ) : null}
               <p className="bubble-meta">
                 <LocalTime iso={message.createdAt} /> · {message.model} · {formatInteger(message.tokensIn)} in / {formatInteger(message.tokensOut)} out

@@ -6,6 +6,7 @@ import { EmptyState } from '../components/empty-state';
 import { Icon } from '../components/icons';
 import { LocalTime } from '../components/local-time';
 import { RouteErrorPanel } from '../components/route-error';
+import { useLiveConversations } from '../components/use-live-conversations';
 import { requireOwnedClient } from '../context.server';
 import { formatInteger, pluralize } from '../lib/format';
 
@@ -35,6 +36,7 @@ function exportHref(clientId: string, format: 'csv' | 'json', search: string) {
 
 export default function Conversations() {
   const { clientId, sessions, total, search, page, pageCount } = useLoaderData<typeof loader>();
+  useLiveConversations(clientId);
   const navigation = useNavigation();
   const submit = useSubmit();
   const searchInput = useRef<HTMLInputElement>(null);

@@ -20,6 +20,7 @@ import {
   mergeDocuments,
   parseStatusFilter,
   progressLabel,
+  isRetryableFailure,
   STATUS_FILTERS,
   temporalWorkflowUrl,
   type DocumentView,
@@ -73,7 +74,15 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
 const ACCEPT = '.pdf,.docx,.txt,.md,.csv,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/plain,text/markdown,text/csv';
 const FILTER_LABELS: Record<StatusFilter, string> = { all: 'All', queued: 'Queued', processing: 'Processing', ready: 'Ready', failed: 'Failed' };
 
-function ProgressBar({ percent, label, tone }: { percent: number; label: string; tone?: 'danger' | 'success' }) {
+function ProgressBar({ percent, label, tone }: { percent: number | null; label: string; tone?: 'danger' | 'success' }) {
+  // Unknown progress (a queued document) is an indeterminate bar: no value, a sliding fill.
+  if (percent === null) {
+    return (
+      <div className="progress indeterminate" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-label={label}>
+        <div className="progress-fill" />
+      </div>
+    );
+  }
   return (
     <div className={tone ? `progress ${tone}` : 'progress'} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label={label}>
       <div className="progress-fill" style={{ width: `${percent}%` }} />
@@ -162,18 +171,21 @@ function DocumentRow({
                 {progressLabel(document)}
                 {progress.chunksTotal > 0 ? ` · ${progress.chunksDone} of ${progress.chunksTotal} passages` : ''}
               </span>
-              <span>{percent}%</span>
+              {document.status === 'queued' ? null : <span>{percent}%</span>}
             </div>
-            <ProgressBar percent={percent} label={`Processing ${document.filename}: ${progressLabel(document)}`} />
+            <ProgressBar percent={document.status === 'queued' ? null : percent} label={`Processing ${document.filename}: ${progressLabel(document)}`} />
           </div>
         ) : null}
         {document.status === 'failed' ? (
-          <p className="doc-error">{document.error?.message ?? 'Processing failed. Retry, or upload the file again.'}</p>
+          <p className="doc-error">
+            {document.error?.message ?? 'Processing failed. Retry, or upload the file again.'}
+            {isRetryableFailure(document) ? null : ' Retrying the same file would fail the same way: fix the file, then upload it again.'}
+          </p>
         ) : null}
         {fetcher.data && !fetcher.data.ok ? <p className="doc-error" role="alert">{fetcher.data.formError}</p> : null}
       </div>
       <div className="doc-actions">
-        {document.status === 'failed' || document.status === 'ready' ? (
+        {isRetryableFailure(document) || document.status === 'ready' ? (
           <fetcher.Form method="post">
             <CsrfInput />
             <input type="hidden" name="intent" value="reingest" />

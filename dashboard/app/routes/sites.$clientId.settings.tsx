@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import { announceClientChange, LLM_PROVIDERS, updateClient } from '../../../core/services/clients';
 import { AppError } from '../../../core/errors';
@@ -196,6 +196,20 @@ export default function SiteSettings() {
           {saving ? 'Saving…' : 'Save settings'}
         </button>
       </div>
+
+      <section className="card settings-section danger-card" aria-labelledby="danger-title">
+        <div className="settings-intro">
+          <h2 id="danger-title" className="card-title">
+            Delete this site
+          </h2>
+          <p className="card-subtitle">Its keys stop at once; its documents, conversations and settings are removed.</p>
+        </div>
+        <div>
+          <Link to={`/sites/${site.id}/delete`} className="button danger-outline">
+            Delete site…
+          </Link>
+        </div>
+      </section>
     </Form>
   );
 }

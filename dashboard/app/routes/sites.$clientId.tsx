@@ -16,6 +16,10 @@ const TABS: Array<{ to: string; label: string; icon: IconName }> = [
   { to: 'documents', label: 'Documents', icon: 'doc' },
   { to: 'widget', label: 'Widget', icon: 'palette' },
   { to: 'conversations', label: 'Conversations', icon: 'chat' },
+  { to: 'unanswered', label: 'Unanswered', icon: 'question' },
+  { to: 'answers', label: 'Q&A', icon: 'sparkle' },
+  { to: 'feedback', label: 'Feedback', icon: 'thumbUp' },
+  { to: 'contacts', label: 'Contacts', icon: 'person' },
   { to: 'usage', label: 'Usage', icon: 'chart' },
   { to: 'settings', label: 'Settings', icon: 'settings' },
 ];

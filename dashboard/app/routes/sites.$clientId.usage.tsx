@@ -41,8 +41,11 @@ export default function Usage() {
       tokensOut: sum.tokensOut + day.tokensOut,
       cachedTokens: sum.cachedTokens + day.cachedTokens,
       costUsd: sum.costUsd + day.costUsd,
+      feedbackUp: sum.feedbackUp + day.feedbackUp,
+      feedbackDown: sum.feedbackDown + day.feedbackDown,
+      contacts: sum.contacts + day.contacts,
     }),
-    { requests: 0, tokensIn: 0, tokensOut: 0, cachedTokens: 0, costUsd: 0 },
+    { requests: 0, tokensIn: 0, tokensOut: 0, cachedTokens: 0, costUsd: 0, feedbackUp: 0, feedbackDown: 0, contacts: 0 },
   );
   const busiest = days.reduce((best, day) => (day.requests > best.requests ? day : best), days[0] ?? { date: '', requests: 0 });
   const chosen = METRICS[metric];
@@ -63,6 +66,11 @@ export default function Usage() {
           <span className="stat-label">Chat requests</span>
           <span className="stat-value">{formatInteger(totals.requests)}</span>
           <span className="stat-detail">{busiest.requests ? `Busiest: ${formatDay(busiest.date)} (${formatInteger(busiest.requests)})` : 'None in 30 days'}</span>
+          {totals.feedbackUp + totals.feedbackDown ? (
+            <span className="stat-detail">
+              Rated {formatInteger(totals.feedbackUp)} helpful, {formatInteger(totals.feedbackDown)} not · {formatInteger(totals.contacts)} contact requests
+            </span>
+          ) : null}
         </div>
         <div className="stat card">
           <span className="stat-label">Tokens in / out</span>
@@ -126,6 +134,9 @@ export default function Usage() {
                   <th scope="col">Tokens out</th>
                   <th scope="col">Cached</th>
                   <th scope="col">Est. cost</th>
+                  <th scope="col">Helpful</th>
+                  <th scope="col">Not helpful</th>
+                  <th scope="col">Contacts</th>
                 </tr>
               </thead>
               <tbody>
@@ -137,6 +148,9 @@ export default function Usage() {
                     <td>{formatInteger(day.tokensOut)}</td>
                     <td>{formatInteger(day.cachedTokens)}</td>
                     <td>{formatCost(day.costUsd)}</td>
+                    <td>{formatInteger(day.feedbackUp)}</td>
+                    <td>{formatInteger(day.feedbackDown)}</td>
+                    <td>{formatInteger(day.contacts)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -148,6 +162,9 @@ export default function Usage() {
                   <td>{formatInteger(totals.tokensOut)}</td>
                   <td>{formatInteger(totals.cachedTokens)}</td>
                   <td>{formatCost(totals.costUsd)}</td>
+                  <td>{formatInteger(totals.feedbackUp)}</td>
+                  <td>{formatInteger(totals.feedbackDown)}</td>
+                  <td>{formatInteger(totals.contacts)}</td>
                 </tr>
               </tfoot>
             </table>

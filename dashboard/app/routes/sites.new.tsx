@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { createClient } from '../../../core/services/clients';
+import { createClient, listClients } from '../../../core/services/clients';
+import { useState } from 'react';
 import { CsrfInput } from '../components/csrf-input';
 import { EmbedSnippet } from '../components/embed-snippet';
 import { FormAlert, TextAreaField, TextField } from '../components/fields';
@@ -13,10 +14,11 @@ import { formFailure, linesField, textField } from '../forms.server';
 
 export const meta: MetaFunction = () => [{ title: 'Add a site · ChatConnect' }];
 
-export function loader({ context, request }: LoaderFunctionArgs) {
-  requireUser(context, request);
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const session = requireUser(context, request);
   const { config } = context.container;
   return {
+    existingNames: (await listClients(context.container.db.knex, { ownerId: session.user.id })).map((client) => client.name.toLowerCase()),
     limits: { free: config.RATE_LIMIT_FREE_PER_MINUTE, paid: config.RATE_LIMIT_PAID_PER_MINUTE, selfServe: config.SELF_SERVE_TIERS },
     publicUrl: config.publicUrl,
   };
@@ -28,20 +30,22 @@ export async function action({ context, request }: ActionFunctionArgs) {
   requireCsrf(formData, context);
   const values = { name: textField(formData, 'name'), tier: textField(formData, 'tier') || 'free', allowedDomains: textField(formData, 'allowedDomains') };
   try {
-    const { client, apiKey } = await createClient(context.container.db.knex, {
+    const { client, apiKey, warning } = await createClient(context.container.db.knex, {
       ownerId: session.user.id,
       input: { name: values.name, tier: values.tier, allowedDomains: linesField(formData, 'allowedDomains') },
       embeddingModel: context.container.embedder.model,
       selfServeTiers: context.container.config.SELF_SERVE_TIERS,
     });
-    return { ok: true as const, created: { id: client.id, name: client.name, apiKey } };
+    return { ok: true as const, created: { id: client.id, name: client.name, apiKey, warning: warning?.message ?? null } };
   } catch (error) {
     return formFailure(error, { values });
   }
 }
 
 export default function NewSite() {
-  const { limits, publicUrl } = useLoaderData<typeof loader>();
+  const { limits, publicUrl, existingNames } = useLoaderData<typeof loader>();
+  const [typedName, setTypedName] = useState('');
+  const duplicate = typedName.trim() !== '' && existingNames.includes(typedName.trim().toLowerCase());
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const submitting = navigation.state === 'submitting';
@@ -60,6 +64,7 @@ export default function NewSite() {
           <p className="page-subtitle">
             Here is the site&rsquo;s API key. <strong>Copy it now:</strong> for your security it is shown only once. You can create more keys later.
           </p>
+          {created.warning ? <p className="alert warning" role="status">{created.warning}</p> : null}
           <div className="key-reveal">
             <code className="key-value" aria-label="New API key">
               {created.apiKey}
@@ -100,7 +105,10 @@ export default function NewSite() {
       <Form method="post" className="card form-card stack" noValidate>
         <CsrfInput />
         <FormAlert message={actionData?.formError} />
-        <TextField id="name" name="name" label="Site name" placeholder="Acme Store" required maxLength={100} defaultValue={values?.name} error={errors.name} autoFocus />
+        <TextField id="name" name="name" label="Site name" placeholder="Acme Store" required maxLength={100} defaultValue={values?.name} error={errors.name} autoFocus
+          onChange={(event) => setTypedName(event.target.value)}
+          hint={duplicate ? 'You already have a site with this name. Pick another name so you can tell them apart in the site switcher.' : undefined}
+        />
         <TierChoice limits={limits} defaultTier={values?.tier ?? 'free'} />
         <TextAreaField
           id="allowedDomains"

@@ -18,7 +18,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   };
 }
 
-const SITE_SECTIONS = ['documents', 'widget', 'conversations', 'usage', 'settings'];
+const SITE_SECTIONS = ['documents', 'widget', 'conversations', 'unanswered', 'answers', 'feedback', 'contacts', 'usage', 'settings'];
 
 /** Switching sites keeps the section you are in (Documents stays Documents), but not a specific conversation. */
 function sectionPath(pathname: string, clientId: string | undefined): string {
@@ -51,7 +51,8 @@ function SiteSwitcher({ sites }: { sites: Array<{ id: string; name: string }> })
         <option value="">All sites</option>
         {sites.map((site) => (
           <option key={site.id} value={site.id}>
-            {site.name}
+            {/* Sites with the same name are told apart by the start of their id. */}
+            {sites.filter((other) => other.name.toLowerCase() === site.name.toLowerCase()).length > 1 ? `${site.name} (${site.id.slice(0, 8)})` : site.name}
           </option>
         ))}
         <option value="__new">+ Add a site…</option>
@@ -105,6 +106,10 @@ function UserMenu({ user }: { user: { name: string; email: string } }) {
           <strong>{user.name}</strong>
           <span>{user.email}</span>
         </div>
+        <Link to="/sites/account" className="menu-item">
+          <Icon name="person" />
+          Account
+        </Link>
         <Form method="post" action="/logout">
           <CsrfInput />
           <button type="submit" className="menu-item">

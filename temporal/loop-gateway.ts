@@ -1,0 +1,71 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { WebhookRetryPolicy, WorkflowGateway } from '../core/ports/workflow-gateway';
+import { ClientIdKey } from './gateway';
+import { accountDeletionWorkflowId, clientDeletionWorkflowId, contactWebhookWorkflowId } from './task-queues';
+
+type LoopGateway = Required<Pick<WorkflowGateway, 'startContactDelivery' | 'startClientDeletion' | 'startAccountDeletion' | 'cancelClientWorkflows'>>;
+
+const isDeletion = (workflowId: string) => workflowId.startsWith('delete-client-') || workflowId.startsWith('delete-account-');
+
+/**
+ * The workflow port's tenant-loop half: `webhook-<contactId>` deliveries, `delete-client-<clientId>`
+ * and `delete-account-<userId>` purges, all carrying `ClientId` where they belong to one site.
+ */
+export function createLoopGateway({ client, taskQueue, webhookRetry }: { client: Client; taskQueue: string; webhookRetry: WebhookRetryPolicy }): LoopGateway {
+  return {
+    async startContactDelivery({ clientId, contactId }) {
+      const workflowId = contactWebhookWorkflowId(contactId);
+      await client.workflow.start('deliverContactWebhook', {
+        taskQueue,
+        workflowId,
+        args: [{ clientId, contactId, retry: webhookRetry }],
+        typedSearchAttributes: [{ key: ClientIdKey, value: clientId }],
+        staticSummary: `Deliver contact ${contactId} to the site's webhook`,
+      });
+      return { workflowId };
+    },
+
+    async startClientDeletion({ clientId }) {
+      const workflowId = clientDeletionWorkflowId(clientId);
+      await client.workflow.start('deleteClient', {
+        taskQueue,
+        workflowId,
+        args: [{ clientId }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [{ key: ClientIdKey, value: clientId }],
+        staticSummary: `Delete site ${clientId} and all its data`,
+      });
+      return { workflowId };
+    },
+
+    async startAccountDeletion({ userId, clientIds }) {
+      const workflowId = accountDeletionWorkflowId(userId);
+      await client.workflow.start('deleteAccount', {
+        taskQueue,
+        workflowId,
+        args: [{ userId, clientIds }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        staticSummary: `Delete account ${userId} and its ${clientIds.length} site(s)`,
+      });
+      return { workflowId };
+    },
+
+    async cancelClientWorkflows({ clientId, terminate = false }) {
+      // clientId is a UUID (checked by every caller), so it is safe inside the visibility query.
+      if (!/^[0-9a-f-]{36}$/i.test(clientId)) throw new Error('cancelClientWorkflows needs a UUID');
+      let count = 0;
+      for await (const execution of client.workflow.list({ query: `ClientId = '${clientId}' AND ExecutionStatus = 'Running'` })) {
+        if (isDeletion(execution.workflowId)) continue;
+        const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
+        try {
+          if (terminate) await handle.terminate('the site was deleted');
+          else await handle.cancel();
+          count++;
+        } catch (error) {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+        }
+      }
+      return count;
+    },
+  };
+}
