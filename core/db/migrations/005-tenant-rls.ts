@@ -28,6 +28,8 @@ export async function enableTenantRls(
   table: string,
   { column = 'client_id', setting: name = TENANT_SETTING }: { column?: string; setting?: string } = {},
 ): Promise<void> {
+  // Migrations numbered before this one (003, 004) may call it too: the role comes first.
+  await ensureTenantRole(knex);
   await knex.raw('alter table ?? enable row level security', [table]);
   await knex.raw('drop policy if exists tenant_isolation on ??', [table]);
   const predicate = `?? = ${setting(name)}`;
@@ -43,6 +45,22 @@ export async function disableTenantRls(knex: Knex, table: string): Promise<void>
 }
 
 const CLIENT_TABLES = ['api_keys', 'widgets', 'documents', 'chunks', 'chat_sessions', 'chat_messages', 'usage_daily'];
+
+/**
+ * Every table with a `client_id` column at the time this runs: the tables above, and those of
+ * migrations numbered before this one (website sources, feedback, contacts, written answers). The
+ * pgvector store's own tables (`chunk_vectors_*`, made at run time and read by system paths) are not.
+ */
+async function clientKeyedTables(knex: Knex): Promise<string[]> {
+  const result = await knex.raw<{ rows: Array<{ table_name: string }> }>(
+    `select distinct c.table_name from information_schema.columns c
+       join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+      where c.table_schema = current_schema() and c.column_name = 'client_id' and t.table_type = 'BASE TABLE'
+        and c.table_name not like 'chunk\\_vectors\\_%'
+      order by 1`,
+  );
+  return [...new Set([...CLIENT_TABLES, ...result.rows.map((row) => row.table_name)])];
+}
 
 /** Creates TENANT_ROLE (once per server), lets the connecting role switch to it, and grants it the schema. Idempotent. */
 export async function ensureTenantRole(knex: Knex): Promise<void> {
@@ -69,7 +87,7 @@ export async function ensureTenantRole(knex: Knex): Promise<void> {
 
 export async function up(knex: Knex): Promise<void> {
   await ensureTenantRole(knex);
-  for (const table of CLIENT_TABLES) await enableTenantRls(knex, table);
+  for (const table of await clientKeyedTables(knex)) await enableTenantRls(knex, table);
   // A site is visible to its owner (the dashboard's lists) and as the current tenant itself.
   await knex.raw('alter table clients enable row level security');
   await knex.raw('drop policy if exists tenant_isolation on clients');
@@ -82,7 +100,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of [...CLIENT_TABLES, 'clients']) await disableTenantRls(knex, table);
+  for (const table of [...(await clientKeyedTables(knex)), 'clients']) await disableTenantRls(knex, table);
   await knex.raw(`revoke usage on schema public from ${TENANT_ROLE}`);
   // The role stays: it is shared by every database on the server.
 }
