@@ -20,8 +20,15 @@ export type Tenant = string | { clientId?: string; ownerId?: string };
 export async function withTenant<T>(knex: Knex, tenant: Tenant, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   const { clientId = '', ownerId = '' } = typeof tenant === 'string' ? { clientId: tenant } : tenant;
   return knex.transaction(async (trx) => {
-    await trx.raw('select set_config(?, ?, true), set_config(?, ?, true)', [TENANT_SETTING, clientId, OWNER_SETTING, ownerId]);
-    await trx.raw(`set local role ${TENANT_ROLE}`);
+    // One round trip: set_config('role', …, true) is SET LOCAL ROLE (as PostgREST does it).
+    await trx.raw('select set_config(?, ?, true), set_config(?, ?, true), set_config(?, ?, true)', [
+      TENANT_SETTING,
+      clientId,
+      OWNER_SETTING,
+      ownerId,
+      'role',
+      TENANT_ROLE,
+    ]);
     return fn(trx);
   });
 }
