@@ -4,6 +4,7 @@ import * as answerKinds from './migrations/002-answer-kinds';
 import * as planRequests from './migrations/011-plan-requests';
 import * as replyMessages from './migrations/006-reply-messages';
 import * as loop from './migrations/004-loop';
+import * as tenantRls from './migrations/005-tenant-rls';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '011-plan-requests': planRequests,
   '006-reply-messages': replyMessages,
   '004-loop': loop,
+  '005-tenant-rls': tenantRls,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
