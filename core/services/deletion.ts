@@ -1,3 +1,4 @@
+import { revokeAllSessions } from './auth';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { BlobStore } from '../adapters/blob-store/types';
@@ -104,11 +105,6 @@ export async function deleteAccount(deps: DeletionDeps, { userId, password }: { 
       await purgeUser(deps.knex, { userId });
     },
   );
-}
-
-/** Signs a user out everywhere. (The "harden" work may bring its own; this one deletes the rows.) */
-export async function revokeAllSessions(knex: Knex | Knex.Transaction, userId: string): Promise<void> {
-  await knex('user_sessions').where({ user_id: userId }).delete();
 }
 
 /**
