@@ -187,7 +187,7 @@ function printedLines(lines: readonly Line[]): PrintedLine[] {
     const next = lines[index + 1];
     const column = lines.filter((other) => sameSize(other, line) && Math.abs(other.left - line.left) <= 4 * line.size);
     const columnLeft = Math.min(...column.map((other) => other.left));
-    const columnRight = Math.max(...column.map((other) => other.right));
+    const columnRight = rightEdge(column);
     const long = line.right - line.left >= 0.6 * (columnRight - columnLeft);
     let full = false;
     if (next && sameSize(line, next)) {
@@ -206,6 +206,17 @@ function printedLines(lines: readonly Line[]): PrintedLine[] {
       heading,
     };
   });
+}
+
+/**
+ * The right edge of a column: the 80th percentile of its lines' right ends (justified text ends
+ * all its full lines there; ragged text ends most near it), so one wider line (a title or a
+ * caption across both columns that starts at the same x) does not move it. Few lines: the widest.
+ */
+function rightEdge(column: readonly Line[]): number {
+  const rights = column.map((line) => line.right).sort((a, b) => a - b);
+  if (rights.length < 5) return rights[rights.length - 1];
+  return rights[Math.floor(rights.length * 0.8)];
 }
 
 function sameSize(a: Line, b: Line): boolean {
