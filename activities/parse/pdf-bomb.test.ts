@@ -36,6 +36,12 @@ describe('PDF decompression bombs', () => {
     await expect(parsePdf(bomb)).rejects.toMatchObject({ code: 'pdf_too_complex' });
   }, 120_000);
 
+  it('inflates a doubly compressed stream layer by layer', async () => {
+    const bomb = await makeInflationBombPdf(300, { doubleFlate: true });
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    await expect(measureInflatedStreams(bomb, 256 * MB)).resolves.toMatchObject({ exceeded: true });
+  }, 120_000);
+
   it('counts an ordinary PDF in full and lets it through', async () => {
     const pdf = makePdf([['A small and honest page.']]);
     await expect(measureInflatedStreams(pdf, 256 * MB)).resolves.toMatchObject({ exceeded: false });

@@ -1,4 +1,4 @@
-import { createDeflate } from 'node:zlib';
+import { createDeflate, deflateSync } from 'node:zlib';
 import JSZip from 'jszip';
 
 /** Escapes text for a PDF literal string. */
@@ -97,9 +97,10 @@ function pdfStream(content: string, dictEntries = ''): string {
 /**
  * A decompression bomb: a one-page PDF whose content stream is `inflatedMb` MB of zero bytes,
  * deflated (about a thousandth of that on disk: 1 GB → ~1 MB). Built by streaming, never holding
- * the inflated bytes; `hexWrapped` adds an ASCIIHexDecode layer in front of the Flate one.
+ * the inflated bytes; `hexWrapped` adds an ASCIIHexDecode layer in front of the Flate one,
+ * `doubleFlate` a second Flate layer (a file of a few KB).
  */
-export async function makeInflationBombPdf(inflatedMb = 1024, { hexWrapped = false } = {}): Promise<Buffer> {
+export async function makeInflationBombPdf(inflatedMb = 1024, { hexWrapped = false, doubleFlate = false } = {}): Promise<Buffer> {
   const deflate = createDeflate({ level: 9, memLevel: 9 });
   const parts: Buffer[] = [];
   deflate.on('data', (chunk: Buffer) => parts.push(chunk));
@@ -110,9 +111,10 @@ export async function makeInflationBombPdf(inflatedMb = 1024, { hexWrapped = fal
   }
   deflate.end();
   await done;
-  const compressed = Buffer.concat(parts);
+  // A second Flate layer shrinks the first layer's repetitive output a hundredfold again.
+  const compressed = doubleFlate ? deflateSync(Buffer.concat(parts), { level: 9 }) : Buffer.concat(parts);
   const data = hexWrapped ? `${compressed.toString('hex')}>` : compressed.toString('latin1');
-  const filter = hexWrapped ? '[/ASCIIHexDecode /FlateDecode]' : '/FlateDecode';
+  const filter = hexWrapped ? '[/ASCIIHexDecode /FlateDecode]' : doubleFlate ? '[/FlateDecode /FlateDecode]' : '/FlateDecode';
   return writePdf(
     [
       '<< /Type /Catalog /Pages 2 0 R >>',
