@@ -23,7 +23,7 @@ export default function Welcome() {
       }
     >
       <div className="stack">
-        <ol className="steps">
+        <ol className="welcome-steps">
           <li>
             <span>
               <strong>Create a site</strong> and list the domains the widget may run on.
