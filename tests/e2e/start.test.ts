@@ -133,9 +133,22 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
     expect(first.output()).toMatch(/worker exited; restarting/);
 
     const { admin, email } = await signUpAdmin(url);
-    const { client } = await createClientWithKey(admin);
+    const { client, apiKey } = await createClientWithKey(admin);
+    const ask = async () => {
+      const response = await fetch(`${url}/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+        body: JSON.stringify({ message: 'Does data under DATA_DIR survive a restart?' }),
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()).sources as Array<{ filename: string }>;
+    };
+    // Asked before the document exists: no sources, and the API caches that retrieval result.
+    expect(await ask()).toEqual([]);
     const upload = await admin.upload(client.id, 'kept.txt', 'Data under DATA_DIR survives a restart.');
     expect((await waitForDocument(admin, upload.data.document.id)).status).toBe('ready');
+    // The worker (another process) bumped the client's query-cache generation: the API sees it at once.
+    expect((await ask()).map((source) => source.filename)).toContain('kept.txt');
     expect(first.output()).toMatch(/^\[api\s*\] /m);
     expect(first.output()).toMatch(/^\[worker\] /m);
 
