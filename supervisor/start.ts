@@ -39,14 +39,18 @@ async function startSingleProcess(config: Config, logger: Logger): Promise<Start
 async function startSupervised(config: Config, logger: Logger): Promise<StartedProcess> {
   const steps = stopSteps(logger, config.SHUTDOWN_TIMEOUT_MS);
   try {
-    const [database, devServer] = await Promise.all([
+    // Side by side; whichever started is stopped again if the other fails.
+    const [databaseStart, devServerStart] = await Promise.allSettled([
       config.DATABASE_URL
         ? undefined
         : openDatabase({ dataDir: config.dataDir, postgresPort: config.EMBEDDED_POSTGRES_PORT, postgresBinDir: config.EMBEDDED_POSTGRES_BIN_DIR, poolMax: 1, logger }),
       config.startTemporalDevServer ? startTemporalDevServer(config, logger) : undefined,
     ]);
+    const database = databaseStart.status === 'fulfilled' ? databaseStart.value : undefined;
+    const devServer = devServerStart.status === 'fulfilled' ? devServerStart.value : undefined;
     if (database) steps.push(() => database.close());
     if (devServer) steps.push(() => devServer.stop());
+    for (const started of [databaseStart, devServerStart]) if (started.status === 'rejected') throw started.reason;
     // Migrate once here, so the children start on an up-to-date schema.
     if (database) await migrateLatest(database.knex);
     await database?.knex.destroy();

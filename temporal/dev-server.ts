@@ -129,6 +129,8 @@ export async function startDevServer({
   const pidFile = path.join(stateDir, 'dev-server.pid');
   stopOrphan(pidFile, logger);
   for (const [what, p] of [['TEMPORAL_DEV_PORT', port], ['TEMPORAL_UI_PORT', uiPort]] as const) {
+    // A server just stopped (an orphan, a restart) may hold its port for a moment longer.
+    for (let waited = 0; waited < 10_000 && !(await isPortFree(p)); waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
     if (!(await isPortFree(p))) {
       throw new Error(`${what} ${p} is already in use. Stop what uses it, choose another port, or set TEMPORAL_ADDRESS to use a running Temporal server.`);
     }
@@ -189,6 +191,10 @@ function stopOrphan(pidFile: string, logger?: Logger) {
     if (!cmdline.includes('start-dev')) return;
     process.kill(pid, 'SIGKILL');
     logger?.warn({ pid }, 'stopped a Temporal dev server left behind by an earlier run');
+    // Until it is gone (its ports are then free).
+    for (let waited = 0; waited < 5000 && existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); waited += 50) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
   } catch {
     // Not running any more (or not ours): nothing to stop.
   }

@@ -20,9 +20,10 @@ function npmStart(env: Record<string, string>): { child: ChildProcess; output: (
   return { child, output: () => output };
 }
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<number> {
+async function waitForHealth(url: string, timeoutMs: number, run?: { child: ChildProcess; output: () => string }): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
+    if (run && (run.child.exitCode !== null || run.child.signalCode !== null)) throw new Error(`npm start exited:\n${run.output()}`);
     try {
       const response = await fetch(`${url}/health`);
       if (response.status === 200 && (await response.json()).status === 'ok') return Date.now() - started;
@@ -31,7 +32,7 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<number> {
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`no healthy /health within ${timeoutMs} ms`);
+  throw new Error(`no healthy /health within ${timeoutMs} ms${run ? `:\n${run.output()}` : ''}`);
 }
 
 /**
@@ -39,9 +40,11 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<number> {
  * process then shuts down (streams end, worker drains, dev server stops) within a few seconds.
  */
 async function stop(child: ChildProcess, marker: string) {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
   const deadline = Date.now() + 30_000;
   while (leftovers(marker).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
 }
@@ -104,7 +107,7 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
     const url = `http://localhost:${ports.PORT}`;
 
     const first = npmStart(env);
-    const tookMs = await waitForHealth(url, 120_000);
+    const tookMs = await waitForHealth(url, 120_000, first);
     expect(tookMs).toBeLessThan(120_000);
     expect(first.output()).toContain(`Dashboard      http://localhost:${ports.PORT}/`);
     expect(first.output()).toContain(`Temporal Web   http://localhost:${ports.TEMPORAL_UI_PORT}`);
@@ -132,9 +135,22 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
     expect(first.output()).toMatch(/worker exited; restarting/);
 
     const { admin, email } = await signUpAdmin(url);
-    const { client } = await createClientWithKey(admin);
+    const { client, apiKey } = await createClientWithKey(admin);
+    const ask = async () => {
+      const response = await fetch(`${url}/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+        body: JSON.stringify({ message: 'Does data under DATA_DIR survive a restart?' }),
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()).sources as Array<{ filename: string }>;
+    };
+    // Asked before the document exists: no sources, and the API caches that retrieval result.
+    expect(await ask()).toEqual([]);
     const upload = await admin.upload(client.id, 'kept.txt', 'Data under DATA_DIR survives a restart.');
     expect((await waitForDocument(admin, upload.data.document.id)).status).toBe('ready');
+    // The worker (another process) bumped the client's query-cache generation: the API sees it at once.
+    expect((await ask()).map((source) => source.filename)).toContain('kept.txt');
     expect(first.output()).toMatch(/^\[api\s*\] /m);
     expect(first.output()).toMatch(/^\[worker\] /m);
 
@@ -145,15 +161,31 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
 
     const second = npmStart(env);
     try {
-      await waitForHealth(url, 120_000);
+      await waitForHealth(url, 120_000, second);
       const again = new TestClient(url);
       expect((await again.post('/api/auth/login', { email, password: 'correct horse battery' })).status).toBe(200);
       const document = (await again.get(`/api/dashboard/documents/${upload.data.document.id}`)).data.document;
       expect(document).toMatchObject({ status: 'ready', filename: 'kept.txt' });
       expect(document.vectorCount).toBe(document.chunkCount);
+
+      // A crash: the supervisor is SIGKILLed. Its children follow it; PostgreSQL and the dev server are left behind.
+      const crashed = reportedPids(second.output());
+      process.kill(crashed.supervisor, 'SIGKILL');
+      await waitFor('the children to follow the supervisor', () => ([crashed.api, crashed.worker].some(alive) ? undefined : true));
     } finally {
-      await stop(second.child, dataDir);
+      second.child.kill('SIGKILL');
+    }
+
+    // The next start cleans up after the crash (stale postmaster, orphaned dev server) and has the data.
+    const third = npmStart(env);
+    try {
+      await waitForHealth(url, 120_000, third);
+      const again = new TestClient(url);
+      expect((await again.post('/api/auth/login', { email, password: 'correct horse battery' })).status).toBe(200);
+      expect((await again.get(`/api/dashboard/documents/${upload.data.document.id}`)).data.document).toMatchObject({ status: 'ready', filename: 'kept.txt' });
+    } finally {
+      await stop(third.child, dataDir);
     }
     expect(leftovers(dataDir)).toEqual([]);
-  }, 300_000);
+  }, 400_000);
 });

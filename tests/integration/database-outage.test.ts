@@ -14,6 +14,8 @@ describe('a 20-second PostgreSQL outage during chats', () => {
   beforeAll(async () => {
     stack = await startTestStack({
       database: 'postgres',
+      // Vectors outside the database (Qdrant), as in production: chats can be answered while it is down.
+      vectorStore: 'qdrant',
       wrapDatabaseUrl: async (url) => {
         const parsed = new URL(url);
         proxy = await startTcpProxy({ targetHost: parsed.hostname, targetPort: Number(parsed.port || 5432) });

@@ -56,6 +56,7 @@ export async function startTestStack({
     METRICS_PORT: '0',
   };
   if (redis) vars.REDIS_URL = TEST_REDIS_URL;
+  if (database === 'pglite') vars.EMBEDDED_DATABASE = 'pglite';
   if (database === 'postgres') {
     const template = inject('templateDatabase');
     const name = `${template.replace('cc_template_', 'cc_test_')}_${randomUUID().slice(0, 8)}`;
