@@ -1,7 +1,8 @@
 /**
  * The widget's own strings in English: the fallback for every other language and the type each
- * translation fills in. `{name}` marks a value put in by `formatString`. English ships inside the
- * loader; every other language is its own small file, loaded only for visitors who need it.
+ * translation fills in. `{name}` marks a value put in by `formatString`. English ships with the
+ * panel (the loader has only the launcher's two labels); every other language is its own small
+ * file, loaded only for visitors who need it.
  */
 export const EN = {
   openChat: 'Open chat',
