@@ -85,10 +85,12 @@ export const LOCALISED_TEXT_FIELDS = ['title', 'greeting', 'placeholder'] as con
 
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 
+/** `#rrggbb`, the only colour form the widget accepts. */
 export function isHexColor(value: unknown): value is string {
   return typeof value === 'string' && HEX_COLOR.test(value.trim());
 }
 
+/** One of WIDGET_LOCALES (not `auto`). */
 export function isWidgetLocale(value: unknown): value is WidgetLocale {
   return typeof value === 'string' && (WIDGET_LOCALES as readonly string[]).includes(value);
 }

@@ -113,8 +113,9 @@ describe('the widget on pages whose stylesheets reach its element (case 17)', ()
     const widgetStyles = await computedStyles(page, WIDGET_PARTS);
     const hostAfter = await hostStyles(page, HOST_IDS, HOST_PROPERTIES);
     const answerText = await widget.answers.last().locator('.bubble').innerText();
+    const elementStyleAttribute = await page.evaluate(() => document.querySelector('chatconnect-widget')?.getAttribute('style') ?? null);
     await context.close();
-    return { answer, answerText, widgetStyles, hostBefore, hostAfter, errors };
+    return { answer, answerText, widgetStyles, hostBefore, hostAfter, errors, elementStyleAttribute };
   }
 
   let plain: Awaited<ReturnType<typeof stylesOn>>;
@@ -127,6 +128,21 @@ describe('the widget on pages whose stylesheets reach its element (case 17)', ()
     for (const part of WIDGET_PARTS) expect(plain.widgetStyles[part], part).not.toBeNull();
     expect(plain.errors).toEqual([]);
     expect(plain.widgetStyles['.msg.assistant:not(.greeting) .bubble']!['text-transform']).toBe('none');
+  });
+
+  it('looks exactly as on a plain page when a script puts !important inline styles on the element', async () => {
+    const script = `<script>
+      new MutationObserver(() => {
+        const host = document.querySelector('chatconnect-widget');
+        if (!host || host.dataset.styled) return;
+        host.dataset.styled = '1';
+        host.setAttribute('style', 'display:none!important;position:absolute!important;top:-500px!important;transform:scale(.2)!important;font:italic 40px serif!important;letter-spacing:9px!important;text-transform:uppercase!important;direction:rtl!important;color:red!important;opacity:.1!important');
+      }).observe(document.documentElement, { childList: true, subtree: true });
+    </script>`;
+    const hostile = await stylesOn('/inline-style.html', shopPage({ head: script, body: `<main><h2 id="host-heading">The Olive Store</h2><p id="host-text">Olive oil.</p><button id="host-button">Buy</button><input id="host-input"></main>${snippet(backend.url, FAKE_API_KEY)}` }));
+    expect(hostile.errors).toEqual([]);
+    expect(hostile.elementStyleAttribute).toContain('display:none!important');
+    expect(styleDifferences(plain.widgetStyles, hostile.widgetStyles)).toEqual([]);
   });
 
   for (const [name, css] of Object.entries(HOSTILE_STYLESHEETS)) {

@@ -48,6 +48,7 @@ describe('the widget on sites that swap <body> without a full load (case 16)', (
       });
     </script>`;
     site.set('/pjax-home.html', { html: shopPage({ title: 'Home', head: pjax.replace('${PUSH}', ''), body: `${nav('Home', '/pjax-next.html')}${tag}` }) });
+    site.set('/pjaxhead-home.html', { html: shopPage({ title: 'Home', head: `${pjax.replace('${PUSH}', "history.pushState({}, '', link.href);")}${tag}`, body: nav('Home', '/pjax-next.html') }) });
     site.set('/pjax-next.html', { html: shopPage({ title: 'Next', body: nav('Next', '/pjax-home.html') }) });
     site.set('/spa.html', { html: shopPage({ title: 'SPA', head: pjax.replace('${PUSH}', "history.pushState({}, '', link.href);"), body: `${nav('SPA home', '/pjax-next.html')}${tag}` }) });
     // A body emptied in place (innerHTML), as some frameworks render.
@@ -137,6 +138,14 @@ describe('the widget on sites that swap <body> without a full load (case 16)', (
       await close();
     });
   }
+
+  it('stays through pushState + a new body with the snippet in <head>', async () => {
+    const { page, close } = await openPage('/pjaxhead-home.html');
+    await askWidget(page, QUESTION);
+    await navigate(page, '/pjax-next.html', 'Next');
+    await expectWidgetWithConversation(page);
+    await close();
+  });
 
   it('stays when a pjax-style script replaces <body>', async () => {
     const { page, close } = await openPage('/pjax-home.html');

@@ -9,9 +9,7 @@ export function describeChatError(error: unknown, strings: UiStrings = EN): stri
       const seconds = error.retryAfterSeconds;
       if (seconds === null) return strings.errorRateLimited;
       const wait = Math.max(1, seconds);
-      // English is the one language here whose plural the template cannot carry.
-      if (wait === 1 && strings.errorRateLimitedSeconds === EN.errorRateLimitedSeconds) return 'Too many messages, try again in 1 second.';
-      return formatString(strings.errorRateLimitedSeconds, { n: wait });
+      return wait === 1 ? strings.errorRateLimitedOneSecond : formatString(strings.errorRateLimitedSeconds, { n: wait });
     }
     case 'offline':
       return strings.errorOffline;

@@ -1,8 +1,8 @@
 import { loadChunk, deliverChunk } from './chunks';
 import { loadWidgetConfig } from './config-client';
 import { element, icon } from './dom';
-import { EN, type UiStrings } from './i18n/en';
-import { browserLanguages, localiseConfig, resolveLocale, textDirection } from './i18n/locale';
+import type { UiStrings } from './i18n/en';
+import { browserLanguages, resolveLocale, textDirection } from './i18n/locale';
 import { launcherCss, adoptStyles } from './styles';
 import { mergeWidgetConfig, normalizeWidgetConfig, themeVariables } from './theme';
 import { ELEMENT_NAME } from './element-name';
@@ -25,6 +25,8 @@ export interface WidgetSettings {
 }
 
 const CONFIG_RETRY_DELAYS_MS = [2_000, 8_000, 30_000];
+/** The loader's only English strings; the rest of English ships with the panel (i18n/en.ts). */
+const LAUNCHER_LABELS = { openChat: 'Open chat', closeChat: 'Close chat' } as const;
 /** How long the launcher waits for a language's strings before showing in English. */
 const STRINGS_WAIT_MS = 4_000;
 /** Above this many re-insertions per second something keeps removing the element on purpose: stop fighting it. */
@@ -45,7 +47,7 @@ export class ChatConnectWidget extends HTMLElement {
   }
 
   /** Called by a language's strings chunk once it has executed. */
-  static registerStrings(locale: string, strings: UiStrings): void {
+  static registerStrings(locale: string, strings: Partial<UiStrings>): void {
     deliverChunk(`i18n:${locale}`, strings);
   }
 
@@ -54,7 +56,8 @@ export class ChatConnectWidget extends HTMLElement {
   private settings: WidgetSettings | null = null;
   /** The merged configuration as the tenant wrote it (default texts still in English). */
   private config: WidgetConfig | null = null;
-  private strings: UiStrings = EN;
+  /** The loaded translation; empty for English (the panel carries English, the launcher its two labels). */
+  private strings: Partial<UiStrings> = {};
   private locale: WidgetLocale = 'en';
   private panel: PanelController | null = null;
   private opening: Promise<void> | null = null;
@@ -67,7 +70,7 @@ export class ChatConnectWidget extends HTMLElement {
     const shadow = this.attachShadow({ mode: 'open' });
     adoptStyles(shadow, launcherCss);
     const doc = this.ownerDocument;
-    this.launcher = element(doc, 'button', { className: 'launcher', hidden: true, attributes: { type: 'button', 'aria-label': EN.openChat, 'aria-expanded': 'false', 'aria-haspopup': 'dialog' } }, [
+    this.launcher = element(doc, 'button', { className: 'launcher', hidden: true, attributes: { type: 'button', 'aria-label': LAUNCHER_LABELS.openChat, 'aria-expanded': 'false', 'aria-haspopup': 'dialog' } }, [
       icon(doc, 'chat', 'icon-chat'),
       icon(doc, 'close', 'icon-close'),
     ]);
@@ -164,10 +167,10 @@ export class ChatConnectWidget extends HTMLElement {
     else if (attempt < CONFIG_RETRY_DELAYS_MS.length) setTimeout(retry, CONFIG_RETRY_DELAYS_MS[attempt]);
   }
 
-  /** The strings of `locale`: English at once, others from their own file (English if it fails to load). */
-  private async loadStrings(locale: WidgetLocale): Promise<UiStrings> {
+  /** The translation for `locale` from its own file; null for English or when it fails to load. */
+  private async loadStrings(locale: WidgetLocale): Promise<Partial<UiStrings> | null> {
     const url = this.settings?.localeUrls[locale];
-    if (locale === 'en' || !url || !this.settings) return EN;
+    if (locale === 'en' || !url || !this.settings) return null;
     try {
       // A slow strings file must not keep the launcher hidden: English after a few seconds.
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -175,10 +178,10 @@ export class ChatConnectWidget extends HTMLElement {
         timer = setTimeout(() => reject(new Error(`${url} took over ${STRINGS_WAIT_MS / 1000} s`)), STRINGS_WAIT_MS);
       });
       const strings = await Promise.race([loadChunk<Partial<UiStrings>>(`i18n:${locale}`, url, this.settings.nonce), slow]).finally(() => clearTimeout(timer));
-      return { ...EN, ...strings };
+      return strings;
     } catch (error) {
       console.warn(`ChatConnect widget: ${(error as Error).message}; showing English.`);
-      return EN;
+      return null;
     }
   }
 
@@ -186,8 +189,8 @@ export class ChatConnectWidget extends HTMLElement {
     const locale = resolveLocale(config.locale, browserLanguages());
     const strings = await this.loadStrings(locale);
     // Only a text in the language it claims: if the file failed, the widget is English.
-    this.locale = strings === EN ? 'en' : locale;
-    this.strings = strings;
+    this.locale = strings ? locale : 'en';
+    this.strings = strings ?? {};
     this.root.lang = this.locale;
     this.root.dir = textDirection(this.locale);
   }
@@ -232,7 +235,7 @@ export class ChatConnectWidget extends HTMLElement {
             shadowRoot: this.shadowRoot as ShadowRoot,
             launcher: this.launcher,
             // The config as it is now: applyConfig may have changed it while the panel loaded.
-            config: localiseConfig(config, this.strings),
+            config,
             strings: this.strings,
             locale: this.locale,
             apiKey: settings.apiKey,
@@ -264,7 +267,7 @@ export class ChatConnectWidget extends HTMLElement {
     const apply = (): void => {
       this.applyTheme(next);
       this.syncOpenState(this.isOpen());
-      this.panel?.applyConfig(localiseConfig(next, this.strings), this.strings);
+      this.panel?.applyConfig(next, this.strings);
     };
     if (next.locale === this.config.locale) apply();
     else void this.useLocaleOf(next).then(apply);
@@ -273,6 +276,6 @@ export class ChatConnectWidget extends HTMLElement {
   private syncOpenState(open: boolean): void {
     this.root.classList.toggle('open', open);
     this.launcher.setAttribute('aria-expanded', String(open));
-    this.launcher.setAttribute('aria-label', open ? this.strings.closeChat : this.strings.openChat);
+    this.launcher.setAttribute('aria-label', open ? this.strings.closeChat ?? LAUNCHER_LABELS.closeChat : this.strings.openChat ?? LAUNCHER_LABELS.openChat);
   }
 }

@@ -23,6 +23,7 @@ export interface PanelHeader {
   applyConfig(config: WidgetConfig): void;
 }
 
+/** The header: avatar (image or the title's initial), title (`#cc-title`, labels the dialog), subtitle, person / new conversation / close buttons. */
 export function createHeader(doc: Document): PanelHeader {
   const avatar = element(doc, 'div', { className: 'avatar', attributes: { 'aria-hidden': 'true' } });
   // The tenant's title may be in another script than the widget's language: its own direction.
@@ -75,6 +76,7 @@ export interface Composer {
   autosize(): void;
 }
 
+/** The composer: a textarea of at most MAX_MESSAGE_LENGTH characters, the send/stop button and the footer. */
 export function createComposer(doc: Document): Composer {
   // dir="auto": a visitor typing Arabic into an English widget sees it right to left.
   const input = element(doc, 'textarea', { className: 'input', id: 'cc-input', attributes: { rows: '1', maxlength: String(MAX_MESSAGE_LENGTH), enterkeyhint: 'send', autocomplete: 'off', dir: 'auto' } });

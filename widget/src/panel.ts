@@ -5,7 +5,8 @@
 import { describeChatError, describeStreamError } from './chat-errors';
 import { element } from './dom';
 import { renderContactForm, renderContactOffer, renderFeedback, type FollowupContext } from './followups';
-import type { UiStrings } from './i18n/en';
+import { EN, formatString, type UiStrings } from './i18n/en';
+import { localiseConfig } from './i18n/locale';
 import { createComposer, createHeader, MAX_MESSAGE_LENGTH } from './panel-parts';
 import { createPhoneLayout } from './modal';
 import { renderMarkdown } from './render';
@@ -41,8 +42,8 @@ export function mountPanel(context: PanelContext): PanelController {
   const view = doc.defaultView ?? window;
   adoptStyles(shadowRoot, panelCss);
 
-  let config = context.config;
-  let strings: UiStrings = context.strings;
+  let strings: UiStrings = { ...EN, ...context.strings };
+  let config = localiseConfig(context.config, strings);
   const store = createConversationStore(context.apiKey ?? 'preview', context.apiKey ? undefined : null);
   let messages: StoredMessage[] = store.loadTranscript();
   let sessionId = store.loadSessionId();
@@ -369,9 +370,9 @@ export function mountPanel(context: PanelContext): PanelController {
       context.onClose();
       launcher.focus();
     },
-    applyConfig(next: WidgetConfig, nextStrings?: UiStrings) {
-      config = next;
-      if (nextStrings) strings = nextStrings;
+    applyConfig(next: WidgetConfig, nextStrings?: Partial<UiStrings>) {
+      if (nextStrings) strings = { ...EN, ...nextStrings };
+      config = localiseConfig(next, strings);
       applyStrings();
       applyHeader();
       if (!active) renderAll();

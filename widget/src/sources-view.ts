@@ -20,6 +20,7 @@ export function groupSources(sources: readonly ChatSource[]): SourceGroup[] {
   return [...groups.values()];
 }
 
+/** A source as people read it: `file.pdf, page 4` (in the widget's language), or the file name. */
 export function sourceLabel(source: ChatSource, strings: UiStrings): string {
   return source.page ? formatString(strings.pageLong, { file: source.filename, n: source.page }) : source.filename;
 }
@@ -27,6 +28,7 @@ export function sourceLabel(source: ChatSource, strings: UiStrings): string {
 /** Citation markers `[1]`, `[2, 3]` (not links `[x](…)`), for answers shown without their sources. */
 const CITATION_MARKER = /[ \u00a0]?\[\d{1,3}(?:\s*,\s*\d{1,3})*\](?!\()/g;
 
+/** `text` without its `[n]` citation markers (and the space before them). */
 export function stripCitations(text: string): string {
   return text.replace(CITATION_MARKER, '');
 }

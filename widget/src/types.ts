@@ -33,10 +33,10 @@ export interface PanelContext {
   container: HTMLElement;
   shadowRoot: ShadowRoot;
   launcher: HTMLButtonElement;
-  /** The configuration with the tenant's default texts already in the widget's language. */
+  /** The configuration as the tenant wrote it; the panel shows default texts in the widget's language. */
   config: WidgetConfig;
-  /** The widget's own strings in its language (English where a translation lacks one). */
-  strings: UiStrings;
+  /** The widget's own strings in its language, laid over English (empty for English). */
+  strings: Partial<UiStrings>;
   locale: WidgetLocale;
   /** Null in a keyless dashboard preview: the panel shows the theme but cannot chat. */
   apiKey: string | null;
@@ -48,7 +48,7 @@ export interface PanelContext {
 export interface PanelController {
   open(): void;
   close(): void;
-  applyConfig(config: WidgetConfig, strings?: UiStrings): void;
+  applyConfig(config: WidgetConfig, strings?: Partial<UiStrings>): void;
   isOpen(): boolean;
   /** The element was put back into a (new) document body: re-apply page-level effects (inert, scroll lock). */
   reattached(): void;

@@ -1,7 +1,8 @@
 /**
  * The widget's own strings in English: the fallback for every other language and the type each
- * translation fills in. `{name}` marks a value put in by `formatString`. English ships inside the
- * loader; every other language is its own small file, loaded only for visitors who need it.
+ * translation fills in. `{name}` marks a value put in by `formatString`. English ships with the
+ * panel (the loader has only the launcher's two labels); every other language is its own small
+ * file, loaded only for visitors who need it.
  */
 export const EN = {
   openChat: 'Open chat',
@@ -11,7 +12,6 @@ export const EN = {
   defaultPlaceholder: 'Type your question…',
   subtitle: 'AI assistant',
   newConversation: 'Start a new conversation',
-  moreOptions: 'More options',
   conversation: 'Conversation',
   message: 'Message',
   send: 'Send message',
@@ -34,6 +34,7 @@ export const EN = {
   errorGeneric: 'Something went wrong. Please try again.',
   errorRateLimited: 'Too many messages, try again in a moment.',
   errorRateLimitedSeconds: 'Too many messages, try again in {n} seconds.',
+  errorRateLimitedOneSecond: 'Too many messages, try again in 1 second.',
   errorOffline: 'You appear to be offline. Check your connection and try again.',
   errorNetwork: 'We could not reach the chat service. Check your connection and try again.',
   errorInterrupted: 'The connection was interrupted before the answer finished. Please try again.',
