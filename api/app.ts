@@ -10,6 +10,7 @@ import { chatRouter } from './routes/chat';
 import { dashboardRouter } from './routes/dashboard';
 import { internalRouter } from './routes/internal';
 import { operationsRouter } from './routes/operations';
+import { sourcesRouter } from './routes/sources';
 import { widgetRouter } from './routes/widget';
 
 /**
@@ -44,7 +45,7 @@ export function createApp({ container, dashboard }: { container: Container; dash
   app.use('/api/dashboard', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
-  }, express.json({ limit: '256kb' }), csrf, session, dashboardRouter(container));
+  }, express.json({ limit: '256kb' }), csrf, session, dashboardRouter(container), sourcesRouter(container));
   const internal = internalRouter(container);
   if (internal) app.use('/internal', express.json({ limit: '2mb' }), internal);
 

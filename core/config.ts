@@ -78,6 +78,10 @@ export const configSchema = z.object({
   TRUST_PROXY: bool,
   SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+
+  ALLOW_PRIVATE_URLS: bool,
+  CRAWL_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  CRAWL_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

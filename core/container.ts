@@ -22,6 +22,8 @@ import { createLlmRegistry, type LlmRegistry } from './adapters/llm/registry';
 import { createRateLimiter, type RateLimiter } from './adapters/rate-limit/limiter';
 import { vectorTableFor } from './services/embedding-migration';
 import type { WorkflowGateway } from './ports/workflow-gateway';
+import type { CrawlGateway } from './ports/crawl-gateway';
+import { systemResolver, type NetworkPolicy } from './net/address-policy';
 
 /** Every adapter, built once from config. Routes, loaders and activities receive what they need from here. */
 export interface Container {
@@ -46,6 +48,10 @@ export interface Container {
   sessionSecret: string;
   /** Set once the Temporal client is connected (temporal/gateway.ts). */
   workflows?: WorkflowGateway;
+  /** Crawls of website sources and their schedules, set with `workflows` (temporal/crawl-gateway.ts). */
+  crawls?: CrawlGateway;
+  /** Where server-side requests (crawls) may go: ALLOW_PRIVATE_URLS and the DNS resolver. */
+  network: NetworkPolicy;
   close(): Promise<void>;
 }
 
@@ -107,6 +113,7 @@ export async function createContainer({
     vectorStore,
     llm: createLlmRegistry(config),
     rateLimits,
+    network: { allowPrivate: config.ALLOW_PRIVATE_URLS, resolve: systemResolver },
     sessionSecret: config.sessionSecret || loadOrCreateLocalSecret(config.dataDir),
     async close() {
       await vectorStore.close?.();

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../core/logger';
 import { startHttpServer, type DashboardMode, type RunningServer } from '../api/server';
 import { resolveTemporalCli, startDevServer, startSdkDevServer, type DevServer } from '../temporal/dev-server';
 import { connectTemporal, createWorkflowGateway } from '../temporal/gateway';
+import { createCrawlGateway } from '../temporal/crawl-gateway';
 import { reembedStaleDocuments } from '../core/services/embedding-migration';
 
 /**
@@ -125,6 +126,7 @@ async function connectWithRetry(
     try {
       client = await connectTemporal({ address, namespace: config.TEMPORAL_NAMESPACE });
       container.workflows = createWorkflowGateway({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });
+      container.crawls = createCrawlGateway({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });
       return client;
     } catch (error) {
       logger.warn({ err: (error as Error).message, address }, 'Temporal not reachable; retrying in 5 s');

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as initial from './migrations/001-initial';
 import * as answerKinds from './migrations/002-answer-kinds';
+import * as websiteSources from './migrations/003-website-sources';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -12,6 +13,7 @@ interface Migration {
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-answer-kinds': answerKinds,
+  '003-website-sources': websiteSources,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

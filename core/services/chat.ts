@@ -39,6 +39,9 @@ export interface ChatSource {
   page: number | null;
   score: number;
   snippet: string;
+  /** A web page's title, and the URL to link to (same as `filename`); null for uploaded files. */
+  title: string | null;
+  url: string | null;
 }
 
 export type ChatEvent =
@@ -90,6 +93,8 @@ export function toSources(chunks: RetrievedChunk[], answer: string): ChatSource[
       page: chunk.page ?? null,
       score: chunk.score,
       snippet: chunk.text.length > 300 ? `${chunk.text.slice(0, 297).trimEnd()}…` : chunk.text,
+      title: chunk.title ?? null,
+      url: chunk.url ?? null,
     };
   });
 }
