@@ -3,19 +3,7 @@ import { startTestStack, type TestStack } from '../setup/stack';
 import { createClientWithKey, signUpAdmin, waitForDocument } from '../factories';
 import type { TestClient } from '../http';
 import { htmlPage, startTestSite, type TestSite } from '../fakes/test-site';
-
-/** Polls a source until its crawl `generation` ended (ready/failed after `since`). */
-export async function waitForCrawl(admin: TestClient, sourceId: string, since = '', timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await admin.get(`/api/dashboard/sources/${sourceId}`);
-    expect(response.status, JSON.stringify(response.data)).toBe(200);
-    const source = response.data.source;
-    if ((source.status === 'ready' || source.status === 'failed') && (source.lastCrawledAt ?? '') > since) return source;
-    if (Date.now() > deadline) throw new Error(`source ${sourceId} still ${source.status}: ${JSON.stringify(source.progress)}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-}
+import { waitForCrawl } from '../sources';
 
 async function ask(stack: TestStack, apiKey: string, message: string) {
   const response = await fetch(new URL('/chat', stack.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify({ message }) });
@@ -120,6 +108,11 @@ describe('website sources: crawls of a local site through Temporal', () => {
     for (const document of fromSource) expect((await waitForDocument(admin, document.id)).status).toBe('ready');
     expect(source.pageCount).toBe(5);
     expect(source.progress).toMatchObject({ pagesIngested: 5, pagesFailed: 0 });
+    // Operators see the crawl in Temporal: its id, ClientId and the `progress` query.
+    expect(await stack.container.crawls!.crawlProgress(source.workflowId)).toEqual(source.progress);
+    const description = await stack.temporalClient!.workflow.getHandle(`crawl-${sourceId}`).describe();
+    expect(description.type).toBe('crawlSource');
+    expect(description.searchAttributes.ClientId).toEqual([clientId]);
 
     const reply = await ask(stack, apiKey, 'How much does the large greenhouse cost?');
     expect(reply.answer).toMatch(/1200 EUR/);
