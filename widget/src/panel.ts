@@ -42,8 +42,12 @@ export function groupSources(sources: readonly ChatSource[]): SourceGroup[] {
 }
 
 export function sourceLabel(source: ChatSource): string {
-  return source.page ? `${source.filename}, page ${source.page}` : source.filename;
+  const name = source.title || source.filename;
+  return source.page ? `${name}, page ${source.page}` : name;
 }
+
+/** A web page source links to its page; only http(s) URLs become links. */
+export const pageUrl = (source: ChatSource) => (source.url && /^https?:\/\//i.test(source.url) ? source.url : null);
 
 interface MessageView {
   root: HTMLElement;
@@ -129,7 +133,9 @@ export function mountPanel(context: PanelContext): PanelController {
       const chip = element(doc, 'li', { className: 'source', title: group.source.snippet.slice(0, 300) }, [
         element(doc, 'span', { className: 'source-number', attributes: { 'aria-hidden': 'true' } }, [group.numbers.join(', ')]),
         element(doc, 'span', { className: 'sr-only' }, [`Source ${group.numbers.join(', ')}: `]),
-        element(doc, 'span', { className: 'source-name' }, [group.source.filename]),
+        pageUrl(group.source)
+          ? element(doc, 'a', { className: 'source-name', attributes: { href: pageUrl(group.source)!, target: '_blank', rel: 'noopener noreferrer' } }, [group.source.title || group.source.filename])
+          : element(doc, 'span', { className: 'source-name' }, [group.source.filename]),
         group.source.page ? element(doc, 'span', { className: 'source-page' }, [`p. ${group.source.page}`]) : null,
       ]);
       list.appendChild(chip);
