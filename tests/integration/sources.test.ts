@@ -38,6 +38,14 @@ function buildSite(site: TestSite) {
     headers: { 'content-type': 'application/xml' },
     body: `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${['/about', '/pricing', '/faq'].map((path) => `<url><loc>${site.origin}${path}</loc></url>`).join('')}</urlset>`,
   });
+  site.pages.set('/sitemap-blog.xml', {
+    headers: { 'content-type': 'application/xml' },
+    body: `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${site.origin}/seasonal</loc></url><url><loc>https://elsewhere.example/page</loc></url></urlset>`,
+  });
+  site.pages.set('/sitemap-index.xml', {
+    headers: { 'content-type': 'application/xml' },
+    body: `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>${site.origin}/sitemap.xml</loc></sitemap><sitemap><loc>${site.origin}/sitemap-blog.xml</loc></sitemap></sitemapindex>`,
+  });
 }
 
 describe('website sources: crawls of a local site through Temporal', () => {
@@ -171,6 +179,18 @@ describe('website sources: crawls of a local site through Temporal', () => {
     expect(source.status).toBe('ready');
     const pages = (await admin.get(`/api/dashboard/sources/${source.id}/pages`)).data.pages as Array<{ url: string; state: string }>;
     expect(pages.map((page) => new URL(page.url).pathname).sort()).toEqual(['/about', '/faq', '/pricing']);
+
+    // A sitemap index: the pages of its sitemaps on the same host, nothing from other hosts.
+    const fromIndex = await admin.post('/api/dashboard/sources', { clientId: client.id, url: `${site.origin}/sitemap-index.xml`, mode: 'sitemap' });
+    const indexed = await waitForCrawl(admin, fromIndex.data.source.id);
+    expect(indexed.status).toBe('ready');
+    const indexPages = (await admin.get(`/api/dashboard/sources/${indexed.id}/pages`)).data.pages as Array<{ url: string }>;
+    expect(indexPages.map((page) => page.url).sort()).toEqual(['/about', '/faq', '/pricing', '/seasonal'].map((path) => `${site.origin}${path}`).sort());
+
+    // Not a sitemap at all: the source fails and says what to do.
+    const notSitemap = await admin.post('/api/dashboard/sources', { clientId: client.id, url: `${site.origin}/about`, mode: 'sitemap' });
+    const failed = await waitForCrawl(admin, notSitemap.data.source.id);
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'sitemap_invalid' } });
   }, 120_000);
 
   it('keeps sources to their tenant, runs re-crawls on a schedule, and deletes a source with its documents and schedule', async () => {
