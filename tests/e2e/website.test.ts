@@ -23,7 +23,7 @@ describe.skipIf(!built)('the Website tab in headless Chromium', () => {
     site.pages.set('/staff/rota', { body: htmlPage({ title: 'Rota', body: '<p>Internal.</p>' }) });
     site.pages.set('/menu.pdf', { headers: { 'content-type': 'application/pdf' }, body: '%PDF-1.4' });
     const port = await freePort();
-    stack = await startTestStack({ dashboard: 'build', env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ALLOW_PRIVATE_URLS: 'true', CRAWL_DELAY_MS: '20' } });
+    stack = await startTestStack({ database: 'pglite', redis: false, dashboard: 'build', env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ALLOW_PRIVATE_URLS: 'true', CRAWL_DELAY_MS: '20' } });
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   }, 180_000);
   afterAll(async () => {
