@@ -90,7 +90,7 @@ export async function safeFetch(options: SafeFetchOptions): Promise<SafeResponse
         bodyTimeout: options.timeoutMs,
       });
     } catch (error) {
-      throw toRefusal(error, url);
+      throw toRefusal(error, url, signal);
     }
     const headers = flatHeaders(response.headers);
     const location = headers.location;
@@ -125,7 +125,7 @@ export async function safeFetch(options: SafeFetchOptions): Promise<SafeResponse
       const body = await readCapped(response.body, options.maxBytes);
       return { url: url.href, status: response.statusCode, headers, body, tooLarge: body === null, redirects };
     } catch (error) {
-      throw toRefusal(error, url);
+      throw toRefusal(error, url, signal);
     }
   }
 }
@@ -157,10 +157,11 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
   return flat;
 }
 
-function toRefusal(error: unknown, url: URL): FetchRefused {
+function toRefusal(error: unknown, url: URL, signal?: AbortSignal): FetchRefused {
   const chain: Array<{ code?: string; name?: string; message?: string }> = [];
   for (let cause = error as { cause?: unknown } | undefined, depth = 0; cause && depth < 5; cause = cause.cause as never, depth++) chain.push(cause as never);
-  const codes = chain.map((entry) => entry.code ?? entry.name ?? '');
+  const codes = chain.flatMap((entry) => [entry.code ?? '', entry.name ?? '']);
+  if (signal?.aborted) return new FetchRefused('timeout', `${url.href} did not answer in time.`, url.href);
   if (codes.includes('EBLOCKEDADDRESS')) return new FetchRefused('blocked_address', `${url.host} resolves to a private, loopback, link-local or metadata address; it was not requested.`, url.href);
   if (codes.some((code) => ['TimeoutError', 'AbortError', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code))) {
     return new FetchRefused('timeout', `${url.href} did not answer in time.`, url.href);

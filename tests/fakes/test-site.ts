@@ -5,6 +5,8 @@ export interface SitePage {
   status?: number;
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /** Never answer (a hung server): the crawler's timeout has to end the request. */
+  hang?: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function startTestSite({ host = '127.0.0.1' }: { host?: string } = 
       res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>');
       return;
     }
+    if (page.hang) return;
     const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', ...page.headers };
     if (headers.etag && req.headers['if-none-match'] === headers.etag) {
       res.writeHead(304, { etag: headers.etag }).end();
@@ -39,7 +42,11 @@ export async function startTestSite({ host = '127.0.0.1' }: { host?: string } = 
     pages,
     requests,
     requested: (path: string) => requests.filter((request) => request.path === path).length,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 export type TestSite = Awaited<ReturnType<typeof startTestSite>>;

@@ -14,7 +14,7 @@ async function ask(stack: TestStack, apiKey: string, message: string) {
 const ROBOTS = 'User-agent: *\nDisallow: /private/\n';
 
 function buildSite(site: TestSite) {
-  const links = ['/about', '/pricing', '/old-faq', '/faq', '/private/secret', '/brochure.pdf', '/big', '/seasonal'];
+  const links = ['/about', '/pricing', '/old-faq', '/faq', '/private/secret', '/brochure.pdf', '/big', '/seasonal', '/slow'];
   site.pages.set('/robots.txt', { headers: { 'content-type': 'text/plain' }, body: ROBOTS });
   site.pages.set('/', { body: htmlPage({ title: 'Example Garden Supplies', links, body: '<p>We sell seeds, tools and greenhouse kits to gardeners across the region since 1998.</p>' }) });
   site.pages.set('/about', {
@@ -33,6 +33,7 @@ function buildSite(site: TestSite) {
   site.pages.set('/private/secret', { body: htmlPage({ title: 'Secret', body: '<p>The staff discount code is ROBOTSIGNORED.</p>' }) });
   site.pages.set('/brochure.pdf', { headers: { 'content-type': 'application/pdf' }, body: Buffer.from('%PDF-1.4 not really') });
   site.pages.set('/big', { body: htmlPage({ title: 'Big', body: `<p>${'lorem ipsum dolor '.repeat(20_000)}</p>` }) });
+  site.pages.set('/slow', { hang: true });
   site.pages.set('/seasonal', { body: htmlPage({ title: 'Seasonal offer', links, body: '<p>The spring tulip bulb sale ends on the last day of April with thirty percent off.</p>' }) });
   site.pages.set('/sitemap.xml', {
     headers: { 'content-type': 'application/xml' },
@@ -58,7 +59,7 @@ describe('website sources: crawls of a local site through Temporal', () => {
   beforeAll(async () => {
     site = await startTestSite();
     buildSite(site);
-    stack = await startTestStack({ env: { ALLOW_PRIVATE_URLS: 'true', CRAWL_DELAY_MS: '20', MAX_FILE_SIZE: String(200 * 1024) } });
+    stack = await startTestStack({ env: { ALLOW_PRIVATE_URLS: 'true', CRAWL_DELAY_MS: '20', CRAWL_FETCH_TIMEOUT_MS: '1500', MAX_FILE_SIZE: String(200 * 1024) } });
     ({ admin } = await signUpAdmin(stack.url));
     const created = await createClientWithKey(admin);
     clientId = created.client.id;
@@ -104,6 +105,7 @@ describe('website sources: crawls of a local site through Temporal', () => {
     expect(byPath('/brochure.pdf')).toMatchObject({ state: 'skipped', reason: { code: 'not_html' } });
     expect(byPath('/brochure.pdf')!.reason!.message).toContain('application/pdf');
     expect(byPath('/big')).toMatchObject({ state: 'skipped', reason: { code: 'too_large' } });
+    expect(byPath('/slow')).toMatchObject({ state: 'failed', reason: { code: 'timeout' } });
     expect(byPath('/old-faq')!.finalUrl).toBe(`${site.origin}/faq`);
     for (const path of ['/', '/about', '/pricing', '/seasonal']) expect(byPath(path)?.state, path).toBe('ingested');
     // /faq is reached directly and through /old-faq's redirect: one document, named by the final URL.
@@ -115,7 +117,7 @@ describe('website sources: crawls of a local site through Temporal', () => {
     expect(fromSource.every((document) => document.fileType === 'html')).toBe(true);
     for (const document of fromSource) expect((await waitForDocument(admin, document.id)).status).toBe('ready');
     expect(source.pageCount).toBe(5);
-    expect(source.progress).toMatchObject({ pagesIngested: 5, pagesFailed: 0 });
+    expect(source.progress).toMatchObject({ pagesIngested: 5, pagesFailed: 1 });
     // Operators see the crawl in Temporal: its id, ClientId and the `progress` query.
     expect(await stack.container.crawls!.crawlProgress(source.workflowId)).toEqual(source.progress);
     const description = await stack.temporalClient!.workflow.getHandle(`crawl-${sourceId}`).describe();
