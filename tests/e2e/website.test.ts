@@ -64,6 +64,12 @@ describe.skipIf(!built)('the Website tab in headless Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: path.join(tmpdir(), 'website-sources.png'), fullPage: true });
     expect(site.requested('/staff/rota')).toBe(0);
+    // On a phone the page does not scroll sideways, long URLs included.
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.reload();
+    await page.locator('[data-source-status="ready"]').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await page.getByRole('button', { name: /^Delete/ }).first().click();
     await page.getByRole('button', { name: 'Delete website' }).click();
