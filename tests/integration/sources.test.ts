@@ -4,6 +4,7 @@ import { createClientWithKey, signUpAdmin, waitForDocument } from '../factories'
 import type { TestClient } from '../http';
 import { htmlPage, startTestSite, type TestSite } from '../fakes/test-site';
 import { waitForCrawl } from '../sources';
+import { deleteSourcesOfClient } from '../../core/services/sources';
 
 async function ask(stack: TestStack, apiKey: string, message: string) {
   const response = await fetch(new URL('/chat', stack.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify({ message }) });
@@ -224,5 +225,22 @@ describe('website sources: crawls of a local site through Temporal', () => {
     expect(await stack.container.crawls!.describeRecrawlSchedule(sourceId)).toBeNull();
     expect(await stack.container.vectorStore.countDocument({ clientId, documentId: documents[0].id })).toBe(0);
   }, 120_000);
-});
 
+  it('deletes every source of a site with their schedules and documents (for site deletion)', async () => {
+    const { client } = await createClientWithKey(admin, { name: 'Closing shop' });
+    const ids: string[] = [];
+    for (const path of ['/faq', '/about']) {
+      const created = await admin.post('/api/dashboard/sources', { clientId: client.id, url: `${site.origin}${path}`, mode: 'page', recrawl: 'daily' });
+      ids.push(created.data.source.id);
+      await waitForCrawl(admin, created.data.source.id);
+    }
+    const { container } = stack;
+    await deleteSourcesOfClient(
+      { knex: container.db.knex, blobStore: container.blobStore, vectorStore: container.vectorStore, cache: container.cache, network: container.network, workflows: container.workflows, crawls: container.crawls },
+      { clientId: client.id },
+    );
+    expect((await admin.get(`/api/dashboard/sources?clientId=${client.id}`)).data.sources).toEqual([]);
+    expect((await admin.get(`/api/dashboard/documents?clientId=${client.id}`)).data.documents).toEqual([]);
+    for (const id of ids) expect(await container.crawls!.describeRecrawlSchedule(id)).toBeNull();
+  }, 120_000);
+});
