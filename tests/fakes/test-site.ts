@@ -20,7 +20,7 @@ export async function startTestSite({ host = '127.0.0.1' }: { host?: string } = 
   const server = http.createServer((req, res) => {
     const path = req.url ?? '/';
     requests.push({ path, userAgent: String(req.headers['user-agent'] ?? ''), at: Date.now() });
-    const page = pages.get(path);
+    const page = pages.get(path) ?? pages.get(path.split('?')[0]);
     if (!page) {
       res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>');
       return;

@@ -15,7 +15,7 @@ async function ask(stack: TestStack, apiKey: string, message: string) {
 const ROBOTS = 'User-agent: *\nDisallow: /private/\n';
 
 function buildSite(site: TestSite) {
-  const links = ['/about', '/pricing', '/old-faq', '/faq', '/private/secret', '/brochure.pdf', '/big', '/seasonal', '/slow'];
+  const links = ['/about', '/pricing', '/old-faq', '/faq', '/private/secret', '/brochure.pdf', '/big', '/seasonal', '/slow', '/pricing?ref=home'];
   site.pages.set('/robots.txt', { headers: { 'content-type': 'text/plain' }, body: ROBOTS });
   site.pages.set('/', { body: htmlPage({ title: 'Example Garden Supplies', links, body: '<p>We sell seeds, tools and greenhouse kits to gardeners across the region since 1998.</p>' }) });
   site.pages.set('/about', {
@@ -26,6 +26,7 @@ function buildSite(site: TestSite) {
     body: htmlPage({
       title: 'Greenhouse prices',
       links,
+      head: '<link rel="canonical" href="/pricing">',
       body: '<p>Our greenhouse kits come in three sizes.</p><table><tr><th>Kit</th><th>Price</th></tr><tr><td>Small greenhouse</td><td>450 EUR</td></tr><tr><td>Large greenhouse</td><td>1200 EUR</td></tr></table>',
     }),
   });
@@ -107,6 +108,8 @@ describe('website sources: crawls of a local site through Temporal', () => {
     expect(byPath('/brochure.pdf')!.reason!.message).toContain('application/pdf');
     expect(byPath('/big')).toMatchObject({ state: 'skipped', reason: { code: 'too_large' } });
     expect(byPath('/slow')).toMatchObject({ state: 'failed', reason: { code: 'timeout' } });
+    // Another address of the same page (its canonical URL says so) is kept once.
+    expect(byPath('/pricing?ref=home')).toMatchObject({ state: 'skipped', reason: { code: 'duplicate' } });
     expect(byPath('/old-faq')!.finalUrl).toBe(`${site.origin}/faq`);
     for (const path of ['/', '/about', '/pricing', '/seasonal']) expect(byPath(path)?.state, path).toBe('ingested');
     // /faq is reached directly and through /old-faq's redirect: one document, named by the final URL.
@@ -145,7 +148,7 @@ describe('website sources: crawls of a local site through Temporal', () => {
     const aboutRequests = site.requests.length;
 
     site.pages.set('/pricing', {
-      body: htmlPage({ title: 'Greenhouse prices', body: '<table><tr><th>Kit</th><th>Price</th></tr><tr><td>Small greenhouse</td><td>450 EUR</td></tr><tr><td>Large greenhouse</td><td>1350 EUR</td></tr></table>' }),
+      body: htmlPage({ title: 'Greenhouse prices', head: '<link rel="canonical" href="/pricing">', body: '<table><tr><th>Kit</th><th>Price</th></tr><tr><td>Small greenhouse</td><td>450 EUR</td></tr><tr><td>Large greenhouse</td><td>1350 EUR</td></tr></table>' }),
     });
     site.pages.delete('/seasonal');
     // A new footer only: the text a visitor could ask about is the same.
