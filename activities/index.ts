@@ -1,5 +1,6 @@
 import type { Container } from '../core/container';
 import { createChatLogActivities } from './chat-log';
+import { createCrawlActivities } from './crawl';
 import { createIngestionActivities } from './ingestion';
 import { createLoopActivities } from './loop';
 
@@ -19,5 +20,18 @@ export function createActivities(container: Container) {
     }),
     ...createChatLogActivities({ knex: container.db.knex }),
     ...createLoopActivities(container),
+    ...createCrawlActivities({
+      knex: container.db.knex,
+      blobStore: container.blobStore,
+      vectorStore: container.vectorStore,
+      cache: container.cache,
+      workflows: () => container.workflows,
+      network: () => container.network,
+      userAgent: `ChatConnectBot/1.0 (+${container.config.publicUrl})`,
+      delayMs: container.config.CRAWL_DELAY_MS,
+      timeoutMs: container.config.CRAWL_FETCH_TIMEOUT_MS,
+      maxBytes: container.config.MAX_FILE_SIZE,
+      logger: container.logger,
+    }),
   };
 }

@@ -14,6 +14,7 @@ import { dashboardRouter } from './routes/dashboard';
 import { internalRouter } from './routes/internal';
 import { loopRouter } from './routes/loop';
 import { operationsRouter } from './routes/operations';
+import { sourcesRouter } from './routes/sources';
 import { widgetRouter } from './routes/widget';
 
 /**
@@ -45,7 +46,7 @@ export function createApp({ container, dashboard, dashboardCsp: withCsp = true }
   app.use('/api/dashboard', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
-  }, express.json({ limit: '256kb' }), csrf, session, loopRouter(container), dashboardRouter(container));
+  }, express.json({ limit: '256kb' }), csrf, session, loopRouter(container), dashboardRouter(container), sourcesRouter(container));
   const internal = internalRouter(container);
   if (internal) app.use('/internal', express.json({ limit: '2mb' }), internal);
 

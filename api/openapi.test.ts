@@ -341,6 +341,7 @@ describe('docs/openapi.yaml', () => {
     const known = new Set([
       ...Object.keys(spec.components.schemas.ErrorCode['x-known-codes']),
       ...Object.keys(spec.components.schemas.DocumentErrorCode['x-known-codes']),
+      ...Object.keys(spec.components.schemas.PageReasonCode['x-known-codes']),
     ]);
     const used = new Map<string, string>();
     for (const file of sourceFiles(['api', 'core', 'activities', 'workflows', 'temporal'])) {

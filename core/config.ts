@@ -95,6 +95,8 @@ export const configSchema = z.object({
   WEBHOOK_RETRY_INITIAL_SECONDS: z.coerce.number().positive().default(2),
   WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: z.coerce.number().positive().default(3600),
   WEBHOOK_GIVE_UP_HOURS: z.coerce.number().positive().default(24),
+  CRAWL_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  CRAWL_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -23,6 +23,8 @@ import { createRateLimiter, type RateLimiter } from './adapters/rate-limit/limit
 import { vectorTableFor } from './services/embedding-migration';
 import type { WorkflowGateway } from './ports/workflow-gateway';
 import { createInvalidationBus, withBroadcastCounters, type InvalidationBus } from './adapters/invalidation';
+import type { CrawlGateway } from './ports/crawl-gateway';
+import { systemResolver, type NetworkPolicy } from './net/address-policy';
 
 /** Every adapter, built once from config. Routes, loaders and activities receive what they need from here. */
 export interface Container {
@@ -49,6 +51,10 @@ export interface Container {
   invalidation: InvalidationBus;
   /** Set once the Temporal client is connected (temporal/gateway.ts). */
   workflows?: WorkflowGateway;
+  /** Crawls of website sources and their schedules, set with `workflows` (temporal/crawl-gateway.ts). */
+  crawls?: CrawlGateway;
+  /** Where server-side requests (crawls) may go: ALLOW_PRIVATE_URLS and the DNS resolver. */
+  network: NetworkPolicy;
   close(): Promise<void>;
 }
 
@@ -127,6 +133,7 @@ export async function createContainer({
     llm: createLlmRegistry(config),
     rateLimits,
     invalidation,
+    network: { allowPrivate: config.ALLOW_PRIVATE_URLS, resolve: systemResolver },
     sessionSecret: config.sessionSecret || loadOrCreateLocalSecret(config.dataDir),
     async close() {
       await vectorStore.close?.();

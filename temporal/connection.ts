@@ -1,6 +1,7 @@
 import { webhookRetryPolicy } from '../core/services/contacts';
 import type { Client } from '@temporalio/client';
 import type { Container } from '../core/container';
+import { createCrawlGateway } from './crawl-gateway';
 import { connectTemporal, createWorkflowGateway } from './gateway';
 
 export interface WorkflowConnection {
@@ -27,6 +28,7 @@ export async function connectWorkflows({ container, address }: { container: Cont
         return undefined;
       }
       container.workflows = createWorkflowGateway({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, webhookRetry: webhookRetryPolicy(config) });
+      container.crawls = createCrawlGateway({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });
       return client;
     } catch (error) {
       logger.warn({ err: (error as Error).message, address }, 'Temporal not reachable; retrying in 5 s');

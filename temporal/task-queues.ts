@@ -1,5 +1,8 @@
 /** Workflow ids operators can read in Temporal Web. */
 export const ingestionWorkflowId = (documentId: string) => `ingest-${documentId}`;
+/** A crawl started by hand; runs started by the re-crawl schedule carry this id plus the scheduled time. */
+export const crawlWorkflowId = (sourceId: string) => `crawl-${sourceId}`;
+export const crawlScheduleId = (sourceId: string) => `crawl-schedule-${sourceId}`;
 export const chatLogWorkflowId = (clientId: string, sessionId: string) => `chat-log-${clientId}-${sessionId}`;
 
 /**

@@ -3,3 +3,5 @@ export { ingestDocument, progressQuery } from './ingest-document';
 export { logChat, chatTurnSignal } from './log-chat';
 export { deliverContactWebhook } from './deliver-webhook';
 export { deleteClient, deleteAccount } from './delete-client';
+export { crawlSource } from './crawl-source';
+export { crawlProgressQuery } from './crawl-progress';

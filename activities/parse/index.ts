@@ -1,6 +1,7 @@
 import type { FileType, ParsedDocument } from '../../core/ingestion/types';
 import { parseCsv } from './csv';
 import { parseDocx } from './docx';
+import { parseHtml } from './html';
 import { parsePdf } from './pdf';
 import { DEFAULT_EXTRACTION_LIMITS, type ExtractionLimits } from './run-extraction';
 import { parseTxt } from './txt';
@@ -31,5 +32,7 @@ export async function parseDocument({
       return parseCsv(bytes);
     case 'txt':
       return parseTxt(bytes);
+    case 'html':
+      return parseHtml(bytes);
   }
 }

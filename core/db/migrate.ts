@@ -5,6 +5,7 @@ import * as planRequests from './migrations/011-plan-requests';
 import * as replyMessages from './migrations/006-reply-messages';
 import * as loop from './migrations/004-loop';
 import * as tenantRls from './migrations/005-tenant-rls';
+import * as websiteSources from './migrations/003-website-sources';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-reply-messages': replyMessages,
   '004-loop': loop,
   '005-tenant-rls': tenantRls,
+  '003-website-sources': websiteSources,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -1,7 +1,7 @@
 import { unzipSync } from 'fflate';
 import { AppError } from '../errors';
 import { decodeText, looksBinary } from './text-decoding';
-import type { FileType } from './types';
+import type { UploadFileType as FileType } from './types';
 
 const SUPPORTED_FORMATS = 'Supported formats are PDF, Word (.docx), plain text (.txt, .md) and CSV.';
 

@@ -1,5 +1,7 @@
-export const FILE_TYPES = ['pdf', 'docx', 'txt', 'csv'] as const;
+export const FILE_TYPES = ['pdf', 'docx', 'txt', 'csv', 'html'] as const;
 export type FileType = (typeof FILE_TYPES)[number];
+/** What an upload may be: web pages (`html`) come only from website sources, never as uploads. */
+export type UploadFileType = Exclude<FileType, 'html'>;
 
 /**
  * A piece of parsed text with where it came from, so chunks can cite it.

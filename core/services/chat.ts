@@ -51,6 +51,9 @@ export interface ChatSource {
   page: number | null;
   score: number;
   snippet: string;
+  /** A web page's title, and the URL to link to (same as `filename`); null for uploaded files. */
+  title: string | null;
+  url: string | null;
 }
 
 /** What kind of reply a turn got (chat_messages.reply_kind; `written` is a tenant's own Q&A answer). */
@@ -103,6 +106,8 @@ export function toSources(chunks: RetrievedChunk[], order: number[] = chunks.map
       page: chunk.page ?? null,
       score: chunk.score,
       snippet: chunk.text.length > 300 ? `${chunk.text.slice(0, 297).trimEnd()}…` : chunk.text,
+      title: chunk.title ?? null,
+      url: chunk.url ?? null,
     };
   });
 }

@@ -30,6 +30,10 @@ export interface DocumentView {
   error: { code: string; message: string } | null;
   workflowId: string | null;
   version: number;
+  /** The website source a page came from; null for uploads. */
+  sourceId: string | null;
+  /** A web page's title; null for uploads. */
+  title: string | null;
   createdAt: string;
   updatedAt: string;
   readyAt: string | null;
@@ -70,6 +74,8 @@ interface DocumentRow {
   created_at: Date;
   updated_at: Date;
   ready_at: Date | null;
+  source_id?: string | null;
+  title?: string | null;
 }
 
 function toView(row: DocumentRow): DocumentView {
@@ -87,6 +93,8 @@ function toView(row: DocumentRow): DocumentView {
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? 'Processing failed.' } : null,
     workflowId: row.workflow_id,
     version: row.version,
+    sourceId: row.source_id ?? null,
+    title: row.title ?? null,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
     readyAt: row.ready_at ? new Date(row.ready_at).toISOString() : null,
@@ -179,7 +187,8 @@ export async function registerUpload(
   return startIngestion(deps, { clientId, documentId, version: 1, filename });
 }
 
-async function startIngestion(
+/** Starts `ingest-<documentId>` for a recorded document (an upload, or a page of a website source). */
+export async function startIngestion(
   deps: DocumentDeps,
   { clientId, documentId, version, filename }: { clientId: string; documentId: string; version: number; filename: string },
 ): Promise<DocumentView> {

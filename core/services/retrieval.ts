@@ -69,7 +69,8 @@ export async function retrieve(
     .filter((hit) => (filenames ? filenames.has(hit.documentId) : Boolean(hit.filename)))
     .map((hit) => ({
       documentId: hit.documentId,
-      filename: filenames?.get(hit.documentId) ?? hit.filename!,
+      filename: filenames?.get(hit.documentId)?.filename ?? hit.filename!,
+      ...webPage(filenames?.get(hit.documentId)),
       chunkIndex: hit.chunkIndex,
       page: hit.page ?? null,
       score: Number(hit.score.toFixed(4)),
@@ -101,9 +102,18 @@ function timedVectorStore(deps: RetrievalDeps): VectorStore {
   });
 }
 
-async function filenamesFor(knex: Knex, clientId: string, documentIds: string[]): Promise<Map<string, string>> {
+interface DocumentName {
+  filename: string;
+  fileType: string;
+  title: string | null;
+}
+
+/** A web page (from a website source) is cited by its title and links to its URL (its filename). */
+const webPage = (name: DocumentName | undefined) => (name?.fileType === 'html' ? { title: name.title, url: name.filename } : {});
+
+async function filenamesFor(knex: Knex, clientId: string, documentIds: string[]): Promise<Map<string, DocumentName>> {
   if (documentIds.length === 0) return new Map();
   // Only documents that still exist and belong to the client: a deleted one never answers.
-  const rows = await knex('documents').where({ client_id: clientId }).whereIn('id', documentIds).select('id', 'filename');
-  return new Map(rows.map((row) => [row.id as string, row.filename as string]));
+  const rows = await knex('documents').where({ client_id: clientId }).whereIn('id', documentIds).select('id', 'filename', 'file_type', 'title');
+  return new Map(rows.map((row) => [row.id as string, { filename: row.filename as string, fileType: row.file_type as string, title: (row.title as string | null) ?? null }]));
 }

@@ -227,7 +227,7 @@ export async function matchWrittenAnswer(deps: WrittenAnswerDeps, { clientId, qu
 
 /** The source a written answer is cited as: `filename: "Q&A"`. */
 export function writtenAnswerSource(match: WrittenAnswerMatch) {
-  return { documentId: match.id, filename: 'Q&A', chunkIndex: 0, page: null, score: match.score, snippet: match.question };
+  return { documentId: match.id, filename: 'Q&A', chunkIndex: 0, page: null, score: match.score, snippet: match.question, title: null, url: null };
 }
 
 /** Usage of a written answer: no model ran. */

@@ -5,7 +5,7 @@
 import { describeChatError, describeStreamError } from './chat-errors';
 import { element } from './dom';
 import { renderContactForm, renderContactOffer, renderFeedback, type FollowupContext } from './followups';
-import { EN, formatString, type UiStrings } from './i18n/en';
+import { EN, type UiStrings } from './i18n/en';
 import { localiseConfig } from './i18n/locale';
 import { createComposer, createHeader, MAX_MESSAGE_LENGTH } from './panel-parts';
 import { createPhoneLayout } from './modal';
@@ -19,7 +19,7 @@ import { Typewriter } from './typewriter';
 import type { ChatStreamEvent, PanelContext, PanelController, WidgetConfig } from './types';
 import { newSessionId } from './visitor-api';
 
-export { groupSources, sourceLabel } from './sources-view';
+export { groupSources, pageUrl, sourceLabel } from './sources-view';
 
 export { MAX_MESSAGE_LENGTH } from './panel-parts';
 const NEAR_BOTTOM_PX = 48;

@@ -20,10 +20,14 @@ export function groupSources(sources: readonly ChatSource[]): SourceGroup[] {
   return [...groups.values()];
 }
 
-/** A source as people read it: `file.pdf, page 4` (in the widget's language), or the file name. */
+/** A source as people read it: a web page's title, `file.pdf, page 4` (in the widget's language), or the file name. */
 export function sourceLabel(source: ChatSource, strings: UiStrings): string {
-  return source.page ? formatString(strings.pageLong, { file: source.filename, n: source.page }) : source.filename;
+  const name = source.title || source.filename;
+  return source.page ? formatString(strings.pageLong, { file: name, n: source.page }) : name;
 }
+
+/** A web page source links to its page; only http(s) URLs become links (never `javascript:`). */
+export const pageUrl = (source: ChatSource): string | null => (source.url && /^https?:\/\//i.test(source.url) ? source.url : null);
 
 /** Citation markers `[1]`, `[2, 3]` (not links `[x](…)`), for answers shown without their sources. */
 const CITATION_MARKER = /[ \u00a0]?\[\d{1,3}(?:\s*,\s*\d{1,3})*\](?!\()/g;
@@ -42,7 +46,11 @@ export function renderSources(doc: Document, target: HTMLElement, sources: reado
     const chip = element(doc, 'li', { className: 'source', title: group.source.snippet.slice(0, 300) }, [
       element(doc, 'span', { className: 'source-number', attributes: { 'aria-hidden': 'true' } }, [numbers]),
       element(doc, 'span', { className: 'sr-only' }, [`${formatString(strings.sourceNumber, { n: numbers })} `]),
-      element(doc, 'bdi', { className: 'source-name' }, [group.source.filename]),
+      pageUrl(group.source)
+        ? element(doc, 'a', { className: 'source-name', attributes: { href: pageUrl(group.source)!, target: '_blank', rel: 'noopener noreferrer' } }, [
+            element(doc, 'bdi', {}, [group.source.title || group.source.filename]),
+          ])
+        : element(doc, 'bdi', { className: 'source-name' }, [group.source.filename]),
       group.source.page ? element(doc, 'span', { className: 'source-page' }, [formatString(strings.page, { n: group.source.page })]) : null,
     ]);
     list.appendChild(chip);

@@ -11,6 +11,9 @@ export interface ChatSource {
   score: number;
   snippet: string;
   page?: number;
+  /** Web pages: their title and URL. */
+  title?: string | null;
+  url?: string | null;
 }
 
 export interface ChatUsage {

@@ -10,6 +10,9 @@ export interface RetrievedChunk {
   page?: number | null;
   score: number;
   text: string;
+  /** Web pages: the page title and its URL (see core/services/retrieval.ts). */
+  title?: string | null;
+  url?: string | null;
 }
 
 export interface GenerateRequest {

@@ -13,6 +13,8 @@ const doc = (overrides: Partial<DocumentView> & { id: string }): DocumentView =>
   error: null,
   workflowId: null,
   version: 1,
+  sourceId: null,
+  title: null,
   createdAt: '2025-01-01T00:00:00.000Z',
   updatedAt: '2025-01-01T00:00:00.000Z',
   readyAt: null,

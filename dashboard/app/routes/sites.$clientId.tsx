@@ -14,6 +14,7 @@ export async function loader({ context, params, request }: LoaderFunctionArgs) {
 const TABS: Array<{ to: string; label: string; icon: IconName }> = [
   { to: '', label: 'Overview', icon: 'home' },
   { to: 'documents', label: 'Documents', icon: 'doc' },
+  { to: 'website', label: 'Website', icon: 'globe' },
   { to: 'widget', label: 'Widget', icon: 'palette' },
   { to: 'conversations', label: 'Conversations', icon: 'chat' },
   { to: 'unanswered', label: 'Unanswered', icon: 'question' },
