@@ -13,8 +13,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{core,api,activities,workflows,temporal,widget,scripts,dashboard,bench}/**/*.test.ts'],
+          include: ['{core,api,activities,workflows,temporal,widget,scripts,supervisor,dashboard,bench}/**/*.test.ts'],
+          globalSetup: ['tests/setup/shared-notice.ts'],
+          setupFiles: ['tests/setup/console-guard.ts'],
           testTimeout: 30_000,
+          // Loaded 2-core CI machines: starting PGlite or a worker thread can take seconds.
+          hookTimeout: 60_000,
         },
       },
       {
@@ -22,7 +26,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
-          globalSetup: ['tests/setup/global-setup.ts'],
+          globalSetup: ['tests/setup/shared-notice.ts', 'tests/setup/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           poolOptions: { forks: { singleFork: true } },

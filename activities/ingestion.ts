@@ -1,193 +1,119 @@
 import { Context, heartbeat } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import type { Knex } from 'knex';
-import { DocumentParseError, isAppError } from '../core/errors';
-import type { BlobStore } from '../core/adapters/blob-store/types';
-import type { Cache } from '../core/adapters/cache/types';
-import type { Embedder } from '../core/adapters/embedder/types';
-import type { VectorStore, VectorPoint } from '../core/adapters/vector-store/types';
-import { pointId } from '../core/adapters/vector-store/point-id';
+import type { VectorPoint } from '../core/adapters/vector-store/types';
+import { DocumentParseError } from '../core/errors';
 import { chunkSections } from '../core/ingestion/chunker';
-import type { ParsedDocument, FileType } from '../core/ingestion/types';
+import type { FileType } from '../core/ingestion/types';
 import { parsedBlobKey } from '../core/services/documents';
 import { bumpClientGeneration } from '../core/services/query-cache';
-import type { Metrics } from '../core/metrics';
+import { createLegacyIngestionActivities } from './ingestion-legacy';
+import { DocumentGone, embeddingInput, failure, loadDocument, writeChunkRows, type DocumentRef, type IngestionDeps } from './ingestion-shared';
 import { parseDocument } from './parse';
 
-export interface IngestionDeps {
-  knex: Knex;
-  blobStore: BlobStore;
-  cache: Cache;
-  embedder: Embedder;
-  vectorStore: VectorStore;
-  metrics?: Metrics;
-  chunkTokens: number;
-  chunkOverlapTokens: number;
-  parseTimeoutMs?: number;
-}
+export type { DocumentRef, IngestionDeps } from './ingestion-shared';
 
-export interface DocumentRef {
-  clientId: string;
-  documentId: string;
-  version: number;
-}
-
-/** A document row deleted while its workflow ran: nothing left to do, and nothing to retry. */
-class DocumentGone extends Error {}
-
-const failure = (error: unknown): never => {
-  if (error instanceof DocumentGone) throw ApplicationFailure.nonRetryable('The document was deleted.', 'document_deleted');
-  if (error instanceof DocumentParseError) throw ApplicationFailure.nonRetryable(error.message, error.code);
-  if (isAppError(error) && !error.retryable && error.status < 500) throw ApplicationFailure.nonRetryable(error.message, error.code);
-  throw error;
-};
+/** Where the bar stands when parsing and chunking are done and embedding starts (percent). */
+export const EMBEDDING_STARTS_AT_PERCENT = 15;
 
 export function createIngestionActivities(deps: IngestionDeps) {
   const { knex, blobStore, embedder, vectorStore } = deps;
 
-  async function loadDocument({ clientId, documentId }: DocumentRef) {
-    const row = await knex('documents').where({ id: documentId, client_id: clientId }).first();
-    if (!row) throw new DocumentGone();
-    return row as { blob_key: string; file_type: FileType; filename: string; version: number };
-  }
-
   return {
-    async markDocumentProcessing(ref: DocumentRef & { stage: string; percent: number; chunksDone?: number; chunksTotal?: number }): Promise<void> {
-      await knex('documents')
-        .where({ id: ref.documentId, client_id: ref.clientId, version: ref.version })
-        .update({
-          status: 'processing',
-          stage: ref.stage,
-          percent: ref.percent,
-          chunks_done: ref.chunksDone ?? 0,
-          chunks_total: ref.chunksTotal ?? 0,
-          error_code: null,
-          error_message: null,
-          updated_at: knex.fn.now(),
-        });
-    },
+    ...createLegacyIngestionActivities(deps),
 
-    /** Reads the stored file, extracts text with its pages/rows/headings and stores that for the chunk stage. */
-    async parseDocument(ref: DocumentRef): Promise<{ sections: number; pageCount: number | null; characters: number }> {
+    /**
+     * Marks the document processing, reads the stored file, parses it (worker thread with a
+     * deadline), chunks it (~`chunkTokens` tokens) and writes the chunk rows, all in one activity:
+     * the parsed text never leaves this process. Returns the chunk count the embed ranges use.
+     * Errors: a file the tenant can fix fails non-retryably with its code (`pdf_encrypted`,
+     * `empty_document`, …); a deleted or superseded document with `document_deleted`.
+     */
+    async prepareDocument(ref: DocumentRef): Promise<{ chunksTotal: number; pageCount: number | null }> {
       try {
-        const document = await loadDocument(ref);
-        const bytes = await blobStore.get(document.blob_key);
-        const parsed: ParsedDocument = await parseDocument({
-          bytes,
+        // One round trip marks the row and reads what parsing needs.
+        const [document] = (await knex('documents')
+          .where({ id: ref.documentId, client_id: ref.clientId, version: ref.version })
+          .update({
+            status: 'processing',
+            stage: 'parsing',
+            percent: 0,
+            chunks_done: 0,
+            chunks_total: 0,
+            error_code: null,
+            error_message: null,
+            updated_at: knex.fn.now(),
+          })
+          .returning(['blob_key', 'file_type'])) as Array<{ blob_key: string; file_type: FileType }>;
+        if (!document) throw new DocumentGone();
+        const parsed = await parseDocument({
+          bytes: await blobStore.get(document.blob_key),
           fileType: document.file_type,
           limits: deps.parseTimeoutMs ? { timeoutMs: deps.parseTimeoutMs } : undefined,
         });
-        await blobStore.put(parsedBlobKey(ref.clientId, ref.documentId, ref.version), Buffer.from(JSON.stringify(parsed)));
-        const characters = parsed.sections.reduce((sum, section) => sum + section.text.length, 0);
-        await knex('documents').where({ id: ref.documentId, client_id: ref.clientId }).update({ page_count: parsed.pageCount ?? null });
-        return { sections: parsed.sections.length, pageCount: parsed.pageCount ?? null, characters };
-      } catch (error) {
-        return failure(error);
-      }
-    },
-
-    /** Splits the parsed text into ~500-token chunks and stores them (without vectors) for this version. */
-    async chunkDocument(ref: DocumentRef): Promise<{ chunksTotal: number }> {
-      try {
-        await loadDocument(ref);
-        const parsed = JSON.parse((await blobStore.get(parsedBlobKey(ref.clientId, ref.documentId, ref.version))).toString('utf8')) as ParsedDocument;
         const chunks = chunkSections(parsed.sections, { maxTokens: deps.chunkTokens, overlapTokens: deps.chunkOverlapTokens });
+        if (chunks.length === 0) throw new DocumentParseError({ code: 'empty_document', message: 'No text found in this file.' });
+        const pageCount = parsed.pageCount ?? null;
         await knex.transaction(async (trx) => {
-          // A retried activity starts clean: same ids, same rows.
-          await trx('chunks').where({ document_id: ref.documentId, version: ref.version }).delete();
-          for (let start = 0; start < chunks.length; start += 500) {
-            await trx('chunks').insert(
-              chunks.slice(start, start + 500).map((chunk) => ({
-                id: pointId({ clientId: ref.clientId, documentId: ref.documentId, version: ref.version, chunkIndex: chunk.index }),
-                client_id: ref.clientId,
-                document_id: ref.documentId,
-                version: ref.version,
-                chunk_index: chunk.index,
-                text: chunk.text,
-                token_count: chunk.tokenCount,
-                page: chunk.page ?? null,
-                page_end: chunk.pageEnd ?? null,
-                row_start: chunk.rowStart ?? null,
-                row_end: chunk.rowEnd ?? null,
-                heading: chunk.heading ?? null,
-                active: false,
-              })),
-            );
-          }
+          await writeChunkRows(trx, ref, chunks);
+          await trx('documents').where({ id: ref.documentId, client_id: ref.clientId, version: ref.version }).update({
+            stage: 'embedding',
+            percent: EMBEDDING_STARTS_AT_PERCENT,
+            chunks_total: chunks.length,
+            page_count: pageCount,
+            updated_at: trx.fn.now(),
+          });
         });
-        if (chunks.length === 0) {
-          throw new DocumentParseError({ code: 'empty_document', message: 'No text found in this file.' });
-        }
-        return { chunksTotal: chunks.length };
+        return { chunksTotal: chunks.length, pageCount };
       } catch (error) {
         return failure(error);
       }
     },
 
     /**
-     * Embeds chunks [from, to) in provider-sized batches. The heartbeat carries the cursor, so a
-     * retry after a crash resumes at the first batch not yet stored.
+     * Embeds chunks [from, to) in the embedder's batch size and writes each batch straight to the
+     * vector store (inactive; deterministic ids make a retry overwrite, never duplicate). Vectors
+     * are written once, nowhere else. The heartbeat carries the cursor, so a retry after a crash
+     * resumes at the first batch not yet stored. One read fetches the range with the filename.
      */
-    async embedChunks(ref: DocumentRef & { from: number; to: number }): Promise<{ embedded: number }> {
+    async embedAndStoreChunks(ref: DocumentRef & { from: number; to: number }): Promise<{ stored: number }> {
       try {
-        await loadDocument(ref);
         const resumeAt = (Context.current().info.heartbeatDetails as { cursor?: number } | undefined)?.cursor ?? ref.from;
-        let embedded = 0;
-        for (let cursor = Math.max(resumeAt, ref.from); cursor < ref.to; cursor += embedder.maxBatchSize) {
-          const end = Math.min(cursor + embedder.maxBatchSize, ref.to);
-          const rows = await knex('chunks')
-            .where({ document_id: ref.documentId, version: ref.version })
-            .whereBetween('chunk_index', [cursor, end - 1])
-            .whereNull('embedding')
-            .orderBy('chunk_index')
-            .select('id', 'text', 'heading');
-          if (rows.length) {
-            const vectors = await embedder.embed(
-              rows.map((row) => (row.heading ? `${row.heading}\n${row.text}` : row.text)),
-              { signal: Context.current().cancellationSignal },
-            );
-            await knex.transaction(async (trx) => {
-              for (let index = 0; index < rows.length; index++) {
-                await trx('chunks').where({ id: rows[index].id }).update({ embedding: vectors[index] });
-              }
-            });
-            embedded += rows.length;
-          }
-          heartbeat({ cursor: end });
-        }
-        return { embedded };
-      } catch (error) {
-        return failure(error);
-      }
-    },
-
-    /** Writes chunks [from, to) to the vector store, inactive until the version is activated. Deterministic ids make this idempotent. */
-    async upsertChunks(ref: DocumentRef & { from: number; to: number }): Promise<{ upserted: number }> {
-      try {
-        const document = await loadDocument(ref);
-        const rows = await knex('chunks')
-          .where({ document_id: ref.documentId, version: ref.version })
-          .whereBetween('chunk_index', [ref.from, ref.to - 1])
-          .orderBy('chunk_index');
-        const points: VectorPoint[] = rows.map((row) => {
-          if (!row.embedding) throw new Error(`chunk ${row.chunk_index} has no embedding yet`);
-          return {
+        const start = Math.max(resumeAt, ref.from);
+        if (start >= ref.to) return { stored: 0 };
+        const rows = (await knex('chunks')
+          .join('documents', 'documents.id', 'chunks.document_id')
+          .where({ 'chunks.document_id': ref.documentId, 'chunks.version': ref.version, 'documents.client_id': ref.clientId })
+          .whereBetween('chunks.chunk_index', [start, ref.to - 1])
+          .orderBy('chunks.chunk_index')
+          .select('chunks.id', 'chunks.chunk_index', 'chunks.text', 'chunks.heading', 'chunks.page', 'documents.filename')) as Array<{
+          id: string;
+          chunk_index: number;
+          text: string;
+          heading: string | null;
+          page: number | null;
+          filename: string;
+        }>;
+        // The rows go with the document (deleted) or with a failed version: nothing left to embed.
+        if (rows.length === 0) throw new DocumentGone();
+        let stored = 0;
+        for (let offset = 0; offset < rows.length; offset += embedder.maxBatchSize) {
+          const batch = rows.slice(offset, offset + embedder.maxBatchSize);
+          const vectors = await embedder.embed(batch.map(embeddingInput), { signal: Context.current().cancellationSignal });
+          const points: VectorPoint[] = batch.map((row, index) => ({
             id: row.id,
-            vector: row.embedding.map(Number),
+            vector: vectors[index],
             clientId: ref.clientId,
             documentId: ref.documentId,
             version: ref.version,
             chunkIndex: row.chunk_index,
             text: row.text,
             page: row.page,
-            filename: document.filename,
-          };
-        });
-        for (let start = 0; start < points.length; start += 128) {
-          await vectorStore.upsert(points.slice(start, start + 128));
-          heartbeat();
+            filename: row.filename,
+          }));
+          await vectorStore.upsert(points);
+          stored += points.length;
+          heartbeat({ cursor: batch.at(-1)!.chunk_index + 1 });
         }
-        return { upserted: points.length };
+        return { stored };
       } catch (error) {
         return failure(error);
       }
@@ -196,7 +122,7 @@ export function createIngestionActivities(deps: IngestionDeps) {
     /** Makes this version the answering one, removes older versions, and marks the document ready. */
     async activateDocument(ref: DocumentRef & { chunksTotal: number }): Promise<void> {
       try {
-        await loadDocument(ref);
+        await loadDocument(knex, ref);
         await vectorStore.activateVersion(ref);
         await knex.transaction(async (trx) => {
           await trx('chunks').where({ document_id: ref.documentId }).whereNot({ version: ref.version }).delete();

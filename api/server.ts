@@ -3,8 +3,16 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import express, { type RequestHandler } from 'express';
-import type { Container } from '../core/container';
+import type { Client } from '@temporalio/client';
+import { createContainer, type Container } from '../core/container';
+import type { Config } from '../core/config';
+import type { Logger } from '../core/logger';
+import { runMain, stopSteps, type StartedProcess } from '../core/runtime/main';
+import { reembedStaleDocuments } from '../core/services/embedding-migration';
+import { connectWorkflows } from '../temporal/connection';
 import { createApp } from './app';
+import { startMetricsServer, type MetricsServer } from './metrics-server';
+import { wantsSecureCookie } from './middleware/session';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REMIX_BUILD = path.join(projectRoot, 'build', 'server', 'index.js');
@@ -16,7 +24,13 @@ export type DashboardMode = 'build' | 'dev' | 'none';
 async function dashboardHandlers(container: Container, mode: DashboardMode): Promise<RequestHandler[] | undefined> {
   if (mode === 'none') return undefined;
   const { createRequestHandler } = await import('@remix-run/express');
-  const getLoadContext = (req: express.Request) => ({ container, session: req.session ?? null });
+  const getLoadContext = (req: express.Request, res: express.Response) => ({
+    container,
+    session: req.session ?? null,
+    clientAddress: req.ip,
+    cspNonce: res.locals.cspNonce,
+    secureCookie: wantsSecureCookie(req, container.config.SECURE_COOKIES),
+  });
   if (mode === 'dev') {
     const vite = await import('vite');
     const server = await vite.createServer({ server: { middlewareMode: true }, appType: 'custom' });
@@ -70,7 +84,7 @@ export async function startHttpServer({
   host: string;
   dashboard?: DashboardMode;
 }): Promise<RunningServer> {
-  const app = createApp({ container, dashboard: await dashboardHandlers(container, dashboard) });
+  const app = createApp({ container, dashboard: await dashboardHandlers(container, dashboard), dashboardCsp: dashboard !== 'dev' });
   const server = http.createServer(app);
   // SSE streams are long-lived; the heartbeat keeps proxies from cutting them.
   server.keepAliveTimeout = 65_000;
@@ -95,8 +109,81 @@ export async function startHttpServer({
   };
 }
 
-const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isMain) {
-  const { runProcess } = await import('../scripts/runtime');
-  await runProcess({ api: true, worker: false, devServer: false });
+/**
+ * The API role on a built container: connects the workflow gateway (retrying in the background),
+ * starts carrying documents over to a newly configured embedding model, and serves HTTP (API,
+ * widget script, dashboard). `stop()` closes HTTP (grace `SHUTDOWN_GRACE_MS`) then Temporal; the
+ * caller closes the container.
+ */
+export async function startApi({
+  container,
+  temporalAddress,
+  dashboard = 'build',
+}: {
+  container: Container;
+  temporalAddress: string;
+  dashboard?: DashboardMode;
+}): Promise<{ http: RunningServer; metricsServer: MetricsServer; temporalClient: Client | undefined; stop(): Promise<void> }> {
+  const { config, logger } = container;
+  const workflows = await connectWorkflows({ container, address: temporalAddress });
+  if (workflows.client) {
+    reembedStaleDocuments(
+      { knex: container.db.knex, blobStore: container.blobStore, vectorStore: container.vectorStore, cache: container.cache, workflows: container.workflows, logger },
+      { embeddingModel: container.embedder.model },
+    ).catch((error) => logger.error({ err: error }, 'could not start re-embedding'));
+  }
+  let http: RunningServer;
+  let metricsServer: MetricsServer;
+  try {
+    http = await startHttpServer({ container, port: config.PORT, host: config.HOST, dashboard });
+  } catch (error) {
+    await workflows.close();
+    throw error;
+  }
+  try {
+    // Operators' Prometheus endpoint, on its own port (never the public one).
+    metricsServer = await startMetricsServer({ metrics: container.metrics, port: config.METRICS_PORT, host: config.METRICS_HOST }).catch(async (error) => {
+      // Several API processes on one host (the production layout) cannot share METRICS_PORT: the
+      // first keeps it, later ones serve on a free port and say where, rather than failing to start.
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      const fallback = await startMetricsServer({ metrics: container.metrics, port: 0, host: config.METRICS_HOST });
+      logger.warn({ metricsPort: config.METRICS_PORT, url: fallback.url }, 'METRICS_PORT is taken (another API process on this host?): metrics served on a free port instead');
+      return fallback;
+    });
+  } catch (error) {
+    await http.close(0);
+    await workflows.close();
+    throw error;
+  }
+  return {
+    http,
+    metricsServer,
+    temporalClient: workflows.client,
+    async stop() {
+      await http.close(config.SHUTDOWN_GRACE_MS);
+      await metricsServer.close();
+      await workflows.close();
+    },
+  };
 }
+
+/** `npm run api`: builds the container and runs the API role against `TEMPORAL_ADDRESS` (default 127.0.0.1:TEMPORAL_DEV_PORT). */
+export async function startApiProcess(config: Config, logger: Logger, dashboard: DashboardMode = 'build'): Promise<StartedProcess> {
+  const steps = stopSteps(logger, config.SHUTDOWN_TIMEOUT_MS);
+  try {
+    const container = await createContainer({ config, logger });
+    steps.push(() => container.close());
+    const api = await startApi({ container, temporalAddress: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`, dashboard });
+    steps.push(() => api.stop());
+    return {
+      banner: [`  API            ${config.publicUrl}/ (listening on ${api.http.url})`, `  Metrics        ${api.metricsServer.url} (operators only)`],
+      stop: steps.stopAll,
+    };
+  } catch (error) {
+    await steps.stopAll();
+    throw error;
+  }
+}
+
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) await runMain('api', (config, logger) => startApiProcess(config, logger, process.argv.includes('--dev') ? 'dev' : 'build'));

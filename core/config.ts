@@ -2,8 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /**
- * The only reader of process.env. Defaults give the embedded mode: PGlite with pgvector under
- * DATA_DIR, in-memory cache and rate limits, a Temporal dev server started by the app, the local
+ * The only reader of process.env. Defaults give the embedded mode: PostgreSQL 18 with pgvector
+ * under DATA_DIR (run by the product), in-memory cache and rate limits, a Temporal dev server started by the app, the local
  * embedder and the local answerer. Parsed once at start-up; a failure lists every bad key.
  */
 const optionalString = z
@@ -23,10 +23,15 @@ export const configSchema = z.object({
   PORT: port.default(5000),
   PUBLIC_URL: optionalUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: colourised single lines on a terminal, JSON lines otherwise (see core/logger.ts). */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   DATA_DIR: z.string().default('./.data'),
 
   DATABASE_URL: optionalUrl,
   PGLITE_PORT: port.default(0),
+  EMBEDDED_DATABASE: z.enum(['postgres', 'pglite']).default('postgres'),
+  EMBEDDED_POSTGRES_PORT: port.default(0),
+  EMBEDDED_POSTGRES_BIN_DIR: optionalString,
   REDIS_URL: optionalUrl,
   QDRANT_URL: optionalUrl,
   QDRANT_API_KEY: optionalString,
@@ -40,6 +45,7 @@ export const configSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_UI_URL: optionalUrl,
   TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_UI_PUBLIC: bool,
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
@@ -54,6 +60,7 @@ export const configSchema = z.object({
   EMBEDDING_MODEL: z.string().default('text-embedding-3-large'),
   EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().optional(),
   EMBEDDING_BASE_URL: optionalUrl,
+  EMBEDDING_SEND_INPUT_TYPE: bool,
   EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
   LOCAL_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(64).max(2000).default(1024),
 
@@ -76,8 +83,13 @@ export const configSchema = z.object({
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(2000),
 
   TRUST_PROXY: bool,
+  /** Whether tenants pick their own plan; unset: yes outside production, no in production (plans are the operator's). */
+  SELF_SERVE_TIERS: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
   SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(14_000),
+  METRICS_PORT: port.default(9464),
+  METRICS_HOST: z.string().default('127.0.0.1'),
 
   ALLOW_PRIVATE_URLS: bool,
   WEBHOOK_RETRY_INITIAL_SECONDS: z.coerce.number().positive().default(2),
@@ -87,7 +99,9 @@ export const configSchema = z.object({
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-export interface Config extends RawConfig {
+export interface Config extends Omit<RawConfig, 'SELF_SERVE_TIERS'> {
+  /** Tenants' tier choices take effect at once (true) or are recorded as upgrade requests for the operator (false). */
+  SELF_SERVE_TIERS: boolean;
   dataDir: string;
   uploadDir: string;
   /** The URL visitors and admins reach this deployment at. */
@@ -126,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (raw.LLM_PROVIDER === 'anthropic' && !raw.ANTHROPIC_API_KEY) {
     issues.push('ANTHROPIC_API_KEY: required when LLM_PROVIDER=anthropic');
   }
+  if (raw.SHUTDOWN_GRACE_MS >= raw.SHUTDOWN_TIMEOUT_MS) issues.push('SHUTDOWN_GRACE_MS: must be smaller than SHUTDOWN_TIMEOUT_MS (the hard limit on shutting down)');
   if (raw.CHUNK_OVERLAP_TOKENS >= raw.CHUNK_TOKENS) issues.push('CHUNK_OVERLAP_TOKENS: must be smaller than CHUNK_TOKENS');
   if (issues.length) throw new ConfigError(issues);
 
@@ -133,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, '');
   return {
     ...raw,
+    SELF_SERVE_TIERS: raw.SELF_SERVE_TIERS === undefined ? raw.NODE_ENV !== 'production' : ['true', '1', 'yes'].includes(raw.SELF_SERVE_TIERS),
     dataDir,
     uploadDir: path.resolve(raw.UPLOAD_DIR ?? path.join(dataDir, 'uploads')),
     publicUrl,

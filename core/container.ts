@@ -22,6 +22,7 @@ import { createLlmRegistry, type LlmRegistry } from './adapters/llm/registry';
 import { createRateLimiter, type RateLimiter } from './adapters/rate-limit/limiter';
 import { vectorTableFor } from './services/embedding-migration';
 import type { WorkflowGateway } from './ports/workflow-gateway';
+import { createInvalidationBus, withBroadcastCounters, type InvalidationBus } from './adapters/invalidation';
 
 /** Every adapter, built once from config. Routes, loaders and activities receive what they need from here. */
 export interface Container {
@@ -44,6 +45,8 @@ export interface Container {
     login: RateLimiter;
   };
   sessionSecret: string;
+  /** Tells the other processes what changed (see core/adapters/invalidation/types.ts for the topics). */
+  invalidation: InvalidationBus;
   /** Set once the Temporal client is connected (temporal/gateway.ts). */
   workflows?: WorkflowGateway;
   close(): Promise<void>;
@@ -60,12 +63,27 @@ export async function createContainer({
 }): Promise<Container> {
   mkdirSync(config.dataDir, { recursive: true });
   const metrics = createMetrics();
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, pglitePort: config.PGLITE_PORT, logger });
-  if (migrate) await migrateLatest(db.knex);
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.dataDir,
+    embedded: config.EMBEDDED_DATABASE,
+    pglitePort: config.PGLITE_PORT,
+    postgresPort: config.EMBEDDED_POSTGRES_PORT,
+    postgresBinDir: config.EMBEDDED_POSTGRES_BIN_DIR,
+    logger,
+  });
+  try {
+    if (migrate) await migrateLatest(db.knex);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
 
   const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
   redis?.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
-  const cache = redis ? createRedisCache({ redis }) : createMemoryCache();
+  const invalidation = await createInvalidationBus({ redis, db, logger });
+  // Without Redis each process caches on its own; generations then move in all of them through the bus.
+  const cache = redis ? createRedisCache({ redis }) : withBroadcastCounters(createMemoryCache(), invalidation);
 
   // The OpenAI SDK is loaded only when it is used.
   const baseEmbedder =
@@ -76,6 +94,7 @@ export async function createContainer({
           model: config.EMBEDDING_MODEL,
           dimensions: config.EMBEDDING_DIMENSIONS,
           maxBatchSize: config.EMBEDDING_BATCH_SIZE,
+          sendInputType: config.EMBEDDING_SEND_INPUT_TYPE,
         })
       : createLocalEmbedder({ dimensions: config.LOCAL_EMBEDDING_DIMENSIONS });
   const embedder = withEmbeddingCache({ embedder: baseEmbedder, cache, ttlSeconds: config.EMBEDDING_CACHE_TTL_SECONDS, metrics });
@@ -107,10 +126,12 @@ export async function createContainer({
     vectorStore,
     llm: createLlmRegistry(config),
     rateLimits,
+    invalidation,
     sessionSecret: config.sessionSecret || loadOrCreateLocalSecret(config.dataDir),
     async close() {
       await vectorStore.close?.();
       await cache.close();
+      await invalidation.close();
       await db.close();
     },
   };

@@ -5,6 +5,7 @@ import protos from '@temporalio/proto';
 // The protos package is CommonJS: its namespaces come off the default export under native ESM.
 const { temporal } = protos;
 import type { ChatTurnLog, IngestionProgress, QueueHealth, WebhookRetryPolicy, WorkflowGateway } from '../core/ports/workflow-gateway';
+import { chatLogSummary, ingestionSummary } from './summaries';
 import { createLoopGateway } from './loop-gateway';
 import { chatLogWorkflowId, ingestionWorkflowId } from './task-queues';
 
@@ -26,7 +27,7 @@ export function createWorkflowGateway({ client, taskQueue, webhookRetry }: { cli
   };
   return {
     ...(webhookRetry ? createLoopGateway({ client, taskQueue, webhookRetry }) : {}),
-    async startIngestion({ clientId, documentId, version, filename }) {
+    async startIngestion({ clientId, documentId, version, filename, siteName }) {
       const workflowId = ingestionWorkflowId(documentId);
       await client.workflow.start('ingestDocument', {
         taskQueue,
@@ -40,7 +41,7 @@ export function createWorkflowGateway({ client, taskQueue, webhookRetry }: { cli
           { key: DocumentIdKey, value: documentId },
         ],
         memo: { filename, version },
-        staticSummary: `Ingest ${filename} (v${version})`,
+        ...ingestionSummary({ clientId, documentId, version, filename, siteName }),
       });
       return { workflowId };
     },
@@ -63,7 +64,7 @@ export function createWorkflowGateway({ client, taskQueue, webhookRetry }: { cli
       }
     },
 
-    async logChatTurn(turn: ChatTurnLog) {
+    async logChatTurn(turn: ChatTurnLog, { siteName }: { siteName?: string } = {}) {
       await track(client.workflow.signalWithStart('logChat', {
         taskQueue,
         workflowId: chatLogWorkflowId(turn.clientId, turn.sessionId),
@@ -73,6 +74,7 @@ export function createWorkflowGateway({ client, taskQueue, webhookRetry }: { cli
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         typedSearchAttributes: [{ key: ClientIdKey, value: turn.clientId }],
         memo: { sessionId: turn.sessionId },
+        ...chatLogSummary({ clientId: turn.clientId, sessionId: turn.sessionId, siteName }),
       }));
     },
 

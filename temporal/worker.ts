@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, makeTelemetryFilterString, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createTemporalLogger } from './logger';
 import { createActivities } from '../activities';
 import type { Container } from '../core/container';
 
@@ -28,9 +29,12 @@ export async function createWorker({ container, address }: { container: Containe
   if (!runtimeInstalled) {
     runtimeInstalled = true;
     try {
-      // The SDK's own logs follow LOG_LEVEL; failures a workflow handles are warnings there.
-      const level = container.config.LOG_LEVEL === 'silent' || container.config.LOG_LEVEL === 'fatal' ? 'ERROR' : container.config.LOG_LEVEL === 'error' ? 'ERROR' : 'WARN';
-      Runtime.install({ logger: new DefaultLogger(level) });
+      // The SDK's own logs (and core's, forwarded) go through pino at WARN and up, DEBUG with LOG_LEVEL=debug.
+      const minimum = container.config.LOG_LEVEL === 'debug' || container.config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN';
+      Runtime.install({
+        logger: createTemporalLogger(container.logger.child({ component: 'temporal' }), { minimum }),
+        telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: minimum }), forward: {} } },
+      });
     } catch {
       // A runtime was installed already in this process (tests); keep it.
     }
@@ -46,4 +50,21 @@ export async function createWorker({ container, address }: { container: Containe
     // In-flight activities get this long to finish on SIGTERM before being cancelled.
     shutdownGraceTime: '20 seconds',
   });
+}
+
+/**
+ * Starts a worker polling the configured task queue. `stop()` drains: in-flight activities finish
+ * (or are cancelled after the 20 s grace time) before it resolves, so the database may close after.
+ */
+export async function runWorker({ container, address }: { container: Container; address: string }): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  const worker = await createWorker({ container, address });
+  const running = worker.run();
+  running.catch((error) => container.logger.error({ err: error }, 'worker stopped with an error'));
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+    },
+  };
 }

@@ -9,7 +9,7 @@ export const CORPUS_DIR = path.resolve(import.meta.dirname, '..', '..', 'shared'
 export const corpusAvailable = existsSync(path.join(CORPUS_DIR, 'MANIFEST.md'));
 export const CORPUS_MISSING_MESSAGE = `corpus not found at ${CORPUS_DIR}: tests that read ../shared/corpus are skipped`;
 
-if (!corpusAvailable) console.warn(CORPUS_MISSING_MESSAGE);
+// The one-line notice of what is skipped comes from tests/setup/shared-notice.ts (global setup).
 
 export function corpusFiles(subdir: string): string[] {
   if (!corpusAvailable) return [];
@@ -18,4 +18,18 @@ export function corpusFiles(subdir: string): string[] {
     .filter((name) => !name.startsWith('.'))
     .sort()
     .map((name) => path.join(dir, name));
+}
+
+/** Real failure cases (`../shared/cases/<NN-name>/`), read by tests like the corpus and skipped with it. */
+export const CASES_DIR = path.join(path.dirname(CORPUS_DIR), 'cases');
+export const casesAvailable = existsSync(path.join(CASES_DIR, 'README.md'));
+export const CASES_MISSING_MESSAGE = `cases not found at ${CASES_DIR}: tests that read ../shared/cases are skipped`;
+
+if (!casesAvailable) console.warn(CASES_MISSING_MESSAGE);
+
+/** Path of a file in a case folder, by the folder's number prefix ("02") and the file name. */
+export function caseFile(prefix: string, name: string): string {
+  const folder = readdirSync(CASES_DIR).find((entry) => entry.startsWith(`${prefix}-`));
+  if (!folder) throw new Error(`no case folder ${prefix}-* in ${CASES_DIR}`);
+  return path.join(CASES_DIR, folder, name);
 }

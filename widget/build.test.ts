@@ -2,7 +2,9 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
 import { DEFAULT_BUDGET, buildWidget, checkBudget, type WidgetManifest } from './build';
+import { WIDGET_LOCALES } from '../core/widget-config';
 
 describe('widget build', () => {
   let outDir: string;
@@ -54,6 +56,28 @@ describe('widget build', () => {
     expect(checkBudget(manifest, DEFAULT_BUDGET)).toEqual([]);
     expect(manifest.sizes.loaderGzipBytes).toBeLessThanOrEqual(DEFAULT_BUDGET.loaderGzipBytes);
     expect(manifest.sizes.totalGzipBytes).toBeLessThanOrEqual(DEFAULT_BUDGET.totalGzipBytes);
+  });
+
+  it('writes one hashed strings file per language other than English and counts the largest in the total', async () => {
+    expect(Object.keys(manifest.locales).sort()).toEqual(WIDGET_LOCALES.filter((locale) => locale !== 'en').sort());
+    const loader = await readFile(path.join(outDir, 'widget.js'), 'utf8');
+    for (const [locale, file] of Object.entries(manifest.locales)) {
+      expect(file).toMatch(new RegExp(`^assets/i18n-${locale}-[a-z0-9]{10}\\.js$`));
+      expect(loader).toContain(`widget/${path.basename(file)}`);
+      const code = await readFile(path.join(outDir, file), 'utf8');
+      expect(code).toContain(`registerStrings`);
+    }
+    const files = manifest.files;
+    const largest = Math.max(...files.filter((file) => file.role === 'locale').map((file) => file.gzipBytes));
+    expect(manifest.sizes.totalGzipBytes).toBe(files[0].gzipBytes + files[1].gzipBytes + largest);
+  });
+
+  it('bundles nothing of the server except the dependency-free core/widget-config.ts', async () => {
+    for (const entry of ['src/loader.ts', 'src/panel-entry.ts']) {
+      const result = await build({ entryPoints: [path.join(import.meta.dirname, entry)], bundle: true, write: false, metafile: true, logLevel: 'silent', format: 'iife' });
+      const outside = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('widget/src/') && input !== 'core/widget-config.ts');
+      expect(outside, entry).toEqual([]);
+    }
   });
 
   it('produces the same hashes for the same sources', async () => {

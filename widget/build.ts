@@ -1,7 +1,8 @@
 /**
  * Builds the embeddable widget into widget/dist (see widget/README.md for how the API serves it):
- *   widget.js            the loader, stable URL /widget.js, short cache + ETag
- *   assets/<name>-<hash> content-hashed files, served at /widget/<name>-<hash>, cached for a year
+ *   widget.js            the loader (with the English strings), stable URL /widget.js, short cache + ETag
+ *   assets/<name>-<hash> content-hashed files, served at /widget/<name>-<hash>, cached for a year:
+ *                        the panel, and one strings file per language other than English
  *   demo.html            the demo / dashboard preview page, served at /widget/demo
  *   manifest.json        file list with gzipped sizes
  * Exits non-zero when a size budget is exceeded.
@@ -12,19 +13,20 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type OutputFile } from 'esbuild';
+import { WIDGET_LOCALES } from '../core/widget-config';
 
 const WIDGET_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 export interface WidgetBudget {
   /** What every page that embeds the widget downloads up front. */
   loaderGzipBytes: number;
-  /** Everything the widget can ever load (loader + panel). */
+  /** Everything the widget can ever load on one page: loader + panel + the largest strings file. */
   totalGzipBytes: number;
 }
 
 export const DEFAULT_BUDGET: WidgetBudget = { loaderGzipBytes: 15 * 1024, totalGzipBytes: 40 * 1024 };
 
-export type BuiltFileRole = 'loader' | 'panel' | 'demo';
+export type BuiltFileRole = 'loader' | 'panel' | 'locale' | 'demo';
 
 export interface BuiltFile {
   /** Path inside the output directory. */
@@ -40,6 +42,8 @@ export interface BuiltFile {
 export interface WidgetManifest {
   loader: string;
   panel: string;
+  /** Strings file per language other than English (English is in the loader). */
+  locales: Record<string, string>;
   files: BuiltFile[];
   sizes: { loaderGzipBytes: number; totalGzipBytes: number };
   budget: WidgetBudget;
@@ -88,6 +92,33 @@ async function bundle(entry: string, options: BuildOptions): Promise<string> {
   return outputText(result.outputFiles);
 }
 
+/** One language's strings as a classic script that hands them to the loader's element class. */
+async function bundleLocale(locale: string, minify: boolean): Promise<string> {
+  const result = await build({
+    stdin: {
+      contents: [
+        `import { STRINGS } from './i18n/${locale}';`,
+        `import { ELEMENT_NAME } from './element-name';`,
+        `const widgetClass = customElements.get(ELEMENT_NAME);`,
+        `widgetClass?.registerStrings?.(${JSON.stringify(locale)}, STRINGS);`,
+      ].join('\n'),
+      resolveDir: path.join(WIDGET_DIR, 'src'),
+      sourcefile: `i18n-${locale}.ts`,
+      loader: 'ts',
+    },
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: ['es2020', 'chrome87', 'firefox78', 'safari14'],
+    legalComments: 'none',
+    charset: 'utf8',
+    logLevel: 'silent',
+    minify,
+  });
+  return outputText(result.outputFiles);
+}
+
 async function bundleCss(entry: string, minify: boolean): Promise<string> {
   const result = await build({
     entryPoints: [path.join(WIDGET_DIR, entry)],
@@ -120,9 +151,19 @@ export async function buildWidget(options: BuildWidgetOptions = {}): Promise<Wid
 
   const panel = await bundle('src/panel-entry.ts', { minify });
   const panelName = `panel-${contentHash(panel)}.js`;
+  const locales = await Promise.all(
+    WIDGET_LOCALES.filter((locale) => locale !== 'en').map(async (locale) => {
+      const code = await bundleLocale(locale, minify);
+      return { locale, code, name: `i18n-${locale}-${contentHash(code)}.js` };
+    }),
+  );
+  const localePaths = Object.fromEntries(locales.map(({ locale, name }) => [locale, `${PANEL_PATH_FROM_LOADER}${name}`]));
   const loader = await bundle('src/loader.ts', {
     minify,
-    define: { __CHATCONNECT_PANEL_PATH__: JSON.stringify(`${PANEL_PATH_FROM_LOADER}${panelName}`) },
+    define: {
+      __CHATCONNECT_PANEL_PATH__: JSON.stringify(`${PANEL_PATH_FROM_LOADER}${panelName}`),
+      __CHATCONNECT_LOCALE_PATHS__: JSON.stringify(localePaths),
+    },
   });
   const demoScript = await bundle('demo/demo.ts', { minify });
   const demoScriptName = `demo-${contentHash(demoScript)}.js`;
@@ -138,6 +179,7 @@ export async function buildWidget(options: BuildWidgetOptions = {}): Promise<Wid
   const outputs: Array<[string, string]> = [
     ['widget.js', loader],
     [`assets/${panelName}`, panel],
+    ...locales.map(({ name, code }): [string, string] => [`assets/${name}`, code]),
     [`assets/${demoScriptName}`, demoScript],
     [`assets/${demoStylesName}`, demoStyles],
     ['demo.html', demoHtml],
@@ -147,16 +189,20 @@ export async function buildWidget(options: BuildWidgetOptions = {}): Promise<Wid
   const files: BuiltFile[] = [
     describe('widget.js', '/widget.js', 'loader', false, loader),
     describe(`assets/${panelName}`, `${ASSET_URL_PREFIX}${panelName}`, 'panel', true, panel),
+    ...locales.map(({ name, code }) => describe(`assets/${name}`, `${ASSET_URL_PREFIX}${name}`, 'locale', true, code)),
     describe(`assets/${demoScriptName}`, `${ASSET_URL_PREFIX}${demoScriptName}`, 'demo', true, demoScript),
     describe(`assets/${demoStylesName}`, `${ASSET_URL_PREFIX}${demoStylesName}`, 'demo', true, demoStyles),
     describe('demo.html', `${ASSET_URL_PREFIX}demo`, 'demo', false, demoHtml),
   ];
   const loaderGzipBytes = files[0].gzipBytes;
+  // A visitor loads at most one language's strings besides the loader's English.
+  const largestLocale = Math.max(0, ...files.filter((file) => file.role === 'locale').map((file) => file.gzipBytes));
   const manifest: WidgetManifest = {
     loader: 'widget.js',
     panel: `assets/${panelName}`,
+    locales: Object.fromEntries(locales.map(({ locale, name }) => [locale, `assets/${name}`])),
     files,
-    sizes: { loaderGzipBytes, totalGzipBytes: loaderGzipBytes + files[1].gzipBytes },
+    sizes: { loaderGzipBytes, totalGzipBytes: loaderGzipBytes + files[1].gzipBytes + largestLocale },
     budget,
   };
   await writeFile(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -65,16 +65,18 @@ export function widgetLocators(page: Page): WidgetLocators {
 /** Opens the panel when closed, asks `question` with Enter and waits until the answer has finished streaming. */
 export async function askWidget(page: Page, question: string, options: { timeoutMs?: number } = {}): Promise<string> {
   const widget = widgetLocators(page);
+  // By role but not by name: the name is in the widget's language.
+  const textbox = widget.host.locator('.composer').getByRole('textbox');
   const timeout = options.timeoutMs ?? 30_000;
   // On narrow screens the open panel covers the launcher, so only a closed widget needs the click.
-  if (!(await widget.textbox.isVisible())) {
+  if (!(await textbox.isVisible())) {
     await widget.launcher.waitFor({ state: 'visible', timeout });
     await widget.launcher.click();
   }
-  await widget.textbox.waitFor({ state: 'visible', timeout });
+  await textbox.waitFor({ state: 'visible', timeout });
   const answersBefore = await widget.answers.count();
-  await widget.textbox.fill(question);
-  await widget.textbox.press('Enter');
+  await textbox.fill(question);
+  await textbox.press('Enter');
   await widget.answers.nth(answersBefore).waitFor({ state: 'attached', timeout });
   await page.waitForFunction(
     () => {

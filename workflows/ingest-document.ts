@@ -1,10 +1,13 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import {
   ApplicationFailure,
   defineQuery,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { IngestionActivities } from '../activities/ingestion';
 
@@ -21,10 +24,30 @@ export interface Progress {
   chunksTotal: number;
 }
 
+/**
+ * How a run ended, as its workflow result. A failure the tenant can fix (unreadable, encrypted,
+ * empty, too complex: the activity's non-retryable failures) completes the workflow with
+ * `user_error`, so only system failures show as failed workflows in Temporal Web; the document
+ * row is `failed` with the same code and message either way.
+ */
+export type IngestResult =
+  | ({ outcome: 'ready' } & Progress)
+  | { outcome: 'user_error'; code: string; message: string }
+  | { outcome: 'deleted' };
+
 export const progressQuery = defineQuery<Progress>('progress');
 
-/** Chunks per embed/upsert activity: small enough for fine progress, large enough for few events. */
+/** Chunks per embed/upsert activity of runs started before the `coarse-ingestion` patch. */
 export const CHUNKS_PER_ACTIVITY = 64;
+/**
+ * Chunks per embed-and-store activity: one activity round trip (~4 history events) per 128 chunks,
+ * a progress step per range, and a retry redoes at most one embedder batch (the heartbeat cursor).
+ */
+export const CHUNKS_PER_EMBED_ACTIVITY = 128;
+/** `temporal workflow list --query "IngestOutcome='user_error'"` lists runs that ended on a file the tenant must fix. */
+export const IngestOutcomeKey = defineSearchAttributeKey('IngestOutcome', SearchAttributeType.KEYWORD);
+/** Patch id: prepare (parse + chunk) and embed-and-store activities, user errors as results. */
+export const COARSE_INGESTION_PATCH = 'coarse-ingestion';
 
 const quick = proxyActivities<IngestionActivities>({
   startToCloseTimeout: '30 seconds',
@@ -46,7 +69,65 @@ const embedding = proxyActivities<IngestionActivities>({
 // Share of the bar each stage fills, so the percent moves steadily on long documents.
 const SPAN = { parsing: [0, 10], chunking: [10, 15], embedding: [15, 85], upserting: [85, 99] } as const;
 
-export async function ingestDocument(input: IngestDocumentInput): Promise<Progress> {
+export async function ingestDocument(input: IngestDocumentInput): Promise<IngestResult | Progress> {
+  if (patched(COARSE_INGESTION_PATCH)) return ingestCoarse(input);
+  return ingestLegacy(input);
+}
+
+/** Parse + chunk in one activity, embed straight into the vector store in ranges, activate. */
+async function ingestCoarse(input: IngestDocumentInput): Promise<IngestResult> {
+  const ref = { clientId: input.clientId, documentId: input.documentId, version: input.version };
+  const progress: Progress = { stage: 'parsing', percent: 0, chunksDone: 0, chunksTotal: 0 };
+  setHandler(progressQuery, () => progress);
+  try {
+    const { chunksTotal } = await parsing.prepareDocument(ref);
+    Object.assign(progress, { stage: 'embedding', percent: SPAN.embedding[0], chunksTotal });
+    const [from, to] = [SPAN.embedding[0], SPAN.upserting[1]];
+    for (let start = 0; start < chunksTotal; start += CHUNKS_PER_EMBED_ACTIVITY) {
+      const end = Math.min(start + CHUNKS_PER_EMBED_ACTIVITY, chunksTotal);
+      await embedding.embedAndStoreChunks({ ...ref, from: start, to: end });
+      progress.chunksDone = end;
+      progress.percent = Math.floor(from + ((to - from) * end) / chunksTotal);
+    }
+    await quick.activateDocument({ ...ref, chunksTotal });
+    Object.assign(progress, { stage: 'done', percent: 100, chunksDone: chunksTotal });
+    return { outcome: 'ready', ...progress };
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    const failureCause = applicationFailureOf(error);
+    if (failureCause?.type === 'document_deleted') return { outcome: 'deleted' };
+    const { userError, code, message } = describeFailure(failureCause);
+    // A user error was logged once already, as one line, by the activity that met it.
+    if (!userError) log.warn('ingestion failed', { documentId: input.documentId, code });
+    await quick.failDocument({ ...ref, code, message });
+    if (userError) {
+      // After failDocument: on a server without this attribute registered the document is still marked failed.
+      upsertSearchAttributes([{ key: IngestOutcomeKey, value: 'user_error' }]);
+      return { outcome: 'user_error', code, message };
+    }
+    throw ApplicationFailure.nonRetryable(message, code);
+  }
+}
+
+function applicationFailureOf(error: unknown): ApplicationFailure | undefined {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof ApplicationFailure ? cause : error instanceof ApplicationFailure ? error : undefined;
+}
+
+/** A non-retryable activity failure is one the tenant can fix, with a message written for them. */
+function describeFailure(failureCause: ApplicationFailure | undefined): { userError: boolean; code: string; message: string } {
+  if (failureCause?.nonRetryable === true) {
+    return { userError: true, code: failureCause.type ?? 'processing_failed', message: failureCause.message };
+  }
+  return {
+    userError: false,
+    code: 'processing_failed',
+    message: 'Processing failed after several attempts. Use "Retry" to try again; if it keeps failing, contact support.',
+  };
+}
+
+/** The command sequence of runs started before the `coarse-ingestion` patch, kept for their replay. */
+async function ingestLegacy(input: IngestDocumentInput): Promise<Progress> {
   const ref = { clientId: input.clientId, documentId: input.documentId, version: input.version };
   const progress: Progress = { stage: 'parsing', percent: 0, chunksDone: 0, chunksTotal: 0 };
   setHandler(progressQuery, () => progress);

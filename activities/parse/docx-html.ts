@@ -8,12 +8,16 @@ interface HtmlElement {
 }
 type HtmlNode = HtmlElement | string;
 
+const CHECKED = '\u2611';
+const UNCHECKED = '\u2610';
+
 const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const BLOCK_TAGS = new Set([...HEADING_TAGS, 'p', 'ul', 'ol', 'li', 'table', 'tr', 'td', 'th', 'div', 'blockquote', 'pre']);
 
 /**
  * Turns mammoth's HTML into sections: each heading names the text that follows it, tables
- * become one "Header: value" line per cell (first row = headers), lists become "- item" lines,
+ * become one line per row ("Header: value; …" when the table has a header row, see headerRowOf;
+ * merged cells repeated in each row they span), check boxes "☑"/"☐", lists "- item" lines,
  * and footnotes/endnotes land in their own sections. Paragraphs are separated by a blank line.
  */
 export function htmlToSections(html: string): ParsedSection[] {
@@ -63,9 +67,15 @@ function walkBlocks(nodes: HtmlNode[], builder: SectionBuilder): void {
     } else if (node.tag !== 'p' && node.children.some(hasBlockContent)) {
       walkBlocks(node.children, builder);
     } else {
-      builder.addBlock(inlineText(node));
+      builder.addBlock(boxFirst(inlineText(node)));
     }
   }
+}
+
+/** "On-site visits included: ☑" → "☑ On-site visits included": a box reads before its label. */
+function boxFirst(text: string): string {
+  const match = /^([^\n\u2610\u2611]+?)\s*([\u2610\u2611])\s*$/.exec(text.trim());
+  return match ? `${match[2]} ${match[1].trim()}` : text;
 }
 
 function hasBlockContent(node: HtmlNode): boolean {
@@ -77,6 +87,8 @@ function inlineText(node: HtmlNode, options: { skipLists?: boolean } = {}): stri
   if (typeof node === 'string') return node;
   if (node.tag === 'br') return '\n';
   if (node.tag === 'img') return '';
+  // mammoth writes a Word check box content control (w14:checkbox) as a disabled <input>.
+  if (node.tag === 'input' && node.attributes.type === 'checkbox') return 'checked' in node.attributes ? CHECKED : UNCHECKED;
   if (isNoteBackLink(node)) return '';
   if (options.skipLists && (node.tag === 'ul' || node.tag === 'ol')) return '';
   const parts = node.children.map((child) => {
@@ -121,32 +133,41 @@ function listLines(list: HtmlElement, depth: number): string[] {
   return lines;
 }
 
-/** One block per data row, so the chunker can split a long table between rows. */
+/**
+ * One block per data row, so the chunker can split a long table between rows. The table is first
+ * laid out as a grid: a cell spanning columns (colspan) is written once, a cell merged down rows
+ * (Word's w:vMerge, mammoth's rowspan) is repeated in every row it spans, so each row keeps its
+ * own columns. With a header row (see headerRowOf) each row reads "Header: value; …", without
+ * one "value | value | …".
+ */
 function tableBlocks(table: HtmlElement): string[] {
-  const rows = tableRows(table).map((row) => elementChildren(row, 'td', 'th'));
+  const rows = tableRows(table);
   const blocks: string[] = [];
-  let width = widestRow(rows);
+  let grid = layoutGrid(rows);
+  let width = grid.reduce((widest, row) => Math.max(widest, row.length), 0);
 
   // A first row that is a single full-width cell is a caption, not the column headers.
-  while (rows.length > 0 && width > 1 && rows[0].length === 1) {
-    blocks.push(cellText(rows[0][0]));
+  while (rows.length > 0 && width > 1 && elementChildren(rows[0], 'td', 'th').length === 1) {
+    blocks.push(grid[0][0]?.text ?? '');
     rows.shift();
-    width = widestRow(rows);
+    grid = layoutGrid(rows);
+    width = grid.reduce((widest, row) => Math.max(widest, row.length), 0);
   }
-  if (rows.length === 0) return blocks;
+  if (grid.length === 0) return blocks;
 
-  const headers = expandSpans(rows[0]).map((cell) => cell.text);
-  if (rows.length === 1 || !looksLikeHeaderRow(headers)) {
-    for (const row of rows) blocks.push(expandSpans(row).map((cell) => (cell.spanned ? '' : cell.text)).filter(Boolean).join(' | '));
+  const headers = grid.length > 1 && headerRowOf(rows[0], grid) ? grid[0].map((cell) => cell.text) : undefined;
+  if (!headers) {
+    for (const row of grid) blocks.push(row.filter((cell) => cell.text && !cell.spanned).map((cell) => cell.text).join(' | '));
     return blocks;
   }
-  for (const row of rows.slice(1)) {
-    const cells = expandSpans(row);
-    if (row.length === 1 && width > 1) {
-      blocks.push(cells[0]?.text ?? '');
+  for (const [index, row] of grid.entries()) {
+    if (index === 0) continue;
+    // A full-width row inside the table (a group label) stays a line of its own.
+    if (elementChildren(rows[index], 'td', 'th').length === 1 && row.filter((cell) => !cell.spanned).length === 1) {
+      blocks.push(row[0]?.text ?? '');
       continue;
     }
-    const lines = cells
+    const lines = row
       .map((cell, column) => (cell.text && !cell.spanned ? `${headers[column] || `Column ${column + 1}`}: ${cell.text}` : ''))
       .filter(Boolean);
     // One line per row, like CSV rows: a record stays together for retrieval and answers.
@@ -155,17 +176,69 @@ function tableBlocks(table: HtmlElement): string[] {
   return blocks;
 }
 
-/**
- * Word tables often have no header row (a calendar: "1 | New Year's Day"). Headers are short
- * labels; a number or a sentence in the first row means it is already data.
- */
-function looksLikeHeaderRow(cells: string[]): boolean {
-  const filled = cells.filter(Boolean);
-  return filled.length > 0 && filled.every((cell) => cell.length <= 60 && !/^[\d\s.,:;%$€£¥+\-/()]+$/.test(cell));
+interface GridCell {
+  text: string;
+  /** A copy to the right of a cell spanning columns: not written again. */
+  spanned: boolean;
 }
 
-function widestRow(rows: HtmlElement[][]): number {
-  return rows.reduce((widest, cells) => Math.max(widest, expandSpans(cells).length), 0);
+/** Places each cell at its column, honouring colspan and rowspan (both capped at 1000). */
+function layoutGrid(rows: HtmlElement[]): GridCell[][] {
+  const grid: GridCell[][] = rows.map(() => []);
+  rows.forEach((row, rowIndex) => {
+    let column = 0;
+    for (const cell of elementChildren(row, 'td', 'th')) {
+      while (grid[rowIndex][column]) column++;
+      const text = cellText(cell);
+      const colspan = spanOf(cell.attributes.colspan);
+      const rowspan = spanOf(cell.attributes.rowspan);
+      for (let down = 0; down < rowspan && rowIndex + down < rows.length; down++) {
+        for (let across = 0; across < colspan; across++) grid[rowIndex + down][column + across] = { text, spanned: across > 0 };
+      }
+      column += colspan;
+    }
+  });
+  return grid.map((row) => Array.from(row, (cell) => cell ?? { text: '', spanned: false }));
+}
+
+function spanOf(value: string | undefined): number {
+  return Math.min(Math.max(Number.parseInt(value ?? '1', 10) || 1, 1), 1000);
+}
+
+/**
+ * Whether a table's first row holds column headers. Marked ones always do: Word's "repeat as
+ * header row" (w:tblHeader, mammoth's <th>) or every cell bold. An unmarked first row does when
+ * each of its filled cells reads like a label and not like the data under it:
+ * - at most 60 characters, not a sentence (no final . ! ?), not "Label:" (a key–value table);
+ * - not a number, date, time or amount when the column below holds such values (a digit in
+ *   the first row's cell where most data cells of its column have digits: "1 | New Year's Day");
+ * - not a value that recurs in its column below.
+ * So "Region | Store | Manager | Opening hours" over stores is a header row, and a table whose first
+ * row is already a store ("North | Oakville | Priya Raman | 8am-6pm") is read as data rows.
+ */
+function headerRowOf(firstRow: HtmlElement, grid: GridCell[][]): boolean {
+  const cells = elementChildren(firstRow, 'td', 'th');
+  if (cells.length > 0 && cells.every((cell) => cell.tag === 'th' || isAllBold(cell) || !cellText(cell))) {
+    if (cells.some((cell) => cellText(cell))) return true;
+  }
+  const [first, ...data] = grid;
+  const filled = first.filter((cell) => cell.text && !cell.spanned);
+  if (filled.length === 0) return false;
+  return first.every((cell, column) => {
+    if (!cell.text || cell.spanned) return true;
+    if (cell.text.length > 60 || /[.!?:]$/.test(cell.text) || /^[\d\s.,:;%$€£¥+\-/()]+$/.test(cell.text)) return false;
+    const below = data.map((row) => row[column]?.text ?? '').filter(Boolean);
+    if (below.includes(cell.text)) return false;
+    const numericBelow = below.filter((text) => /\d/.test(text)).length;
+    return !(/\d/.test(cell.text) && below.length > 0 && numericBelow * 2 > below.length);
+  });
+}
+
+/** Every bit of text in the cell is inside <strong> (Word bold). */
+function isAllBold(cell: HtmlElement): boolean {
+  const plain = (node: HtmlNode): string =>
+    typeof node === 'string' ? node : node.tag === 'strong' || node.tag === 'b' ? '' : node.children.map(plain).join('');
+  return cellText(cell) !== '' && plain(cell).trim() === '';
 }
 
 function tableRows(table: HtmlElement): HtmlElement[] {
@@ -176,17 +249,6 @@ function tableRows(table: HtmlElement): HtmlElement[] {
     else if (child.tag === 'thead' || child.tag === 'tbody' || child.tag === 'tfoot') rows.push(...elementChildren(child, 'tr'));
   }
   return rows;
-}
-
-/** Repeats a cell across the columns it spans; copies are marked so values are not repeated. */
-function expandSpans(cells: HtmlElement[]): Array<{ text: string; spanned: boolean }> {
-  const expanded: Array<{ text: string; spanned: boolean }> = [];
-  for (const cell of cells) {
-    const text = cellText(cell);
-    const span = Math.min(Math.max(Number.parseInt(cell.attributes.colspan ?? '1', 10) || 1, 1), 1000);
-    for (let index = 0; index < span; index++) expanded.push({ text, spanned: index > 0 });
-  }
-  return expanded;
 }
 
 function cellText(cell: HtmlElement): string {

@@ -28,26 +28,86 @@ function collectPdfjsWarnings() {
   return () => [...warnings.values()];
 }
 
-async function extractPdf({ bytes, pdfOptions }, { PDFParse }) {
+/** Decimal places kept for coordinates: a tenth of a point is far below any layout difference. */
+const round = (value) => Math.round(value * 10) / 10;
+
+/**
+ * What a form widget shows: a text or choice field's value, a check box or radio button as
+ * "☑"/"☐". Returns undefined for buttons, signatures and empty fields. pdf.js gives a check box's
+ * state as `fieldValue` (the "on" name, or "Off") and its own "on" name as `exportValue`; a radio
+ * button is on when the group's value equals its `buttonValue`.
+ */
+function widgetText(annotation) {
+  if (annotation.subtype !== 'Widget' || annotation.hidden) return undefined;
+  const label = annotation.alternativeText || annotation.fieldName || '';
+  if (annotation.fieldType === 'Tx' || annotation.fieldType === 'Ch') {
+    const value = Array.isArray(annotation.fieldValue) ? annotation.fieldValue.join(', ') : annotation.fieldValue;
+    return typeof value === 'string' && value.trim() ? { text: value.trim(), label } : undefined;
+  }
+  if (annotation.fieldType === 'Btn' && (annotation.checkBox || annotation.radioButton)) {
+    const value = annotation.fieldValue;
+    const on = annotation.checkBox
+      ? value !== undefined && value !== null && value !== 'Off' && (annotation.exportValue === undefined || value === annotation.exportValue)
+      : value !== undefined && value !== null && value === annotation.buttonValue;
+    return { text: on ? '\u2611' : '\u2610', label, box: true };
+  }
+  return undefined;
+}
+
+/**
+ * Reads each page's text items with their geometry (pdf-layout.ts turns them into paragraphs)
+ * and the values of its form fields (AcroForm widgets; XFA stays off).
+ */
+async function extractPdf({ bytes, pdfOptions }, { pdfjs }) {
   const collectedWarnings = collectPdfjsWarnings();
-  const parser = new PDFParse({ ...pdfOptions, data: bytes });
+  const loadingTask = pdfjs.getDocument({ ...pdfOptions, data: bytes });
+  const doc = await loadingTask.promise;
   try {
-    const result = await parser.getText();
-    return {
-      kind: 'pdf',
-      pageCount: result.total,
-      pages: result.pages.map((page) => ({ page: page.num, text: page.text })),
-      warnings: collectedWarnings(),
-    };
+    const pages = [];
+    for (let number = 1; number <= doc.numPages; number++) {
+      const page = await doc.getPage(number);
+      const content = await page.getTextContent();
+      const items = [];
+      for (const item of content.items) {
+        if (!('str' in item)) continue;
+        const [a, b, , d, x, y] = item.transform;
+        // [text, x, y, width, font size, font, rotated, ends a line, right-to-left]
+        items.push([item.str, round(x), round(y), round(item.width), round(Math.hypot(a, b) || Math.abs(d) || item.height), item.fontName, Math.abs(b) > Math.abs(a) ? 1 : 0, item.hasEOL ? 1 : 0, item.dir === 'rtl' ? 1 : 0]);
+      }
+      const fields = [];
+      for (const annotation of await page.getAnnotations({ intent: 'display' })) {
+        const shown = widgetText(annotation);
+        if (shown && Array.isArray(annotation.rect)) fields.push({ ...shown, rect: annotation.rect.map(round) });
+      }
+      pages.push({ page: number, items, fields });
+      page.cleanup();
+    }
+    return { kind: 'pdf', pageCount: doc.numPages, pages, warnings: collectedWarnings() };
   } finally {
-    await parser.destroy().catch(() => undefined);
+    await loadingTask.destroy().catch(() => undefined);
   }
 }
 
-async function extractDocx({ bytes }, { mammoth }) {
+/**
+ * mammoth drops Office Math; equations are rewritten into ordinary runs of linear text first
+ * (docx-math.mjs). Only a file that has equations is repacked (stored, not recompressed).
+ */
+async function withLinearMath(bytes, { JSZip, linearizeMath }) {
+  const zip = await JSZip.loadAsync(bytes);
+  const documentPart = zip.file('word/document.xml');
+  if (!documentPart) return bytes;
+  const xml = await documentPart.async('string');
+  if (!xml.includes('<m:oMath')) return bytes;
+  zip.file('word/document.xml', linearizeMath(xml));
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
+}
+
+async function extractDocx({ bytes }, libraries) {
+  const { mammoth } = libraries;
   // Images would be inlined as base64 data URIs: drop them, only text is indexed.
   const convertImage = mammoth.images.imgElement(async () => ({ src: '' }));
-  const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) }, { convertImage });
+  const buffer = await withLinearMath(Buffer.from(bytes), libraries);
+  const result = await mammoth.convertToHtml({ buffer }, { convertImage });
   return { kind: 'docx', html: result.value };
 }
 
@@ -73,7 +133,13 @@ const request = workerData;
 let libraries;
 try {
   libraries =
-    request.kind === 'pdf' ? { PDFParse: (await import('pdf-parse')).PDFParse } : { mammoth: (await import('mammoth')).default };
+    request.kind === 'pdf'
+      ? { pdfjs: await import('pdfjs-dist/legacy/build/pdf.mjs') }
+      : {
+          mammoth: (await import('mammoth')).default,
+          JSZip: (await import('jszip')).default,
+          linearizeMath: (await import('./docx-math.mjs')).linearizeMath,
+        };
 } catch (error) {
   // A missing or broken dependency is our fault, not the document's: the caller must not blame the file.
   reply({ ok: false, phase: 'load', error: describeError(error) });

@@ -21,7 +21,7 @@ describe('parsePdf', () => {
 
     expect(parsed.pageCount).toBe(4);
     expect(parsed.sections).toEqual([
-      { text: 'Hello (world)\nSecond line', page: 1 },
+      { text: 'Hello (world) Second line', page: 1 },
       { text: 'Page two text', page: 2 },
       { text: 'Last page', page: 4 },
     ]);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DocumentParseError } from '../../core/errors';
 import type { ParsedDocument } from '../../core/ingestion/types';
 import { cleanSections } from './normalize-text';
+import { layoutPages } from './pdf-layout';
 import {
   DEFAULT_EXTRACTION_LIMITS,
   type ExtractionFailure,
@@ -50,7 +51,7 @@ export async function parsePdf(bytes: Uint8Array, limits: ExtractionLimits = DEF
   const refusal = refusalFor(warnings, bytes);
   if (refusal) throw refusal;
 
-  const sections = cleanSections(pages.map(({ page, text }) => ({ text, page })));
+  const sections = cleanSections(layoutPages(pages).map(({ page, text }) => ({ text, page })));
   if (sections.length === 0) {
     throw new DocumentParseError({
       code: 'no_text_found',

@@ -10,7 +10,7 @@ export interface ExtractionLimits {
 
 export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = { timeoutMs: 45_000, maxMemoryMb: 1024 };
 
-/** Options handed to pdf.js `getDocument` (through pdf-parse), built by pdf.ts. */
+/** Options handed to pdf.js `getDocument`, built by pdf.ts. */
 export interface PdfLoadOptions {
   isEvalSupported: false;
   cMapUrl: string;
@@ -31,11 +31,31 @@ export type Extracted =
   | {
       kind: 'pdf';
       pageCount: number;
-      pages: Array<{ page: number; text: string }>;
+      pages: PdfPageContent[];
       /** What pdf.js warned about while reading (without its "Warning: " prefix), one per distinct message shape. */
       warnings: string[];
     }
   | { kind: 'docx'; html: string };
+
+/**
+ * One pdf.js text item: [text, x, y (baseline, PDF user space: y grows upwards), width, font size,
+ * font id, rotated (1 = vertical writing or a turned page), ends a line (pdf.js hasEOL), right-to-left].
+ */
+export type PdfTextItem = [string, number, number, number, number, string, 0 | 1, 0 | 1, 0 | 1];
+
+/** What a form widget shows ("☑"/"☐" for boxes), its field label or name, and its rectangle [x1, y1, x2, y2]. */
+export interface PdfFieldValue {
+  text: string;
+  label: string;
+  box?: boolean;
+  rect: [number, number, number, number];
+}
+
+export interface PdfPageContent {
+  page: number;
+  items: PdfTextItem[];
+  fields: PdfFieldValue[];
+}
 
 /** A library error, flattened to cross the thread boundary. */
 export interface ExtractionFailure {

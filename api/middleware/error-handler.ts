@@ -26,8 +26,12 @@ export function publicError(error: AppError, requestId?: string): { code: string
 
 /** The one place errors become responses: AppError as is, zod as 400, anything else a 500 with the request id and no details. */
 export function errorHandler() {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // The request's log line (request-context) carries the code; only unexpected errors log their stack here.
+    const reply = (status: number, body: ReturnType<typeof errorBody>) => {
+      res.locals.errorCode = body.error.code;
+      res.status(status).json(body);
+    };
     if (res.headersSent) {
       req.log?.error({ err: error }, 'error after response started');
       res.end();
@@ -36,11 +40,12 @@ export function errorHandler() {
     if (error instanceof AppError) {
       if (error.status >= 500) req.log?.error({ err: error }, error.message);
       const { code, message } = publicError(error, req.id);
-      res.status(error.status).json(errorBody(code, message, error.status < 500 ? error.details : undefined));
+      reply(error.status, errorBody(code, message, error.status < 500 ? error.details : undefined));
       return;
     }
     if (error instanceof ZodError) {
-      res.status(400).json(
+      reply(
+        400,
         errorBody(
           'invalid_input',
           zodMessage(error),
@@ -52,18 +57,18 @@ export function errorHandler() {
     const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
     const type = (error as { type?: string }).type;
     if (status === 413 || type === 'entity.too.large') {
-      res.status(413).json(errorBody('payload_too_large', 'The request body is too large.'));
+      reply(413, errorBody('payload_too_large', 'The request body is too large.'));
       return;
     }
     if (status === 400 && (type === 'entity.parse.failed' || error instanceof SyntaxError)) {
-      res.status(400).json(errorBody('invalid_json', 'The request body is not valid JSON.'));
+      reply(400, errorBody('invalid_json', 'The request body is not valid JSON.'));
       return;
     }
     if (status && status >= 400 && status < 500) {
-      res.status(status).json(errorBody('bad_request', 'The request could not be understood.'));
+      reply(status, errorBody('bad_request', 'The request could not be understood.'));
       return;
     }
     req.log?.error({ err: error }, 'unhandled error');
-    res.status(500).json(errorBody('internal_error', `Something went wrong on our side. Reference: ${req.id}`));
+    reply(500, errorBody('internal_error', `Something went wrong on our side. Reference: ${req.id}`));
   };
 }

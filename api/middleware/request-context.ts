@@ -10,7 +10,7 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** A request id (echoed as `x-request-id`) bound into a child logger; one log line per finished request. */
+/** A request id (echoed as `x-request-id`) bound into a child logger; one log line per finished request (debug for 2xx/3xx, info for 4xx with `code`). */
 export function requestContext({ logger, metrics }: { logger: Logger; metrics: Metrics }) {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
@@ -22,8 +22,10 @@ export function requestContext({ logger, metrics }: { logger: Logger; metrics: M
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : req.path.startsWith('/assets') ? '/assets' : 'other';
       metrics.httpRequests.inc({ method: req.method, route, status: `${Math.floor(res.statusCode / 100)}xx` });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const level = res.statusCode >= 500 ? 'error' : 'debug';
-      req.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+      // A refused request (4xx) is one info line with its error code; a 5xx's stack was logged by the error handler.
+      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug';
+      const code = res.locals.errorCode as string | undefined;
+      req.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms), ...(code && { code }) }, 'request');
     });
     next();
   };

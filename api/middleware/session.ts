@@ -12,15 +12,17 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export const sessionToken = (req: { headers: { cookie?: string } }) => sessionTokenFromCookieHeader(req.headers.cookie);
-
 /** `Secure` whenever the request arrived over HTTPS (directly or, with TRUST_PROXY, behind a proxy). */
 export const wantsSecureCookie = (req: Request, mode: 'auto' | 'true' | 'false') => (mode === 'auto' ? req.secure : mode === 'true');
 
-export function loadSession(knex: Knex) {
+/** The session token this request carries, under the cookie name its security calls for (see sessionCookieName). */
+export const sessionToken = (req: Request, mode: 'auto' | 'true' | 'false') =>
+  sessionTokenFromCookieHeader(req.headers.cookie, { secure: wantsSecureCookie(req, mode) });
+
+export function loadSession(knex: Knex, mode: 'auto' | 'true' | 'false') {
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
-      req.session = (await getSession(knex, sessionToken(req))) ?? undefined;
+      req.session = (await getSession(knex, sessionToken(req, mode))) ?? undefined;
       next();
     } catch (error) {
       next(error);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Container } from '../../core/container';
-import { AppError } from '../../core/errors';
-import { authenticate, createSession, destroySession, registerUser } from '../../core/services/auth';
+import { authenticateThrottled, TooManyLoginAttemptsError } from '../../core/services/login-throttle';
+import { createSession, destroySession, registerUser } from '../../core/services/auth';
 import { asyncHandler } from '../middleware/async-handler';
 import { clearedSessionCookie, requireSession, sessionCookie, sessionToken, wantsSecureCookie } from '../middleware/session';
 
@@ -14,7 +14,7 @@ export function authRouter(container: Container): Router {
     '/register',
     asyncHandler(async (req, res) => {
       const user = await registerUser(knex, req.body ?? {});
-      const session = await createSession(knex, user.id);
+      const session = await createSession(knex, user.id, { replacing: sessionToken(req, container.config.SECURE_COOKIES) });
       res.setHeader('Set-Cookie', sessionCookie(session.token, { secure: secure(req) }));
       res.status(201).json({ user });
     }),
@@ -23,29 +23,15 @@ export function authRouter(container: Container): Router {
   router.post(
     '/login',
     asyncHandler(async (req, res) => {
-      const email = typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase() : '';
-      // Failed attempts are throttled per account and per address, so guessing is slow either way;
-      // successful logins cost nothing.
-      const keys = [`email:${email}`, `ip:${req.ip}`];
-      for (const key of keys) {
-        const decision = await container.rateLimits.login.check(key);
-        if (!decision.allowed) {
-          res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-          throw new AppError({
-            code: 'too_many_attempts',
-            status: 429,
-            message: `Too many login attempts. Try again in ${Math.ceil(decision.retryAfterSeconds / 60)} minutes.`,
-          });
-        }
-      }
       let user;
       try {
-        user = await authenticate(knex, req.body ?? {});
+        user = await authenticateThrottled(knex, container.rateLimits.login, req.body ?? {}, req.ip);
       } catch (error) {
-        await Promise.all(keys.map((key) => container.rateLimits.login.consume(key)));
+        if (error instanceof TooManyLoginAttemptsError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
         throw error;
       }
-      const session = await createSession(knex, user.id);
+      // A new session id on every login; the one the browser held before is revoked (no fixation).
+      const session = await createSession(knex, user.id, { replacing: sessionToken(req, container.config.SECURE_COOKIES) });
       res.setHeader('Set-Cookie', sessionCookie(session.token, { secure: secure(req) }));
       res.json({ user });
     }),
@@ -54,7 +40,7 @@ export function authRouter(container: Container): Router {
   router.post(
     '/logout',
     asyncHandler(async (req, res) => {
-      await destroySession(knex, sessionToken(req));
+      await destroySession(knex, sessionToken(req, container.config.SECURE_COOKIES));
       res.setHeader('Set-Cookie', clearedSessionCookie({ secure: secure(req) }));
       res.status(204).end();
     }),

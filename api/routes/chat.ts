@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { AppError, isAppError } from '../../core/errors';
 import type { Container } from '../../core/container';
-import { answerQuestion, chatRequestSchema, type ChatSource } from '../../core/services/chat';
+import { answerQuestion, chatRequestSchema, type ChatSource, type ReplyKind } from '../../core/services/chat';
 import type { KeyedClient } from '../../core/services/clients';
 import { recordChatTurn } from '../../core/services/chat-log';
 import type { Usage } from '../../core/adapters/llm/types';
@@ -55,7 +55,12 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     });
   }
 
-  function finish(turn: Omit<ChatTurnLog, 'answer' | 'sources' | 'model' | 'tokensIn' | 'tokensOut' | 'cachedTokens' | 'latencyMs' | 'status'>, result: { answer: string; sources: ChatSource[]; usage: Usage; status: ChatTurnLog['status']; kind?: Pick<ChatTurnLog, 'grounded' | 'replyKind'> }, tier: string, startedAt: number) {
+  function finish(
+    turn: Omit<ChatTurnLog, 'answer' | 'sources' | 'model' | 'tokensIn' | 'tokensOut' | 'cachedTokens' | 'latencyMs' | 'status' | 'grounded' | 'replyKind'>,
+    result: { answer: string; sources: ChatSource[]; usage: Usage; status: ChatTurnLog['status']; grounded: boolean; replyKind: ReplyKind },
+    tier: string,
+    startedAt: number,
+  ) {
     const latencyMs = Date.now() - startedAt;
     metrics.chatRequests.inc({ client_id: turn.clientId, tier, status: result.status });
     metrics.chatLatency.observe({ client_id: turn.clientId, tier }, latencyMs / 1000);
@@ -66,7 +71,8 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       { clientId: turn.clientId, messageId: turn.messageId, latencyMs, tokensIn: result.usage.tokensIn, tokensOut: result.usage.tokensOut, status: result.status },
       'chat_request_completed',
     );
-    if (result.answer) {
+    // A visitor who left before the first token still leaves a turn (status aborted, tokens spent).
+    if (result.answer || result.status === 'aborted') {
       logTurn({
         ...turn,
         answer: result.answer,
@@ -77,7 +83,8 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
         cachedTokens: result.usage.cachedTokens,
         latencyMs,
         status: result.status,
-        ...result.kind,
+        grounded: result.grounded,
+        replyKind: result.replyKind,
       });
     }
   }
@@ -105,11 +112,16 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     let sources: ChatSource[] = [];
     let usage: Usage = { model: 'unknown', tokensIn: 0, tokensOut: 0, cachedTokens: 0 };
     let status: ChatTurnLog['status'] = 'ok';
-    let kind: Pick<ChatTurnLog, 'grounded' | 'replyKind'> = {};
+    let grounded = false;
+    let replyKind: ReplyKind = 'answer';
     let firstToken = true;
     try {
       for await (const event of answerQuestion(deps(), { client, question: message, sessionId, signal: abort.signal })) {
-        if (abort.signal.aborted) break;
+        if (abort.signal.aborted) {
+          // The visitor left: nothing more is sent, but the tokens already spent are still logged.
+          if (event.type === 'done') usage = event.usage;
+          continue;
+        }
         if (event.type === 'token') {
           if (firstToken) {
             metrics.timeToFirstToken.observe({ tier: client.tier }, (Date.now() - startedAt) / 1000);
@@ -122,8 +134,8 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
           sse.send('sources', { sources });
         } else {
           usage = event.usage;
-          kind = { grounded: event.grounded ?? sources.length > 0, replyKind: event.replyKind };
-          sse.send('done', { usage: { model: usage.model, tokensIn: usage.tokensIn, tokensOut: usage.tokensOut, cachedTokens: usage.cachedTokens }, grounded: kind.grounded });
+          ({ grounded, replyKind } = event);
+          sse.send('done', { usage: { model: usage.model, tokensIn: usage.tokensIn, tokensOut: usage.tokensOut, cachedTokens: usage.cachedTokens }, grounded });
         }
       }
       if (abort.signal.aborted) status = 'aborted';
@@ -138,7 +150,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     }
     finish(
       { messageId, clientId: client.clientId, sessionId, question: message, createdAt: new Date(startedAt).toISOString(), metadata },
-      { answer, sources, usage, status, kind },
+      { answer, sources, usage, status, grounded, replyKind },
       client.tier,
       startedAt,
     );
@@ -161,16 +173,17 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       let answer = '';
       let sources: ChatSource[] = [];
       let usage: Usage = { model: 'unknown', tokensIn: 0, tokensOut: 0, cachedTokens: 0 };
-      let kind: Pick<ChatTurnLog, 'grounded' | 'replyKind'> = {};
+      let grounded = false;
+      let replyKind: ReplyKind = 'answer';
       for await (const event of answerQuestion(deps(), { client, question: message, sessionId, signal: abort.signal })) {
         if (event.type === 'token') answer += event.text;
         else if (event.type === 'sources') sources = event.sources;
-        else [usage, kind] = [event.usage, { grounded: event.grounded ?? sources.length > 0, replyKind: event.replyKind }];
+        else ({ usage, grounded, replyKind } = event);
       }
-      res.json({ answer, grounded: kind.grounded, sessionId, messageId, sources, usage: { model: usage.model, tokensIn: usage.tokensIn, tokensOut: usage.tokensOut, cachedTokens: usage.cachedTokens } });
+      res.json({ answer, grounded, sessionId, messageId, sources, usage: { model: usage.model, tokensIn: usage.tokensIn, tokensOut: usage.tokensOut, cachedTokens: usage.cachedTokens } });
       finish(
         { messageId, clientId: client.clientId, sessionId, question: message, createdAt: new Date(startedAt).toISOString(), metadata },
-        { answer, sources, usage, status: 'ok', kind },
+        { answer, sources, usage, status: abort.signal.aborted ? 'aborted' : 'ok', grounded, replyKind },
         client.tier,
         startedAt,
       );
@@ -183,7 +196,8 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     asyncHandler((req, res) =>
       stream(req, res, {
         message: typeof req.query.message === 'string' ? req.query.message : undefined,
-        sessionId: typeof req.query.sessionId === 'string' && req.query.sessionId ? req.query.sessionId : undefined,
+        // Absent or empty: a new session. Anything else (an array, a bad id) is validated like the body.
+        sessionId: req.query.sessionId === '' ? undefined : req.query.sessionId,
       }),
     ),
   );

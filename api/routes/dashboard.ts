@@ -5,6 +5,7 @@ import { AppError } from '../../core/errors';
 import {
   createApiKey,
   createClient,
+  announceClientChange,
   createPreviewKey,
   getClientForOwner,
   isUuid,
@@ -72,7 +73,7 @@ export function dashboardRouter(container: Container): Router {
     res.json({ clients: await listClients(knex, { ownerId: requireSession(req).user.id }) });
   }));
   router.post('/clients', asyncHandler(async (req, res) => {
-    const result = await createClient(knex, { ownerId: requireSession(req).user.id, input: req.body ?? {}, embeddingModel: container.embedder.model });
+    const result = await createClient(knex, { ownerId: requireSession(req).user.id, input: req.body ?? {}, embeddingModel: container.embedder.model, selfServeTiers: container.config.SELF_SERVE_TIERS });
     res.status(201).json(result);
   }));
   router.get('/clients/:clientId', asyncHandler(async (req, res) => {
@@ -80,7 +81,8 @@ export function dashboardRouter(container: Container): Router {
     res.json({ client, apiKeys: await listApiKeys(knex, { clientId: client.id }) });
   }));
   router.patch('/clients/:clientId', asyncHandler(async (req, res) => {
-    const { client } = await updateClient(knex, { ownerId: requireSession(req).user.id, clientId: req.params.clientId, input: req.body ?? {}, allowPrivateUrls: container.config.ALLOW_PRIVATE_URLS });
+    const { client } = await updateClient(knex, { ownerId: requireSession(req).user.id, clientId: req.params.clientId, input: req.body ?? {}, selfServeTiers: container.config.SELF_SERVE_TIERS, allowPrivateUrls: container.config.ALLOW_PRIVATE_URLS });
+    await announceClientChange(container.invalidation, client.id);
     res.json({ client });
   }));
   router.get('/clients/:clientId/api-keys', asyncHandler(async (req, res) => {
@@ -94,11 +96,14 @@ export function dashboardRouter(container: Container): Router {
   }));
   router.post('/clients/:clientId/preview-key', asyncHandler(async (req, res) => {
     const client = await ownedClient(req, req.params.clientId);
-    res.status(201).json(await createPreviewKey(knex, { clientId: client.id }));
+    const previewKey = await createPreviewKey(knex, { clientId: client.id });
+    await announceClientChange(container.invalidation, client.id);
+    res.status(201).json(previewKey);
   }));
   router.delete('/clients/:clientId/api-keys/:keyId', asyncHandler(async (req, res) => {
     const client = await ownedClient(req, req.params.clientId);
     await revokeApiKey(knex, { clientId: client.id, keyId: req.params.keyId });
+    await announceClientChange(container.invalidation, client.id);
     res.status(204).end();
   }));
 

@@ -4,8 +4,10 @@ import { z } from 'zod';
 import type { Container } from '../../core/container';
 import { AppError } from '../../core/errors';
 import { isUuid } from '../../core/services/clients';
+import { listSitesForOperator, setSiteTier } from '../../core/services/plans';
 import { asyncHandler } from '../middleware/async-handler';
 
+const tierSchema = z.object({ tier: z.enum(['free', 'paid']) });
 const embedSchema = z.object({ texts: z.array(z.string().min(1).max(20_000)).min(1).max(256) });
 
 /** The architecture document's internal calls, for operators' scripts and other processes; absent when INTERNAL_API_SECRET is unset. */
@@ -33,6 +35,15 @@ export function internalRouter(container: Container): Router | null {
     if (!client) throw new AppError({ code: 'not_found', status: 404, message: 'No such client.' });
     const { model } = container.llm.choose({ tier: client.tier, llmProvider: client.llm_provider, llmModel: client.llm_model });
     res.json({ clientId: client.id, tier: client.tier, model, embeddingModel: container.embedder.model });
+  }));
+  // Plans are the operator's decision (README "Plans"): list sites with pending upgrade requests, set a tier.
+  router.get('/sites', asyncHandler(async (req, res) => {
+    res.json({ sites: await listSitesForOperator(container.db.knex, { pendingOnly: req.query.pending === 'true' }) });
+  }));
+  router.put('/client/:clientId/tier', asyncHandler(async (req, res) => {
+    const { tier } = tierSchema.parse(req.body ?? {});
+    const result = await setSiteTier(container.db.knex, { clientId: req.params.clientId, tier });
+    res.json({ clientId: result.id, tier: result.tier, previousTier: result.previousTier });
   }));
   router.post('/embed', asyncHandler(async (req, res) => {
     const { texts } = embedSchema.parse(req.body ?? {});

@@ -12,7 +12,7 @@ function describeFailure(error: unknown): string {
   return 'unavailable';
 }
 
-/** GET /health (per-dependency checks and the Temporal task queue) and GET /metrics (Prometheus). */
+/** GET /health (per-dependency checks and the Temporal task queue); /metrics answers 404 here. */
 export function operationsRouter(container: Container): Router {
   const router = Router();
 
@@ -52,9 +52,9 @@ export function operationsRouter(container: Container): Router {
     res.status(down.length ? 503 : 200).json({ status: down.length ? 'degraded' : 'ok', down, checks });
   });
 
-  router.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', container.metrics.registry.contentType);
-    res.send(await container.metrics.registry.metrics());
+  // Prometheus is on the operators' port (api/metrics-server.ts): the public port has no /metrics.
+  router.all('/metrics', (_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'There is no such endpoint. Metrics are served on the operators\' port (METRICS_PORT).' } });
   });
   return router;
 }

@@ -49,6 +49,7 @@ export function widgetRouter(container: Container, resolveApiKey: (key: string) 
       return;
     }
     res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
     res.setHeader(
       'Content-Security-Policy',
       "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/logger';
-import { startStack, type Stack } from '../../scripts/runtime';
+import { startStack, type Stack } from '../../api/stack';
 import { freePort } from '../../temporal/dev-server';
 import { withTimeout } from './timeout';
 
@@ -39,6 +39,7 @@ export async function embeddedStackEnv(dataDir: string, overrides: Record<string
     TEMPORAL_DEV_PORT: String(await freePort()),
     TEMPORAL_UI_PORT: String(await freePort()),
     SHUTDOWN_GRACE_MS: '1000',
+    METRICS_PORT: '0',
     ...UNLIMITED_RATES,
     ...overrides,
   };

@@ -11,6 +11,7 @@ import { formatCell, formatTable, type Cell } from '../lib/table';
 import { withTimeout } from '../lib/timeout';
 import type { SectionResult } from '../lib/section';
 import { loadSquad } from './retrieval';
+import { freePort } from '../../temporal/dev-server';
 
 /**
  * Time to first token as a visitor's browser sees it (request start → first `event: token`, on
@@ -90,8 +91,11 @@ export interface TtftRow {
   model?: string;
 }
 
-async function scrapeTtftBuckets(server: ChildServer): Promise<HistogramBucket[]> {
-  const response = await withTimeout(fetch(new URL('/metrics', server.url)), 30_000, 'GET /metrics');
+/** Prometheus is on the stack's operator port (METRICS_PORT), not on its public URL. */
+let metricsUrl = '';
+
+async function scrapeTtftBuckets(_server: ChildServer): Promise<HistogramBucket[]> {
+  const response = await withTimeout(fetch(metricsUrl), 30_000, 'GET /metrics');
   return histogramBuckets(await response.text(), TTFT_HISTOGRAM);
 }
 
@@ -282,9 +286,12 @@ export async function runTtft(): Promise<SectionResult> {
   const workload = loadWorkload();
   const fake = await startFakeOpenAi();
   const servers: ChildServer[] = [];
+  const metricsPort = await freePort();
+  metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   try {
     const [stack, bare] = await Promise.all([
       startChildServer('stack', {
+        METRICS_PORT: String(metricsPort),
         OPENAI_BASE_URL: fake.baseURL,
         OPENAI_API_KEY: fake.apiKey,
         LLM_PROVIDER: 'openai',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import type { Logger } from '../logger';
+import { startEmbeddedPostgres } from './embedded-postgres';
 
 // Return int8 (COUNT, SUM) as numbers: our counts stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -12,27 +13,35 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export interface Database {
   knex: Knex;
-  kind: 'postgres' | 'pglite';
+  /** `postgres`: DATABASE_URL; `embedded-postgres`: the cluster under DATA_DIR/postgres run by this process; `pglite`: the fallback. */
+  kind: 'postgres' | 'embedded-postgres' | 'pglite';
   /** Connection string other processes on this machine may use (the PGlite socket, or DATABASE_URL). */
   connectionString: string;
   close(): Promise<void>;
 }
 
 /**
- * PostgreSQL when a URL is given; otherwise PGlite (Postgres in WebAssembly, with pgvector)
- * persisted under DATA_DIR and served over a loopback socket, so that the same knex/pg code
- * path runs against both.
+ * PostgreSQL when a URL is given; otherwise the embedded PostgreSQL 18 with pgvector under
+ * DATA_DIR/postgres, started here and stopped by `close()` (see embedded-postgres.ts); or, with
+ * `embedded: 'pglite'`, PGlite (Postgres in WebAssembly, one process only) under DATA_DIR/pglite
+ * served over a loopback socket. The same knex/pg code path runs against all three.
  */
 export async function openDatabase({
   databaseUrl,
   dataDir,
+  embedded = 'postgres',
   pglitePort = 0,
+  postgresPort = 0,
+  postgresBinDir,
   poolMax = 10,
   logger,
 }: {
   databaseUrl?: string;
   dataDir?: string;
+  embedded?: 'postgres' | 'pglite';
   pglitePort?: number;
+  postgresPort?: number;
+  postgresBinDir?: string;
   poolMax?: number;
   logger?: Logger;
 }): Promise<Database> {
@@ -41,7 +50,18 @@ export async function openDatabase({
     return { knex, kind: 'postgres', connectionString: databaseUrl, close: () => knex.destroy() };
   }
   if (!dataDir) throw new Error('openDatabase: dataDir is required when no DATABASE_URL is given');
-  return openPglite({ dataDir, port: pglitePort, logger });
+  if (embedded === 'pglite') return openPglite({ dataDir, port: pglitePort, logger });
+  const server = await startEmbeddedPostgres({ directory: path.join(dataDir, 'postgres'), port: postgresPort, binDir: postgresBinDir, logger });
+  const knex = createKnex(server.url, poolMax, logger);
+  return {
+    knex,
+    kind: 'embedded-postgres',
+    connectionString: server.url,
+    async close() {
+      await knex.destroy();
+      await server.stop();
+    },
+  };
 }
 
 async function openPglite({

@@ -23,8 +23,9 @@ export interface ChatTurnLog {
   cachedTokens: number;
   latencyMs: number;
   status: 'ok' | 'error' | 'aborted';
-  /** The contract's `grounded` and what kind of reply it was (migration 002); defaults true / 'answer'. */
+  /** Drawn from the site's documents (the contract's `grounded`); absent in turns logged before it existed = true. */
   grounded?: boolean;
+  /** chat_messages.reply_kind: `answer` | `declined` | `small_talk` | `written`; absent = `answer`. */
   replyKind?: 'answer' | 'declined' | 'small_talk' | 'written';
   createdAt: string;
   metadata?: Record<string, unknown> | null;
@@ -39,12 +40,13 @@ export interface QueueHealth {
 }
 
 export interface WorkflowGateway {
-  startIngestion(args: { clientId: string; documentId: string; version: number; filename: string }): Promise<{ workflowId: string }>;
+  /** `filename` is the file's name or the page's URL; `siteName` labels the run for operators (Temporal Web summary). */
+  startIngestion(args: { clientId: string; documentId: string; version: number; filename: string; siteName?: string }): Promise<{ workflowId: string }>;
   cancelIngestion(documentId: string): Promise<void>;
   /** Live progress of a running ingestion, or null when none is running. */
   ingestionProgress(documentId: string): Promise<IngestionProgress | null>;
   /** Hands a finished chat turn to its logging workflow; never awaited by a chat stream. */
-  logChatTurn(turn: ChatTurnLog): Promise<void>;
+  logChatTurn(turn: ChatTurnLog, label?: { siteName?: string }): Promise<void>;
   health(): Promise<QueueHealth>;
   /** Waits (bounded) for hand-offs still in flight, so a shutdown loses no chat log. */
   drain(timeoutMs: number): Promise<void>;

@@ -35,7 +35,16 @@ export interface HybridSearchArgs {
 
 export type HybridHit = FusedChunk & { sentenceScore: number };
 
-export async function hybridSearch({
+/** The best `limit` chunks of `question` (see hybridSearchWithPool). */
+export async function hybridSearch(args: HybridSearchArgs): Promise<HybridHit[]> {
+  return (await hybridSearchWithPool(args)).hits;
+}
+
+/**
+ * The best `limit` hits and the whole reranked candidate pool above the floor (up to
+ * 2 × candidatesPerSide), which the grounded decision reads its statistics from.
+ */
+export async function hybridSearchWithPool({
   knex,
   vectorStore,
   embedder,
@@ -47,10 +56,10 @@ export async function hybridSearch({
   questionVector,
   signal,
   onLexicalError,
-}: HybridSearchArgs): Promise<HybridHit[]> {
-  if (question.trim() === '' || limit <= 0) return [];
+}: HybridSearchArgs): Promise<{ hits: HybridHit[]; pool: HybridHit[] }> {
+  if (question.trim() === '' || limit <= 0) return { hits: [], pool: [] };
   const densePromise = (async () => {
-    const vector = questionVector ?? (await embedder.embed([question], { signal }))[0];
+    const vector = questionVector ?? (await embedder.embed([question], { signal, inputType: 'query' }))[0];
     return vectorStore.search({ clientId, vector, limit: candidatesPerSide });
   })();
   const [dense, lexical] = await Promise.all([
@@ -65,5 +74,6 @@ export async function hybridSearch({
 
   const fused = fuseRankings({ dense, lexical, limit: candidatesPerSide * 2 });
   const reranked = rerankBySentenceEvidence({ question, chunks: fused });
-  return applyRelevanceFloor(reranked, relevanceFloor).slice(0, limit);
+  const pool = applyRelevanceFloor(reranked, relevanceFloor);
+  return { hits: pool.slice(0, limit), pool };
 }

@@ -60,10 +60,11 @@ describe('scoreSentences', () => {
     expect(scoreSentences({ question: '', passages })).toEqual({ sentences: [], hasTerms: false });
   });
 
-  it('cuts a run-on text into pieces of bounded length', () => {
-    const long = Array.from({ length: 150 }, (_, index) => `word${index}`).join(' ');
+  it('cuts a run-on text into pieces of bounded length, which are not quotable', () => {
+    const long = Array.from({ length: 250 }, (_, index) => `word${index}`).join(' ');
     const { sentences } = scoreSentences({ question: 'word1', passages: [long] });
     expect(sentences.length).toBe(3);
+    expect(sentences.every((sentence) => !sentence.quotable)).toBe(true);
   });
 });
 

@@ -1,4 +1,6 @@
 import type { ChatTurn } from '../adapters/llm/types';
+import { hasPrefixMatch } from './question';
+import { sentenceUnits } from './sentence-units';
 import { splitWords, type Word } from './terms';
 
 /**
@@ -20,6 +22,10 @@ export interface ScoredSentence {
   coverage: number;
   /** Coverage plus proximity and answer-type evidence, minus a length penalty; comparable within one question. */
   score: number;
+  /** A whole sentence, table row or list item (sentence-units.ts), fit to quote as it is. */
+  quotable: boolean;
+  /** A table row or list item rather than a punctuated sentence. */
+  line: boolean;
 }
 
 export interface SentenceEvidence {
@@ -28,17 +34,18 @@ export interface SentenceEvidence {
   hasTerms: boolean;
 }
 
-// Long "sentences" (tables, lists, run-on text) match by sheer size; cut them into readable pieces.
-const MAX_SENTENCE_WORDS = 60;
+// Very long "sentences" (run-on text, extraction without punctuation) match by sheer size; they
+// are cut into pieces for scoring, and such pieces are not quotable.
+const MAX_SENTENCE_WORDS = 100;
 // Chosen on the offline benchmark; none is sharp (±50% moves recall@5 by under a point).
 const WEIGHTS = { proximity: 0.15, answerType: 0.2, partialMatch: 0.5, borrowedTerm: 0.5, answerTypeNoun: 0.3 } as const;
-
-const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
 interface AnalysedSentence {
   passage: number;
   order: number;
   text: string;
+  quotable: boolean;
+  line: boolean;
   words: readonly Word[];
   stems: Set<string>;
 }
@@ -79,6 +86,8 @@ export function scoreSentences({
         passage: sentence.passage,
         order: sentence.order,
         text: sentence.text,
+        quotable: sentence.quotable,
+        line: sentence.line,
         coverage,
         score: coverage === 0 ? 0 : coverage + WEIGHTS.proximity * proximity(sentence, terms) + WEIGHTS.answerType * answerTypeEvidence(sentence, terms) - lengthPenalty(sentence.words.length),
       };
@@ -88,20 +97,20 @@ export function scoreSentences({
 
 function splitSentences(text: string, passage: number): AnalysedSentence[] {
   const sentences: AnalysedSentence[] = [];
-  // Blank lines and list items end a sentence even without punctuation.
-  for (const block of text.split(/\n\s*\n|\r?\n(?=\s*(?:[-*•]|\d+[.)])\s)/)) {
-    for (const segment of sentenceSegmenter.segment(block)) {
-      for (const piece of capLength(segment.segment.replace(/\s+/g, ' ').trim())) {
-        const words = splitWords(piece);
-        if (words.length === 0) continue;
-        sentences.push({
-          passage,
-          order: sentences.length,
-          text: piece,
-          words,
-          stems: new Set(words.filter((word) => !word.stopword).map((word) => word.stem)),
-        });
-      }
+  for (const unit of sentenceUnits(text)) {
+    const pieces = capLength(unit.text);
+    for (const piece of pieces) {
+      const words = splitWords(piece);
+      if (words.length === 0) continue;
+      sentences.push({
+        passage,
+        order: sentences.length,
+        text: piece,
+        quotable: unit.quotable && pieces.length === 1,
+        line: unit.line,
+        words,
+        stems: new Set(words.filter((word) => !word.stopword).map((word) => word.stem)),
+      });
     }
   }
   return sentences;
@@ -191,13 +200,6 @@ function coverageOf(sentence: AnalysedSentence, terms: QuestionTerms): number {
   return terms.totalWeight > 0 ? matched / terms.totalWeight : 0;
 }
 
-/** "Norman" and "Normandy", "France" and "French": shared beginnings the stemmer leaves apart. */
-function hasPrefixMatch(stem: string, stems: Set<string>): boolean {
-  if (stem.length < 4) return false;
-  const prefix = stem.slice(0, Math.max(4, Math.min(stem.length - 1, 6)));
-  for (const candidate of stems) if (candidate.length >= 4 && candidate.startsWith(prefix)) return true;
-  return false;
-}
 
 /** How tightly the matched question words sit together: matched words / span they cover. */
 function proximity(sentence: AnalysedSentence, terms: QuestionTerms): number {

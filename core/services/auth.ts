@@ -89,12 +89,36 @@ export interface Session {
   csrfToken: string;
 }
 
-export async function createSession(knex: Knex, userId: string): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
+/**
+ * Starts a session: a fresh random token (the cookie value; only its sha256 is stored) and CSRF
+ * token, valid SESSION_TTL_DAYS. `replacing` is the token the browser sent along, if any: that
+ * session is revoked in the same transaction, so a login always rotates the session id and a
+ * token planted before the login (session fixation) is worth nothing after it.
+ */
+export async function createSession(
+  knex: Knex,
+  userId: string,
+  { replacing }: { replacing?: string } = {},
+): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_TTL_DAYS * 24 * 3600 * 1000);
-  await knex('user_sessions').insert({ id: hashToken(token), user_id: userId, csrf_token: csrfToken, expires_at: expiresAt });
+  await knex.transaction(async (trx) => {
+    if (replacing && replacing.length <= 200) await trx('user_sessions').where({ id: hashToken(replacing) }).delete();
+    await trx('user_sessions').insert({ id: hashToken(token), user_id: userId, csrf_token: csrfToken, expires_at: expiresAt });
+  });
   return { token, csrfToken, expiresAt };
+}
+
+/**
+ * Revokes every session of `userId` (all devices), except the one whose token is `exceptToken`
+ * (the caller's own, when it should stay signed in). For password changes and account deletion.
+ * @returns the number of sessions revoked.
+ */
+export async function revokeAllSessions(knex: Knex, userId: string, { exceptToken }: { exceptToken?: string } = {}): Promise<number> {
+  const query = knex('user_sessions').where({ user_id: userId });
+  if (exceptToken) query.whereNot({ id: hashToken(exceptToken) });
+  return query.delete();
 }
 
 export async function getSession(knex: Knex, token: string | undefined): Promise<Session | null> {

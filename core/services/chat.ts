@@ -7,9 +7,17 @@ import type { ChatTurn, RetrievedChunk, Usage } from '../adapters/llm/types';
 import { STATIC_SYSTEM_PROMPT } from '../adapters/llm/prompt';
 import type { KeyedClient } from './clients';
 import { retrieve, type RetrievalDeps } from './retrieval';
+import { AnswerStream, readsAsDecline } from './answer-stream';
+import { detectLanguage } from '../replies/language';
+import { replyText } from '../replies/messages';
+import { recogniseSmallTalk, stripPleasantries } from '../replies/small-talk';
+import { questionContentWords } from '../retrieval/question';
 import { matchWrittenAnswer, writtenAnswerEvents } from './written-answers';
 
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** The contract's session ids: opaque, 1–128 of `[A-Za-z0-9._:-]` (the widget sends a UUID). */
+export const SESSION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Strips control and bidi-override characters (keeping newlines and tabs) before length checks. */
 export const cleanMessage = (message: string) => message.replace(CONTROL_CHARACTERS, '').trim();
@@ -25,7 +33,10 @@ export const chatRequestSchema = z.object({
         // Characters as people count them (code points), not UTF-16 units: 2000 emoji are fine.
         .refine((text) => [...text].length <= 2000, 'The message is too long: keep it to 2000 characters.'),
     ),
-  sessionId: z.string().uuid('sessionId must be a UUID.').optional(),
+  sessionId: z
+    .string({ invalid_type_error: 'sessionId must be text.' })
+    .regex(SESSION_ID, 'sessionId must be 1–128 letters, digits or . _ : - characters.')
+    .optional(),
   metadata: z
     .record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
     .refine((value) => Object.keys(value).length <= 20 && JSON.stringify(value).length <= 2048, 'metadata is limited to 20 keys and 2 KB.')
@@ -42,10 +53,13 @@ export interface ChatSource {
   snippet: string;
 }
 
+/** What kind of reply a turn got (chat_messages.reply_kind; `written` is a tenant's own Q&A answer). */
+export type ReplyKind = 'answer' | 'declined' | 'small_talk' | 'written';
+
 export type ChatEvent =
   | { type: 'token'; text: string }
   | { type: 'sources'; sources: ChatSource[] }
-  | { type: 'done'; usage: Usage; answer: string; grounded?: boolean; replyKind?: 'answer' | 'declined' | 'small_talk' | 'written' };
+  | { type: 'done'; usage: Usage; answer: string; grounded: boolean; replyKind: ReplyKind };
 
 export interface ChatDeps extends RetrievalDeps {
   llm: LlmRegistry;
@@ -78,10 +92,8 @@ async function loadHistory(deps: { cache: Cache; knex: Knex }, clientId: string,
   }
 }
 
-export function toSources(chunks: RetrievedChunk[], answer: string): ChatSource[] {
-  // Sources the answer cites ([1], [2]…) come first, in the order cited; the rest follow by rank.
-  const cited = [...answer.matchAll(/\[(\d{1,2})\]/g)].map((match) => Number(match[1]) - 1).filter((index) => index >= 0 && index < chunks.length);
-  const order = [...new Set([...cited, ...chunks.map((_, index) => index)])];
+/** Sources in citation order: entry n is what `[n]` in the answer points to. */
+export function toSources(chunks: RetrievedChunk[], order: number[] = chunks.map((_, index) => index)): ChatSource[] {
   return order.map((index) => {
     const chunk = chunks[index];
     return {
@@ -95,21 +107,82 @@ export function toSources(chunks: RetrievedChunk[], answer: string): ChatSource[
   });
 }
 
-/** Retrieve → generate, as a stream of events. No req/res here: the HTTP edge frames it. */
+const WORDS_PER_TOKEN_EVENT = 3;
+
+/**
+ * A bare follow-up ("and how much is it?", "what about Sundays?") says too little to search or to
+ * judge by: it is searched together with the visitor's previous question.
+ */
+export function retrievalQuery(question: string, history: ChatTurn[]): string {
+  if (questionContentWords(question).length >= 2) return question;
+  const previous = [...history].reverse().find((turn) => turn.role === 'user')?.content;
+  return previous ? `${previous} ${question}` : question;
+}
+
+/** A fixed reply (decline, small talk) as token events, like any answer. */
+function* tokensOf(text: string): Generator<ChatEvent> {
+  const parts = text.match(/\s*\S+/g) ?? [];
+  for (let start = 0; start < parts.length; start += WORDS_PER_TOKEN_EVENT) {
+    yield { type: 'token', text: parts.slice(start, start + WORDS_PER_TOKEN_EVENT).join('') };
+  }
+}
+
+/**
+ * Small talk → retrieve → decide grounded → generate, as a stream of events. No req/res here:
+ * the HTTP edge frames it.
+ * - Small talk (core/replies/small-talk.ts) gets the site's reply in the visitor's language,
+ *   before and without retrieval: `grounded: false`, no sources, reply kind `small_talk`.
+ * - A question the documents do not cover (core/retrieval/grounding.ts) gets the site's decline
+ *   message without calling the model: `grounded: false`, no sources, `declined`.
+ * - Otherwise the model answers; a reply opening with NO_ANSWER_MARKER (or a citation-less reply
+ *   that reads as a refusal) is a decline too. `sources` lists what the answer cites, renumbered
+ *   in order of citation; a hosted model's answer that cites nothing lists every chunk it was given.
+ */
 export async function* answerQuestion(
   deps: ChatDeps,
   { client, question, sessionId, signal }: { client: KeyedClient; question: string; sessionId: string; signal?: AbortSignal },
 ): AsyncGenerator<ChatEvent> {
-  // A tenant's written answer (Q&A) to this question comes before documents and the LLM.
-  const written = await matchWrittenAnswer(deps, { clientId: client.clientId, question });
-  if (written) return yield* writtenAnswerEvents(written);
-  const [history, context] = await Promise.all([
-    loadHistory(deps, client.clientId, sessionId),
-    retrieve(deps, { clientId: client.clientId, question, topK: client.topK }),
-  ]);
   const { provider, model } = deps.llm.choose(client);
+  const noUsage: Usage = { model, tokensIn: 0, tokensOut: 0, cachedTokens: 0 };
+  const historyPromise = loadHistory(deps, client.clientId, sessionId);
+  const remember = async (answer: string) => {
+    const turns: ChatTurn[] = [...(await historyPromise), { role: 'user', content: question }, { role: 'assistant', content: answer }];
+    await setJson(deps.cache, historyKey(client.clientId, sessionId), turns.slice(-HISTORY_TURNS), HISTORY_TTL_SECONDS).catch(() => undefined);
+  };
+  async function* fixed(answer: string, replyKind: ReplyKind, usage: Usage): AsyncGenerator<ChatEvent> {
+    yield* tokensOf(answer);
+    yield { type: 'sources', sources: [] };
+    await remember(answer);
+    yield { type: 'done', usage, answer, grounded: false, replyKind };
+  }
+
+  // A tenant's written answer (Q&A) to this question comes before small talk, documents and the LLM.
+  const written = await matchWrittenAnswer(deps, { clientId: client.clientId, question });
+  if (written) {
+    yield* writtenAnswerEvents(written);
+    await remember(written.answer);
+    return;
+  }
+
+  const smallTalk = recogniseSmallTalk(question);
+  if (smallTalk) {
+    yield* fixed(replyText(smallTalk.kind, smallTalk.language, client.replyMessages), 'small_talk', { ...noUsage, model: 'none' });
+    return;
+  }
+  const language = detectLanguage(question);
+  const declineMessage = replyText('declined', language, client.replyMessages);
+  const history = await historyPromise;
+  const retrieval = await retrieve(deps, { clientId: client.clientId, question: retrievalQuery(stripPleasantries(question), history), topK: client.topK });
+  if (!retrieval.grounded) {
+    // Nothing relevant: the model is not asked at all (it would only be invited to guess).
+    yield* fixed(declineMessage, 'declined', { ...noUsage, model: 'none' });
+    return;
+  }
+
+  const context = retrieval.chunks;
+  const stream = new AnswerStream(context.length);
   let answer = '';
-  let usage: Usage = { model, tokensIn: 0, tokensOut: 0, cachedTokens: 0 };
+  let usage: Usage = noUsage;
   for await (const event of provider.stream({
     systemPrompt: STATIC_SYSTEM_PROMPT,
     context,
@@ -119,14 +192,27 @@ export async function* answerQuestion(
     signal,
   })) {
     if (event.type === 'token') {
-      answer += event.text;
-      yield event;
+      const text = stream.push(event.text);
+      if (text) {
+        answer += text;
+        yield { type: 'token', text };
+      }
     } else {
       usage = event.usage;
     }
   }
-  yield { type: 'sources', sources: toSources(context, answer) };
-  const turns: ChatTurn[] = [...history, { role: 'user', content: question }, { role: 'assistant', content: answer }];
-  await setJson(deps.cache, historyKey(client.clientId, sessionId), turns.slice(-HISTORY_TURNS), HISTORY_TTL_SECONDS).catch(() => undefined);
-  yield { type: 'done', usage, answer };
+  const tail = stream.end();
+  if (tail) {
+    answer += tail;
+    yield { type: 'token', text: tail };
+  }
+  if (stream.declined) {
+    yield* fixed(declineMessage, 'declined', usage);
+    return;
+  }
+  const grounded = !readsAsDecline(answer, stream.cited.length);
+  const sources = !grounded ? [] : toSources(context, stream.cited.length > 0 ? stream.cited : undefined);
+  yield { type: 'sources', sources };
+  await remember(answer);
+  yield { type: 'done', usage, answer, grounded, replyKind: grounded ? 'answer' : 'declined' };
 }

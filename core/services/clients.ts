@@ -1,9 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { AppError, notFound } from '../errors';
+import { notFound } from '../errors';
 import { normaliseDomainEntry } from './origins';
 import { checkWebhookUrl, generateWebhookSecret } from './webhooks';
+import { INVALIDATION_TOPICS, type InvalidationBus } from '../adapters/invalidation/types';
+import { mergeReplyMessages, replyMessagesSchema, type ReplyMessages } from '../replies/messages';
 
 export const TIERS = ['free', 'paid'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -32,6 +34,8 @@ export const clientInputSchema = z.object({
   instructions: z.string().max(4000).nullable().optional(),
   /** Checked further by `checkWebhookUrl` (scheme and address rules need the configuration). */
   webhookUrl: z.string().trim().max(2000).nullable().optional(),
+  /** The site's own decline and small-talk texts (core/replies/messages.ts); missing kinds keep the built-in ones. */
+  replyMessages: replyMessagesSchema.optional(),
 });
 export const clientPatchSchema = clientInputSchema.partial();
 
@@ -39,6 +43,8 @@ export interface Client {
   id: string;
   name: string;
   tier: Tier;
+  /** A plan the tenant asked for that the operator has not granted yet (only when SELF_SERVE_TIERS=false). */
+  requestedTier: Tier | null;
   allowedDomains: string[];
   llmProvider: string | null;
   llmModel: string | null;
@@ -49,6 +55,7 @@ export interface Client {
   webhookUrl: string | null;
   /** HMAC-SHA256 key of `x-chatconnect-signature`; made when the site is created. */
   webhookSecret: string | null;
+  replyMessages: ReplyMessages;
   createdAt: string;
   updatedAt: string;
 }
@@ -58,6 +65,7 @@ interface ClientRow {
   owner_id: string;
   name: string;
   tier: Tier;
+  requested_tier?: Tier | null;
   allowed_domains: string[] | string;
   llm_provider: string | null;
   llm_model: string | null;
@@ -66,6 +74,7 @@ interface ClientRow {
   instructions: string | null;
   webhook_url?: string | null;
   webhook_secret?: string | null;
+  reply_messages?: ReplyMessages | string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -75,6 +84,7 @@ export function toClient(row: ClientRow): Client {
     id: row.id,
     name: row.name,
     tier: row.tier,
+    requestedTier: row.requested_tier ?? null,
     allowedDomains: typeof row.allowed_domains === 'string' ? JSON.parse(row.allowed_domains) : row.allowed_domains,
     llmProvider: row.llm_provider,
     llmModel: row.llm_model,
@@ -83,6 +93,7 @@ export function toClient(row: ClientRow): Client {
     instructions: row.instructions,
     webhookUrl: row.webhook_url ?? null,
     webhookSecret: row.webhook_secret ?? null,
+    replyMessages: (typeof row.reply_messages === 'string' ? JSON.parse(row.reply_messages) : row.reply_messages) ?? {},
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
@@ -100,9 +111,16 @@ export const hashApiKey = (key: string) => createHash('sha256').update(key).dige
 
 export async function createClient(
   knex: Knex,
-  { ownerId, input, embeddingModel }: { ownerId: string; input: unknown; embeddingModel: string },
+  {
+    ownerId,
+    input,
+    embeddingModel,
+    selfServeTiers = true,
+  }: { ownerId: string; input: unknown; embeddingModel: string; /** config.SELF_SERVE_TIERS */ selfServeTiers?: boolean },
 ): Promise<{ client: Client; apiKey: string; warning?: { code: 'duplicate_name'; message: string } }> {
   const data = clientInputSchema.omit({ webhookUrl: true }).parse(input);
+  // Without self-serve plans a site starts free and a paid choice waits for the operator.
+  const requested = !selfServeTiers && data.tier !== 'free' ? data.tier : null;
   const id = randomUUID();
   const apiKey = generateApiKey();
   await knex.transaction(async (trx) => {
@@ -110,7 +128,9 @@ export async function createClient(
       id,
       owner_id: ownerId,
       name: data.name,
-      tier: data.tier,
+      tier: requested ? 'free' : data.tier,
+      requested_tier: requested,
+      tier_requested_at: requested ? knex.fn.now() : null,
       allowed_domains: JSON.stringify(data.allowedDomains),
       llm_provider: data.llmProvider ?? null,
       llm_model: data.llmModel ?? null,
@@ -118,6 +138,7 @@ export async function createClient(
       top_k: data.topK ?? 5,
       instructions: data.instructions ?? null,
       webhook_secret: generateWebhookSecret(),
+      reply_messages: JSON.stringify(mergeReplyMessages({}, data.replyMessages ?? {})),
     });
     await trx('api_keys').insert({ id: randomUUID(), client_id: id, prefix: apiKey.prefix, key_hash: apiKey.hash });
     await trx('widgets').insert({ client_id: id, config: JSON.stringify({}) });
@@ -142,13 +163,24 @@ export async function getClientForOwner(knex: Knex, { ownerId, clientId }: { own
 
 export async function updateClient(
   knex: Knex,
-  { ownerId, clientId, input, allowPrivateUrls = false }: { ownerId: string; clientId: string; input: unknown; allowPrivateUrls?: boolean },
+  {
+    ownerId,
+    clientId,
+    input,
+    selfServeTiers = true,
+    allowPrivateUrls = false,
+  }: { ownerId: string; clientId: string; input: unknown; /** config.SELF_SERVE_TIERS */ selfServeTiers?: boolean; /** config.ALLOW_PRIVATE_URLS */ allowPrivateUrls?: boolean },
 ): Promise<{ client: Client }> {
   const existing = await getClientForOwner(knex, { ownerId, clientId });
   const data = clientPatchSchema.parse(input);
   const patch: Record<string, unknown> = { updated_at: knex.fn.now() };
   if (data.name !== undefined) patch.name = data.name;
-  if (data.tier !== undefined) patch.tier = data.tier;
+  if (data.tier !== undefined && selfServeTiers) patch.tier = data.tier;
+  if (data.tier !== undefined && !selfServeTiers) {
+    // An upgrade (or downgrade) request for the operator; asking for the current plan withdraws it.
+    patch.requested_tier = data.tier === existing.tier ? null : data.tier;
+    patch.tier_requested_at = data.tier === existing.tier ? null : knex.fn.now();
+  }
   if (data.allowedDomains !== undefined) patch.allowed_domains = JSON.stringify(data.allowedDomains);
   if (data.llmProvider !== undefined) patch.llm_provider = data.llmProvider;
   if (data.llmModel !== undefined) patch.llm_model = data.llmModel;
@@ -158,6 +190,7 @@ export async function updateClient(
     patch.webhook_url = data.webhookUrl ? checkWebhookUrl(data.webhookUrl, { allowPrivateUrls }) : null;
     if (!existing.webhookSecret) patch.webhook_secret = generateWebhookSecret();
   }
+  if (data.replyMessages !== undefined) patch.reply_messages = JSON.stringify(mergeReplyMessages(existing.replyMessages, data.replyMessages));
   await knex('clients').where({ id: existing.id, owner_id: ownerId }).update(patch);
   return { client: await getClientForOwner(knex, { ownerId, clientId }) };
 }
@@ -229,6 +262,7 @@ export interface KeyedClient {
   llmModel: string | null;
   topK: number;
   instructions: string | null;
+  replyMessages: ReplyMessages;
 }
 
 export async function findClientByApiKey(knex: Knex, key: string): Promise<KeyedClient | null> {
@@ -252,18 +286,32 @@ export async function findClientByApiKey(knex: Knex, key: string): Promise<Keyed
     llmModel: client.llmModel,
     topK: client.topK,
     instructions: client.instructions,
+    replyMessages: client.replyMessages,
   };
 }
 
 /**
- * Looks keys up by hash with a short in-process cache: revocation takes effect within
- * `ttlSeconds` on every API process, and a burst of chats costs one query. While the database is
- * unreachable, a key seen in the last `staleIfErrorSeconds` keeps working, so a short outage does
- * not take every site's widget down.
+ * Tells every process that a client's keys or key-visible settings changed (call after the
+ * change is committed). A transport error is logged by nobody and swallowed: the change is made,
+ * and the other processes catch up within API_KEY_CACHE_TTL_SECONDS.
  */
-export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErrorSeconds = 600) {
+export async function announceClientChange(invalidation: InvalidationBus | undefined, clientId: string): Promise<void> {
+  await invalidation?.publish(INVALIDATION_TOPICS.apiKeys, clientId).catch(() => undefined);
+}
+
+/**
+ * Looks keys up by hash with a short in-process cache: a burst of chats costs one query. With an
+ * invalidation bus, a change published on `api-keys` (id = clientId) drops that client's entries
+ * in every process at once; without one, revocation takes effect within `ttlSeconds`. While the
+ * database is unreachable, a key seen in the last `staleIfErrorSeconds` keeps working, so a short
+ * outage does not take every site's widget down.
+ */
+export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErrorSeconds = 600, invalidation?: InvalidationBus) {
   const cache = new Map<string, { value: KeyedClient | null; fetchedAt: number }>();
-  keyCaches.add(cache);
+  invalidation?.subscribe(INVALIDATION_TOPICS.apiKeys, (clientId) => {
+    if (clientId === '*') return cache.clear();
+    for (const [key, entry] of cache) if (entry.value?.clientId === clientId) cache.delete(key);
+  });
   return async function resolveApiKey(key: string): Promise<KeyedClient | null> {
     const hit = cache.get(key);
     if (hit && hit.fetchedAt + ttlSeconds * 1000 > Date.now()) return hit.value;
@@ -280,18 +328,6 @@ export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErro
     if (value) void knex('api_keys').where({ id: value.keyId }).update({ last_used_at: knex.fn.now() }).catch(() => undefined);
     return value;
   };
-}
-
-const keyCaches = new Set<Map<string, { value: KeyedClient | null }>>();
-
-/**
- * Drops this process's cached keys of a client (a deleted site), so they answer 401 at once here;
- * other processes follow within `API_KEY_CACHE_TTL_SECONDS`.
- */
-export function forgetClientKeys(clientId: string): void {
-  for (const cache of keyCaches) {
-    for (const [key, entry] of cache) if (entry.value?.clientId === clientId) cache.delete(key);
-  }
 }
 
 /** A warning (not an error: the contract's 201 stays) when the owner already has a site of this name. */

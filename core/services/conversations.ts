@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import type { Knex } from 'knex';
 
 export interface ChatMessageView {
@@ -124,27 +125,31 @@ export async function getChatSession(
   };
 }
 
-/** Neutralises spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a leading apostrophe. */
-export function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/**
+ * Neutralises spreadsheet formulas (CSV injection, OWASP "CSV Injection"): a cell starting with
+ * = + - @ tab or CR gets a leading apostrophe, so Excel and Sheets show it as text. Quoting is
+ * csv-stringify's.
+ */
+export function neutraliseFormula(value: unknown): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
+/** One row per message, RFC 4180 (CRLF, quoted where needed) via csv-stringify. */
 export function sessionsToCsv(sessions: ChatSessionView[]): string {
   const header = ['session_id', 'message_id', 'created_at', 'question', 'answer', 'sources', 'model', 'tokens_in', 'tokens_out'];
-  const lines = [header.join(',')];
+  const rows: string[][] = [];
   for (const session of sessions) {
     for (const message of session.messages ?? []) {
       const sources = (message.sources as Array<{ filename?: string; page?: number | null }>)
         .map((source) => (source.page ? `${source.filename} p.${source.page}` : source.filename))
         .join('; ');
-      lines.push(
-        [session.sessionId, message.messageId, message.createdAt, message.question, message.answer, sources, message.model, message.tokensIn, message.tokensOut]
-          .map(csvCell)
-          .join(','),
+      rows.push(
+        [session.sessionId, message.messageId, message.createdAt, message.question, message.answer, sources, message.model, message.tokensIn, message.tokensOut].map(
+          neutraliseFormula,
+        ),
       );
     }
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return stringify(rows, { header: true, columns: header, record_delimiter: 'windows' });
 }

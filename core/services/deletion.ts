@@ -6,8 +6,9 @@ import type { VectorStore } from '../adapters/vector-store/types';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { WorkflowGateway } from '../ports/workflow-gateway';
-import { verifyPassword } from './auth';
-import { forgetClientKeys, getClientForOwner } from './clients';
+import { revokeAllSessions, verifyPassword } from './auth';
+import { announceClientChange, getClientForOwner } from './clients';
+import type { InvalidationBus } from '../adapters/invalidation/types';
 import { originalBlobKey, parsedBlobKey } from './documents';
 import { bumpClientGeneration } from './query-cache';
 
@@ -27,6 +28,8 @@ export interface DeletionDeps {
   vectorStore: VectorStore;
   workflows?: WorkflowGateway;
   logger?: Logger;
+  /** Tells every process to drop the site's cached keys at once (else they expire within the key cache TTL). */
+  invalidation?: InvalidationBus;
 }
 
 async function markClientsDeleted(trx: Knex | Knex.Transaction, clientIds: string[]): Promise<void> {
@@ -37,7 +40,7 @@ async function markClientsDeleted(trx: Knex | Knex.Transaction, clientIds: strin
 
 async function afterMarked(deps: DeletionDeps, clientIds: string[]): Promise<void> {
   for (const clientId of clientIds) {
-    forgetClientKeys(clientId);
+    await announceClientChange(deps.invalidation, clientId);
     await bumpClientGeneration(deps.cache, clientId);
   }
 }
@@ -87,7 +90,7 @@ export async function deleteAccount(deps: DeletionDeps, { userId, password }: { 
   const clientIds: string[] = (await deps.knex('clients').where({ owner_id: userId }).select('id')).map((row) => row.id);
   await deps.knex.transaction(async (trx) => {
     await markClientsDeleted(trx, clientIds);
-    await revokeAllSessions(trx, userId);
+    await revokeAllSessions(trx as unknown as Knex, userId);
     await trx('users')
       .where({ id: userId })
       .update({ deleted_at: trx.fn.now(), email: `deleted-${randomUUID()}@deleted.invalid`, password_hash: '!' });
@@ -104,11 +107,6 @@ export async function deleteAccount(deps: DeletionDeps, { userId, password }: { 
       await purgeUser(deps.knex, { userId });
     },
   );
-}
-
-/** Signs a user out everywhere. (The "harden" work may bring its own; this one deletes the rows.) */
-export async function revokeAllSessions(knex: Knex | Knex.Transaction, userId: string): Promise<void> {
-  await knex('user_sessions').where({ user_id: userId }).delete();
 }
 
 /**

@@ -184,7 +184,9 @@ async function startIngestion(
 ): Promise<DocumentView> {
   if (!deps.workflows) throw workflowsUnavailable();
   try {
-    const { workflowId } = await deps.workflows.startIngestion({ clientId, documentId, version, filename });
+    // The site's name labels the run in Temporal Web beside the file name.
+    const site = await deps.knex('clients').where({ id: clientId }).first('name');
+    const { workflowId } = await deps.workflows.startIngestion({ clientId, documentId, version, filename, siteName: site?.name });
     await deps.knex('documents').where({ id: documentId, client_id: clientId }).update({ workflow_id: workflowId, updated_at: deps.knex.fn.now() });
   } catch (error) {
     deps.logger?.error({ err: error, documentId }, 'could not start ingestion workflow');

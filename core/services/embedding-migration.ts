@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import type { Logger } from '../logger';
 import { reingestDocument, type DocumentDeps } from './documents';
 

@@ -51,3 +51,22 @@ describe('normaliseDomainEntry', () => {
     }
   });
 });
+
+describe('public suffixes', () => {
+  it('refuses a public suffix or a wildcard over one, in every entry form', () => {
+    for (const entry of ['com', 'co.uk', 'github.io', '*.co.uk', '*.github.io', '*.com', 'https://co.uk', 'http://github.io:8080', '*.blogspot.com', 'UK']) {
+      const result = normaliseDomainEntry(entry);
+      expect('error' in result ? result.error : result, entry).toMatch(/public suffix/);
+    }
+  });
+
+  it('keeps registrable domains, localhost and IP addresses', () => {
+    for (const entry of ['example.co.uk', '*.example.co.uk', 'me.github.io', '*.me.github.io', 'localhost', '127.0.0.1', 'http://localhost:3000', '[::1]']) {
+      expect(normaliseDomainEntry(entry), entry).not.toHaveProperty('error');
+    }
+  });
+
+  it('stops honouring a stored public-suffix entry', () => {
+    expect(originAllowed('https://evil.github.io', ['*.github.io'])).toBe(false);
+  });
+});

@@ -8,6 +8,8 @@ export type DomainRule =
   | { kind: 'wildcard'; suffix: string }
   | { kind: 'origin'; origin: string };
 
+import { parse as parseDomain } from 'tldts';
+
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 function isHostname(host: string): boolean {
@@ -16,6 +18,22 @@ function isHostname(host: string): boolean {
   if (host.startsWith('[') && host.endsWith(']')) return true;
   return host.split('.').every((label) => LABEL.test(label));
 }
+
+/**
+ * Whether `host` is a public suffix (`com`, `co.uk`, `github.io`): a name under which anyone can
+ * register a site, so allowing it (or every subdomain of it) would let any such site use the key.
+ * Judged by the Public Suffix List (tldts, ICANN and private sections: `github.io`, `blogspot.com`
+ * count). `localhost` and IP addresses are not suffixes; an unlisted single label is (`intranet`
+ * falls under the list's default `*` rule).
+ */
+export function isPublicSuffix(host: string): boolean {
+  if (host === 'localhost') return false;
+  const parsed = parseDomain(host, { allowPrivateDomains: true });
+  return !parsed.isIp && parsed.domain === null;
+}
+
+const publicSuffixError = (entry: string) =>
+  `"${entry}" is a public suffix: anyone can run a site under it. Name your own domain (shop.example.com or *.example.com).`;
 
 /** Returns the normalised entry, or an error message a person can act on. */
 export function normaliseDomainEntry(entry: string): { value: string } | { error: string } {
@@ -32,10 +50,12 @@ export function normaliseDomainEntry(entry: string): { value: string } | { error
     if (url.pathname !== '/' || url.search || url.hash || url.username) {
       return { error: `"${entry}" should be an origin only (scheme, host and port), without a path.` };
     }
+    if (isPublicSuffix(url.hostname)) return { error: publicSuffixError(entry) };
     return { value: url.origin };
   }
   if (raw.startsWith('*.')) {
     const suffix = raw.slice(2);
+    if (isHostname(suffix) && isPublicSuffix(suffix)) return { error: publicSuffixError(entry) };
     if (!isHostname(suffix) || !suffix.includes('.')) return { error: `"${entry}" is not a valid wildcard domain (use *.example.com).` };
     return { value: `*.${suffix}` };
   }
@@ -48,6 +68,7 @@ export function normaliseDomainEntry(entry: string): { value: string } | { error
   if (host !== raw || !isHostname(host)) {
     return { error: `"${entry}" is not a valid hostname. Use e.g. shop.example.com, *.example.com or https://shop.example.com:8443.` };
   }
+  if (isPublicSuffix(host)) return { error: publicSuffixError(entry) };
   return { value: host };
 }
 

@@ -6,7 +6,8 @@ import type { Embedder } from '../adapters/embedder/types';
 import type { RetrievedChunk } from '../adapters/llm/types';
 import type { VectorStore } from '../adapters/vector-store/types';
 import type { Metrics } from '../metrics';
-import { hybridSearch } from '../retrieval/hybrid';
+import { hybridSearchWithPool } from '../retrieval/hybrid';
+import { groundingFeatures, isGrounded, thresholdsFor, type GroundingFeatures } from '../retrieval/grounding';
 import { clientGeneration } from './query-cache';
 
 export interface RetrievalDeps {
@@ -21,6 +22,13 @@ export interface RetrievalDeps {
 /** How many candidates each half of hybrid retrieval offers to the fusion (measured in bench/retrieval-quality-offline.ts). */
 const CANDIDATES = 20;
 
+export interface Retrieval {
+  chunks: RetrievedChunk[];
+  /** Whether the chunks speak about what was asked (core/retrieval/grounding.ts); false with no chunks. */
+  grounded: boolean;
+  features: GroundingFeatures;
+}
+
 /**
  * Hybrid retrieval for one client (core/retrieval/hybrid.ts): dense search in the vector store and
  * BM25-style search over the client's chunks, fused, reranked by sentence evidence, filtered by a
@@ -31,10 +39,10 @@ const CANDIDATES = 20;
 export async function retrieve(
   deps: RetrievalDeps,
   { clientId, question, topK }: { clientId: string; question: string; topK: number },
-): Promise<RetrievedChunk[]> {
+): Promise<Retrieval> {
   const generation = await clientGeneration(deps.cache, clientId);
-  const cacheKey = `query:${clientId}:${generation}:${topK}:${createHash('sha256').update(question.trim().toLowerCase()).digest('base64url')}`;
-  const cached = await getJson<RetrievedChunk[]>(deps.cache, cacheKey).catch(() => null);
+  const cacheKey = `query:v2:${clientId}:${generation}:${topK}:${createHash('sha256').update(question.trim().toLowerCase()).digest('base64url')}`;
+  const cached = await getJson<Retrieval>(deps.cache, cacheKey).catch(() => null);
   if (cached) {
     deps.metrics?.queryCacheHits.inc();
     return cached;
@@ -42,7 +50,7 @@ export async function retrieve(
 
   // The lexical half lives in the database: if it is down, answer from the vector store alone.
   let databaseDown = false;
-  const fused = await hybridSearch({
+  const { hits: fused, pool } = await hybridSearchWithPool({
     knex: deps.knex,
     vectorStore: timedVectorStore(deps),
     embedder: deps.embedder,
@@ -67,8 +75,14 @@ export async function retrieve(
       score: Number(hit.score.toFixed(4)),
       text: hit.text,
     }));
-  if (!databaseDown && filenames) await setJson(deps.cache, cacheKey, results, deps.queryCacheTtlSeconds).catch(() => undefined);
-  return results;
+  const features = groundingFeatures({ question, pool, top: Math.max(topK, 5) });
+  const retrieval: Retrieval = {
+    chunks: results,
+    grounded: results.length > 0 && isGrounded(features, thresholdsFor(deps.embedder.model)),
+    features,
+  };
+  if (!databaseDown && filenames) await setJson(deps.cache, cacheKey, retrieval, deps.queryCacheTtlSeconds).catch(() => undefined);
+  return retrieval;
 }
 
 /** The vector store with its searches timed for `vector_search_duration_seconds{store}`. */

@@ -10,9 +10,16 @@ import type { DocumentDeps } from '../../core/services/documents';
 export interface DashboardContext {
   container: Container;
   session: Session | null;
+  /** The client's IP as Express judged it (`req.ip`, honouring TRUST_PROXY), for per-address limits. */
+  clientAddress?: string;
+  /** This response's Content-Security-Policy nonce (api/middleware/security-headers.ts). */
+  cspNonce?: string;
+  /** Whether session cookies are `Secure` (and named `__Host-cc_session`) for this request, as Express decided with SECURE_COOKIES. */
+  secureCookie?: boolean;
 }
 
 declare module '@remix-run/server-runtime' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- module augmentation: Remix reads the context through this name
   interface AppLoadContext extends DashboardContext {}
   interface Future {
     v3_singleFetch: true;
@@ -71,6 +78,9 @@ export function requireCsrf(formData: FormData, context: DashboardContext): void
 
 /** `Secure` cookies whenever the dashboard itself was reached over HTTPS. */
 export const isSecureRequest = (request: Request) => new URL(request.url).protocol === 'https:';
+
+/** The same `Secure` decision Express made for this request (SECURE_COOKIES), else the request's own scheme. */
+export const secureCookies = (context: DashboardContext, request: Request) => context.secureCookie ?? isSecureRequest(request);
 
 export function documentDeps(container: Container): DocumentDeps {
   return {

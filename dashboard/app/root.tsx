@@ -2,6 +2,7 @@ import type { LinksFunction, MetaFunction } from '@remix-run/node';
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useNavigation } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { RouteErrorPanel } from './components/route-error';
+import { useNonce } from './nonce';
 import stylesheet from './styles/app.css?url';
 
 // An inline icon: no extra request, and no 404 for /favicon.ico in the console.
@@ -27,6 +28,7 @@ function GlobalProgress() {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -41,8 +43,8 @@ export function Layout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -363,8 +363,15 @@ export async function runDashboardJourney(
     await step('settings: LLM choice and domains save', async () => {
       await page.goto(`/sites/${clientId}/settings`);
       await page.getByLabel('Provider').selectOption('local');
+      await page.getByLabel('When the documents do not cover a question').fill('Our documents do not say; call us on 555-0100.');
       await page.getByRole('button', { name: 'Save settings' }).click();
       await page.getByText('Settings saved.').waitFor();
+      // The admin is told what the answer model means and how to connect another.
+      await page.getByText('Answers are quotes from your documents.').waitFor();
+      await page.getByText('How to connect OpenAI, Anthropic or your own model server').waitFor();
+      await page.reload();
+      const declined = await page.getByLabel('When the documents do not cover a question').inputValue();
+      if (declined !== 'Our documents do not say; call us on 555-0100.') throw new Error(`decline message not saved: ${declined}`);
       await shoot(page, 'settings');
     });
 

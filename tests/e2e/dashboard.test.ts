@@ -15,7 +15,7 @@ describe.skipIf(!built)('the dashboard, a tenant admin\'s first visit in headles
   let stack: TestStack;
   beforeAll(async () => {
     const port = await freePort();
-    stack = await startTestStack({ database: 'pglite', redis: false, dashboard: 'build', env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` } });
+    stack = await startTestStack({ database: 'pglite', redis: false, dashboard: 'build', env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, TEMPORAL_UI_PUBLIC: 'true' } });
   });
   afterAll(async () => {
     await stack?.close();

@@ -46,6 +46,40 @@ async function stop(child: ChildProcess, marker: string) {
   while (leftovers(marker).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
+/** The pids `npm start` reports in its banner: `Processes      api (pid 1), worker (pid 2), supervisor (pid 3)`. */
+function reportedPids(output: string): { api: number; worker: number; supervisor: number } {
+  const match = output.match(/api \(pid (\d+)\), worker \(pid (\d+)\), supervisor \(pid (\d+)\)/);
+  if (!match) throw new Error(`no Processes line in:\n${output}`);
+  return { api: Number(match[1]), worker: Number(match[2]), supervisor: Number(match[3]) };
+}
+
+/** Live processes whose parent is `parent` and whose command line mentions `entry`. */
+function childrenRunning(parent: number, entry: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === parent && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(entry) ? [Number(pid)] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** Processes whose command line mentions our data directory (the dev server) or port. */
 function leftovers(marker: string): string[] {
   return readdirSync('/proc')
@@ -65,7 +99,7 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('comes up healthy with dashboard, widget health and Temporal Web, stops cleanly on SIGTERM, and keeps its data', async () => {
-    const ports = { PORT: String(await freePort()), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) };
+    const ports = { PORT: String(await freePort()), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()), METRICS_PORT: String(await freePort()) };
     const env = { ...ports, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     const url = `http://localhost:${ports.PORT}`;
 
@@ -77,15 +111,37 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
     expect((await fetch(`${url}/`)).status).toBe(200);
     expect((await fetch(`${url}/api/widget/health`)).status).toBe(200);
     expect((await fetch(`http://localhost:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
-    expect(await (await fetch(`${url}/metrics`)).text()).toContain('# TYPE chat_requests_total counter');
+    expect(first.output()).toContain(`Metrics        http://127.0.0.1:${ports.METRICS_PORT}/metrics`);
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+    expect(await (await fetch(`http://127.0.0.1:${ports.METRICS_PORT}/metrics`)).text()).toContain('# TYPE chat_requests_total counter');
+    expect(first.output()).toContain('(embedded PostgreSQL 18 + pgvector)');
+
+    // The API and the worker are separate child processes of one supervisor, both alive.
+    const pids = reportedPids(first.output());
+    expect(new Set([pids.api, pids.worker, pids.supervisor]).size).toBe(3);
+    expect([pids.api, pids.worker, pids.supervisor].every(alive)).toBe(true);
+    expect(childrenRunning(pids.supervisor, 'api/server.ts')).toEqual([pids.api]);
+    expect(childrenRunning(pids.supervisor, 'temporal/worker-main.ts')).toEqual([pids.worker]);
+    // The database is a real PostgreSQL server process with its data under DATA_DIR.
+    expect(leftovers(path.join(dataDir, 'postgres', 'data')).length).toBeGreaterThan(0);
+
+    // A crashed worker is restarted by the supervisor, and the new one does the work.
+    process.kill(pids.worker, 'SIGKILL');
+    const newWorker = await waitFor('a restarted worker', () => childrenRunning(pids.supervisor, 'temporal/worker-main.ts').find((pid) => pid !== pids.worker));
+    expect(alive(pids.api)).toBe(true);
+    expect(first.output()).toMatch(/worker exited; restarting/);
 
     const { admin, email } = await signUpAdmin(url);
     const { client } = await createClientWithKey(admin);
     const upload = await admin.upload(client.id, 'kept.txt', 'Data under DATA_DIR survives a restart.');
     expect((await waitForDocument(admin, upload.data.document.id)).status).toBe('ready');
+    expect(first.output()).toMatch(/^\[api\s*\] /m);
+    expect(first.output()).toMatch(/^\[worker\] /m);
 
+    // One SIGTERM stops everything: supervisor, both children, PostgreSQL and the dev server.
     await stop(first.child, dataDir);
     expect(leftovers(dataDir)).toEqual([]);
+    await waitFor('every process to exit', () => ([pids.supervisor, pids.api, newWorker].some(alive) ? undefined : true), 30_000);
 
     const second = npmStart(env);
     try {

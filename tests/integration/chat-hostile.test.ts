@@ -51,7 +51,7 @@ describe('chat under hostile input and a database outage (PGlite)', () => {
   }, 300_000);
 
   it('rejects malformed bodies with 400 and a readable message', async () => {
-    for (const body of ['{not json', JSON.stringify({ message: 42 }), JSON.stringify({ message: 'hi', sessionId: 'not-a-uuid' }), JSON.stringify({ message: 'hi', metadata: { big: 'x'.repeat(5000) } })]) {
+    for (const body of ['{not json', JSON.stringify({ message: 42 }), JSON.stringify({ message: 'hi', sessionId: 'not a valid id!' }), JSON.stringify({ message: 'hi', metadata: { big: 'x'.repeat(5000) } })]) {
       const response = await fetch(new URL('/chat', stack.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body });
       expect(response.status, body.slice(0, 40)).toBe(400);
       expect((await response.json()).error.message).toBeTruthy();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../setup/stack';
 import { createClientWithKey, signUpAdmin, waitForDocument } from '../factories';
 import type { TestClient } from '../http';
-import { corpusAvailable, corpusFiles, CORPUS_MISSING_MESSAGE } from '../corpus';
+import { corpusAvailable, corpusFiles } from '../corpus';
 
 // Two files in bad/ are readable PDFs (a wrong stream checksum every viewer ignores; a valid file
 // that once broke pdfminer): refusing them would refuse real uploads. See activities/parse/corpus.test.ts.
@@ -79,4 +79,3 @@ describe.skipIf(!corpusAvailable)('the shared corpus through the real product', 
   }, 600_000);
 });
 
-if (!corpusAvailable) console.warn(CORPUS_MISSING_MESSAGE);

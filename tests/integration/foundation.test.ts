@@ -3,11 +3,17 @@ import { startTestStack, type TestStack } from '../setup/stack';
 import { TestClient } from '../http';
 import { createClientWithKey, signUpAdmin } from '../factories';
 
-for (const database of ['postgres', 'pglite'] as const) {
-  describe(`foundation on ${database}`, () => {
+const setups = [
+  { database: 'postgres', vectorStore: 'pgvector' },
+  { database: 'postgres', vectorStore: 'qdrant' },
+  { database: 'pglite', vectorStore: 'pgvector' },
+] as const;
+
+for (const { database, vectorStore } of setups) {
+  describe(`foundation on ${database} with ${vectorStore}`, () => {
     let stack: TestStack;
     beforeAll(async () => {
-      stack = await startTestStack({ database, redis: database === 'postgres' });
+      stack = await startTestStack({ database, vectorStore, redis: database === 'postgres' });
     });
     afterAll(async () => {
       await stack?.close();
@@ -23,14 +29,15 @@ for (const database of ['postgres', 'pglite'] as const) {
       expect(response.status).toBe(200);
       expect(response.data.status).toBe('ok');
       expect(response.data.checks.db).toMatchObject({ status: 'ok', kind: database });
-      expect(response.data.checks.vectorStore).toMatchObject({ status: 'ok', kind: database === 'pglite' ? 'pgvector' : 'qdrant' });
+      expect(response.data.checks.vectorStore).toMatchObject({ status: 'ok', kind: vectorStore });
       expect(response.data.checks.cache).toMatchObject({ status: 'ok', kind: database === 'postgres' ? 'redis' : 'memory' });
       expect(response.data.checks.temporal.status).toBe('ok');
       expect(response.data.checks.temporal.pollers).toBeGreaterThan(0);
     });
 
-    it('serves Prometheus metrics with the architecture document names', async () => {
-      const response = await new TestClient(stack.url).get('/metrics');
+    it('serves Prometheus metrics with the architecture document names on the operators\' port only', async () => {
+      expect((await new TestClient(stack.url).get('/metrics')).status).toBe(404);
+      const response = await new TestClient(stack.metricsServer!.url.replace(/\/metrics$/, '')).get('/metrics');
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('text/plain');
       for (const name of ['chat_requests_total', 'chat_latency_seconds', 'llm_tokens_total', 'vector_search_duration_seconds', 'embedding_cache_hits_total', 'embedding_cache_misses_total']) {

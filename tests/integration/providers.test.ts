@@ -97,7 +97,7 @@ describe('hosted LLMs through the product (real SDKs against wire-true local ser
       expect(raw).not.toContain(anthropic.baseURL);
     }
     openai.enqueue({ kind: 'rate-limit' });
-    const events = await stream(freeKey, 'How long?');
+    const events = await stream(freeKey, 'How long are returns accepted?');
     expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'llm_rate_limited' } });
     expect(JSON.stringify(events)).not.toContain(FAKE_OPENAI_ERROR_SECRET);
   });

@@ -30,7 +30,7 @@ function startWorkerProcess(stack: TestStack, env: Record<string, string>): Chil
 describe('a worker killed in the middle of embedding', () => {
   let stack: TestStack;
   let fake: Awaited<ReturnType<typeof startFakeEmbeddings>>;
-  let workers: ChildProcess[] = [];
+  const workers: ChildProcess[] = [];
   let embedderEnv: Record<string, string>;
 
   beforeAll(async () => {

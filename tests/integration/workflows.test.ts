@@ -16,12 +16,23 @@ import { createFilesystemBlobStore } from '../../core/adapters/blob-store/filesy
 import type { Embedder } from '../../core/adapters/embedder/types';
 import { startTestStack, type TestStack } from '../setup/stack';
 import { createClientWithKey, signUpAdmin, waitForDocument } from '../factories';
+import { createWorkflowGateway } from '../../temporal/gateway';
+import { vectorTableFor } from '../../core/services/embedding-migration';
+import { IngestOutcomeKey } from '../../workflows/ingest-document';
 
 describe('ingestDocument workflow', () => {
-  it('replays a recorded history deterministically', async () => {
+  // Recorded before the `coarse-ingestion` patch: runs started then must still replay (legacy path).
+  it('replays a history recorded before the coarse-ingestion patch', async () => {
     const history = protos.temporal.api.history.v1.History.decode(readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'ingest-document-history.pb')));
     expect(history.events.length).toBeGreaterThan(20);
     await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, 'ingest-recorded');
+  });
+
+  it('replays a history recorded with the coarse activities', async () => {
+    const history = protos.temporal.api.history.v1.History.decode(readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'ingest-document-history-coarse.pb')));
+    const activityTypes = history.events.flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(activityTypes).toEqual(['prepareDocument', 'embedAndStoreChunks', 'activateDocument']);
+    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, 'ingest-recorded-coarse');
   });
 
   describe('with stubbed activities on the dev server', () => {
@@ -36,19 +47,25 @@ describe('ingestDocument workflow', () => {
       await connection.close();
     });
 
-    async function runWith(activities: Partial<IngestionActivities>, calls: string[]) {
+    /** Starts a run through the product's gateway (its summary, search attributes) on a worker with stubbed activities. */
+    async function runWith(activities: Partial<IngestionActivities>, calls: string[], label = { filename: 'handbook.pdf', siteName: 'Harbour Ferries' }) {
       const taskQueue = `stub-${randomUUID()}`;
       const record = <T extends (...args: any[]) => any>(name: string, fn: T) =>
         (async (...args: Parameters<T>) => {
           calls.push(name);
           return fn(...args);
         }) as T;
+      const fail = async () => {
+        throw new Error('a legacy activity was called by a new run');
+      };
       const base: IngestionActivities = {
-        markDocumentProcessing: async () => undefined,
-        parseDocument: async () => ({ sections: 1, pageCount: null, characters: 10 }),
-        chunkDocument: async () => ({ chunksTotal: 130 }),
-        embedChunks: async ({ from, to }) => ({ embedded: to - from }),
-        upsertChunks: async ({ from, to }) => ({ upserted: to - from }),
+        markDocumentProcessing: fail,
+        parseDocument: fail,
+        chunkDocument: fail,
+        embedChunks: fail,
+        upsertChunks: fail,
+        prepareDocument: async () => ({ chunksTotal: 130, pageCount: 3 }),
+        embedAndStoreChunks: async ({ from, to }) => ({ stored: to - from }),
         activateDocument: async () => undefined,
         failDocument: async () => undefined,
       };
@@ -56,70 +73,77 @@ describe('ingestDocument workflow', () => {
         Object.entries({ ...base, ...activities }).map(([name, fn]) => [name, record(name, fn as (...args: any[]) => any)]),
       );
       const worker = await Worker.create({ connection, taskQueue, workflowBundle: await workflowBundle(), activities: merged });
-      return worker.runUntil(
-        client.workflow.execute('ingestDocument', {
-          taskQueue,
-          workflowId: `ingest-${randomUUID()}`,
-          args: [{ clientId: randomUUID(), documentId: randomUUID(), version: 1 }],
-        }),
-      );
+      const documentId = randomUUID();
+      const gateway = createWorkflowGateway({ client, taskQueue });
+      return worker.runUntil(async () => {
+        const { workflowId } = await gateway.startIngestion({ clientId: randomUUID(), documentId, version: 1, ...label });
+        const handle = client.workflow.getHandle(workflowId);
+        const result = await handle.result().then(
+          (value) => ({ ok: true as const, value }),
+          (error: unknown) => ({ ok: false as const, error }),
+        );
+        return { result, description: await handle.describe() };
+      });
     }
 
-    it('runs the stages in order, embedding and upserting in ranges, and ends done at 100%', async () => {
+    it('prepares, embeds into the store in ranges, activates, ends ready, and carries its summary', async () => {
       const calls: string[] = [];
-      const result = await runWith({}, calls);
-      expect(result).toEqual({ stage: 'done', percent: 100, chunksDone: 130, chunksTotal: 130 });
-      expect(calls.filter((name) => name === 'embedChunks')).toHaveLength(3);
-      expect(calls.filter((name) => name === 'upsertChunks')).toHaveLength(3);
-      expect(calls.indexOf('parseDocument')).toBeLessThan(calls.indexOf('chunkDocument'));
-      expect(calls.at(-1)).toBe('activateDocument');
+      const { result, description } = await runWith({}, calls);
+      expect(result).toEqual({ ok: true, value: { outcome: 'ready', stage: 'done', percent: 100, chunksDone: 130, chunksTotal: 130 } });
+      expect(calls).toEqual(['prepareDocument', 'embedAndStoreChunks', 'embedAndStoreChunks', 'activateDocument']);
+      expect(await description.staticSummary()).toBe('Ingest handbook.pdf for Harbour Ferries (v1)');
+      expect(await description.staticDetails()).toContain('**Site:** Harbour Ferries');
     });
 
-    it('records a non-retryable parser failure once, with its message, and does not retry it', async () => {
+    it('completes a user-caused failure with a user_error result, records it once, and does not retry it', async () => {
       const calls: string[] = [];
       let failed: { code: string; message: string } | undefined;
       const message = 'This PDF is password-protected. Remove the password and upload it again.';
-      await expect(
-        runWith(
-          {
-            parseDocument: async () => {
-              throw ApplicationFailure.nonRetryable(message, 'pdf_encrypted');
-            },
-            failDocument: async (args) => {
-              failed = { code: args.code, message: args.message };
-            },
+      const { result, description } = await runWith(
+        {
+          prepareDocument: async () => {
+            throw ApplicationFailure.nonRetryable(message, 'pdf_encrypted');
           },
-          calls,
-        ),
-      ).rejects.toBeInstanceOf(WorkflowFailedError);
-      expect(calls.filter((name) => name === 'parseDocument')).toHaveLength(1);
+          failDocument: async (args) => {
+            failed = { code: args.code, message: args.message };
+          },
+        },
+        calls,
+        { filename: 'locked.pdf', siteName: 'Harbour Ferries' },
+      );
+      expect(result).toEqual({ ok: true, value: { outcome: 'user_error', code: 'pdf_encrypted', message } });
+      expect(description.status.name).toBe('COMPLETED');
+      expect(description.typedSearchAttributes.get(IngestOutcomeKey)).toBe('user_error');
+      expect(await description.staticSummary()).toBe('Ingest locked.pdf for Harbour Ferries (v1)');
+      expect(calls.filter((name) => name === 'prepareDocument')).toHaveLength(1);
       expect(failed).toEqual({ code: 'pdf_encrypted', message });
     });
 
-    it('turns exhausted retries of an infrastructure failure into a generic, actionable message', async () => {
+    it('fails the workflow on exhausted retries of an infrastructure failure, with a generic, actionable message', async () => {
       const calls: string[] = [];
       let failed: { code: string; message: string } | undefined;
-      await expect(
-        runWith(
-          {
-            parseDocument: async () => {
-              throw ApplicationFailure.retryable('connection reset by peer at 10.0.0.3:5432', 'Error');
-            },
-            failDocument: async (args) => {
-              failed = { code: args.code, message: args.message };
-            },
+      const { result, description } = await runWith(
+        {
+          prepareDocument: async () => {
+            throw ApplicationFailure.retryable('connection reset by peer at 10.0.0.3:5432', 'Error');
           },
-          calls,
-        ),
-      ).rejects.toBeInstanceOf(WorkflowFailedError);
-      expect(calls.filter((name) => name === 'parseDocument')).toHaveLength(3);
+          failDocument: async (args) => {
+            failed = { code: args.code, message: args.message };
+          },
+        },
+        calls,
+      );
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.error).toBeInstanceOf(WorkflowFailedError);
+      expect(description.status.name).toBe('FAILED');
+      expect(calls.filter((name) => name === 'prepareDocument')).toHaveLength(3);
       expect(failed?.code).toBe('processing_failed');
       expect(failed?.message).not.toContain('10.0.0.3');
     }, 60_000);
   });
 });
 
-describe('embedChunks activity', () => {
+describe('embedAndStoreChunks activity', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack({ database: 'pglite', redis: false });
@@ -128,7 +152,7 @@ describe('embedChunks activity', () => {
     await stack?.close();
   });
 
-  it('resumes from the heartbeat cursor after a retry and heartbeats its progress', async () => {
+  it('writes vectors only to the vector store, resumes from the heartbeat cursor and heartbeats its progress', async () => {
     const { admin } = await signUpAdmin(stack.url);
     const { client } = await createClientWithKey(admin);
     const text = Array.from({ length: 200 }, (_, index) => `Section ${index}. ${'The quick brown fox jumps over the lazy dog. '.repeat(30)}`).join('\n\n');
@@ -136,9 +160,11 @@ describe('embedChunks activity', () => {
     const document = await waitForDocument(admin, upload.data.document.id);
     expect(document.chunkCount).toBeGreaterThan(8);
     const knex = stack.container.db.knex;
-    // Forget the vectors of chunks 4.., as if a crash happened after the first batches were stored.
-    await knex('chunks').where({ document_id: document.id }).andWhere('chunk_index', '>=', 4).update({ embedding: null });
+    expect(Number((await knex('chunks').where({ document_id: document.id }).whereNotNull('embedding').count<{ count: number }[]>({ count: '*' }))[0].count)).toBe(0);
 
+    // A new version, prepared but not embedded, as if a worker crashed after its first batches were stored.
+    const version = document.version + 1;
+    await knex('documents').where({ id: document.id }).update({ version });
     const embedded: string[][] = [];
     const counting: Embedder = {
       model: 'counting',
@@ -158,14 +184,19 @@ describe('embedChunks activity', () => {
       chunkTokens: 500,
       chunkOverlapTokens: 50,
     });
+    const ref = { clientId: client.id, documentId: document.id, version };
+    const prepared = (await new MockActivityEnvironment().run(activities.prepareDocument, ref)) as { chunksTotal: number };
+    expect(prepared.chunksTotal).toBe(document.chunkCount);
+
     const heartbeats: unknown[] = [];
     const env = new MockActivityEnvironment({ heartbeatDetails: { cursor: 4 } });
     env.on('heartbeat', (details) => heartbeats.push(details));
-    const result = await env.run(activities.embedChunks, { clientId: client.id, documentId: document.id, version: document.version, from: 0, to: 8 });
-    expect((result as { embedded: number }).embedded).toBe(4);
+    const result = await env.run(activities.embedAndStoreChunks, { ...ref, from: 0, to: 8 });
+    expect(result).toEqual({ stored: 4 });
     expect(embedded.flat()).toHaveLength(4);
     expect(heartbeats).toEqual([{ cursor: 6 }, { cursor: 8 }]);
-    const missing = await knex('chunks').where({ document_id: document.id }).whereNull('embedding').andWhere('chunk_index', '<', 8).count<{ count: number }[]>({ count: '*' });
-    expect(Number(missing[0].count)).toBe(0);
+    const table = vectorTableFor(stack.container.embedder.model, stack.container.embedder.dimensions);
+    const stored = await knex(table).where({ document_id: document.id, version }).orderBy('chunk_index').pluck('chunk_index');
+    expect(stored).toEqual([4, 5, 6, 7]);
   });
 });

@@ -6,9 +6,9 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../core/config';
 import { createLogger } from '../../core/logger';
-import { startStack, type Stack } from '../../scripts/runtime';
+import { startStack, type Stack } from '../../api/stack';
 import { startFakeQdrant } from '../fakes/qdrant-server';
-import { TEST_DATABASE_URL, TEST_REDIS_URL, withDatabase } from './global-setup';
+import { TEST_REDIS_URL, withDatabase } from './global-setup';
 
 export interface TestStack extends Stack {
   url: string;
@@ -17,13 +17,15 @@ export interface TestStack extends Stack {
 }
 
 /**
- * A whole app (API + worker) against real servers: a PostgreSQL database cloned from the migrated
- * template (with the fake-but-wire-true Qdrant, since this PostgreSQL has no pgvector), or PGlite
- * with pgvector; real Redis unless `redis: false`; the run's Temporal dev server, on a task queue
- * of its own so stacks never take each other's work.
+ * A whole app (API + worker in this process) against real servers: a database cloned from the
+ * migrated template on the run's PostgreSQL 18 with pgvector, vectors in pgvector (or, with
+ * `vectorStore: 'qdrant'`, in the fake-but-wire-true Qdrant), or PGlite with pgvector; real Redis
+ * unless `redis: false`; the run's Temporal dev server, on a task queue of its own so stacks never
+ * take each other's work.
  */
 export async function startTestStack({
   database = 'postgres',
+  vectorStore = 'pgvector',
   redis = true,
   env = {},
   worker = true,
@@ -31,6 +33,8 @@ export async function startTestStack({
   wrapDatabaseUrl,
 }: {
   database?: 'postgres' | 'pglite';
+  /** Where a `postgres` stack keeps vectors: pgvector in its database (the default), or a fake Qdrant. */
+  vectorStore?: 'pgvector' | 'qdrant';
   redis?: boolean;
   env?: Record<string, string>;
   worker?: boolean;
@@ -49,23 +53,27 @@ export async function startTestStack({
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     SHUTDOWN_GRACE_MS: '1000',
+    METRICS_PORT: '0',
   };
   if (redis) vars.REDIS_URL = TEST_REDIS_URL;
   if (database === 'postgres') {
     const template = inject('templateDatabase');
     const name = `${template.replace('cc_template_', 'cc_test_')}_${randomUUID().slice(0, 8)}`;
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    const adminUrl = inject('databaseAdminUrl');
+    const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     await admin.query(`create database ${name} template ${template}`);
     await admin.end();
-    vars.DATABASE_URL = withDatabase(TEST_DATABASE_URL, name);
+    vars.DATABASE_URL = withDatabase(adminUrl, name);
     if (wrapDatabaseUrl) vars.DATABASE_URL = await wrapDatabaseUrl(vars.DATABASE_URL);
     cleanups.push(async () => {
-      const dropper = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      const dropper = new pg.Client({ connectionString: adminUrl });
       await dropper.connect();
       await dropper.query(`drop database if exists ${name} with (force)`);
       await dropper.end();
     });
+  }
+  if (vectorStore === 'qdrant') {
     const qdrant = await startFakeQdrant();
     vars.QDRANT_URL = qdrant.url;
     cleanups.push(() => qdrant.close());

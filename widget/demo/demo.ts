@@ -9,7 +9,7 @@ interface PreviewableWidget extends HTMLElement {
   close(): void;
 }
 
-const CONFIG_FIELDS = ['title', 'greeting', 'primaryColor', 'position', 'placeholder', 'avatarUrl'] as const;
+const CONFIG_FIELDS = ['title', 'greeting', 'primaryColor', 'position', 'placeholder', 'avatarUrl', 'locale'] as const;
 
 export function overridesFromQuery(params: URLSearchParams): Record<string, unknown> {
   let overrides: Record<string, unknown> = {};
@@ -31,6 +31,23 @@ export function overridesFromQuery(params: URLSearchParams): Record<string, unkn
   return overrides;
 }
 
+/**
+ * Opened without `?key=` (e.g. from the URL `npm start` prints), the widget has no site to answer
+ * for: say so, and point to the dashboard, where each site's widget page opens this demo with its key.
+ */
+function explainMissingKey(): void {
+  const banner = document.getElementById('demo-banner');
+  if (!banner) return;
+  const text = document.createElement('span');
+  text.textContent =
+    'This is a sample page for trying the ChatConnect widget. It answers from a site\'s documents once it knows which site: open it from your site\'s Widget page in the dashboard ("Open demo page"), or add ?key=pk_live_… to this address. ';
+  const link = document.createElement('a');
+  link.href = '/';
+  link.textContent = 'Go to the dashboard';
+  banner.replaceChildren(text, link);
+  banner.setAttribute('role', 'note');
+}
+
 function start(): void {
   const params = new URLSearchParams(location.search);
   const apiKey = params.get('key')?.trim() ?? '';
@@ -45,6 +62,7 @@ function start(): void {
     }
   }
   if (params.get('banner') === '0') document.getElementById('demo-banner')?.setAttribute('hidden', '');
+  else if (!apiKey && window.parent === window) explainMissingKey();
 
   const notifyParent = (message: Record<string, unknown>): void => {
     if (window.parent === window) return;

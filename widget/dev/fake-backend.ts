@@ -50,6 +50,8 @@ export interface FakeBackendOptions {
   /** Chat requests per key before every further one answers 429. */
   rateLimitAfter?: number;
   retryAfterSeconds?: number;
+  /** `grounded` in the `done` event; default: false for messages containing `trigger-ungrounded`, else true. */
+  grounded?: (message: string) => boolean;
 }
 
 export interface RunningServer {
@@ -59,6 +61,9 @@ export interface RunningServer {
 
 export interface FakeBackend extends RunningServer {
   requests: RecordedRequest[];
+  /** Ratings as the contract stores them: one per message (a second replaces the first). */
+  feedback: Map<string, { sessionId: string; rating: 'up' | 'down'; comment: string | null }>;
+  contacts: Array<{ sessionId: string; email: string; name: string | null; message: string | null }>;
 }
 
 export const DEFAULT_FAKE_CONFIG: WidgetConfig = {
@@ -69,6 +74,9 @@ export const DEFAULT_FAKE_CONFIG: WidgetConfig = {
   placeholder: 'Ask about sizing, shipping, returns…',
   starterPrompts: ['What is your return policy?', 'How do I waterproof my jacket?'],
   avatarUrl: null,
+  showSources: true,
+  locale: 'auto',
+  contactEnabled: true,
 };
 
 /** A canned answer that exercises the renderer: paragraphs, bold, a list, code, a link and citations. */
@@ -149,6 +157,9 @@ async function serveFile(request: IncomingMessage, response: ServerResponse, fil
   response.end(request.method === 'HEAD' ? undefined : content);
 }
 
+/** The contract's session id alphabet. */
+const SESSION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startFakeBackend(options: FakeBackendOptions = {}): Promise<FakeBackend> {
@@ -167,12 +178,50 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
   const corsHeaders = (origin: string | null): Record<string, string> =>
     origin ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Retry-After', vary: 'Origin' } : {};
 
+  const feedback: FakeBackend['feedback'] = new Map();
+  const contacts: FakeBackend['contacts'] = [];
+  const messageSessions = new Map<string, string>();
+
+  /** `POST /chat/feedback` (204) and `POST /chat/contact` (202), validated as ../shared/spec/api.md describes. */
+  const handleFollowup = (pathname: string, body: unknown, response: ServerResponse, cors: Record<string, string>): void => {
+    const input = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    const sessionId = typeof input.sessionId === 'string' && SESSION_ID.test(input.sessionId) ? input.sessionId : null;
+    const optionalText = (value: unknown, max: number): string | null | false =>
+      value === undefined || value === null ? null : typeof value === 'string' && value.length <= max ? value.trim() || null : false;
+    if (!sessionId) {
+      sendError(response, 400, 'invalid_input', 'sessionId must be 1-128 letters, digits or ._:-', cors);
+      return;
+    }
+    if (pathname === '/chat/feedback') {
+      const comment = optionalText(input.comment, 2000);
+      if (typeof input.messageId !== 'string' || (input.rating !== 'up' && input.rating !== 'down') || comment === false) {
+        sendError(response, 400, 'invalid_input', 'Send messageId, sessionId, rating "up" or "down" and an optional comment.', cors);
+        return;
+      }
+      if (messageSessions.get(input.messageId) !== sessionId) {
+        sendError(response, 404, 'not_found', 'No such message in this session.', cors);
+        return;
+      }
+      feedback.set(input.messageId, { sessionId, rating: input.rating, comment });
+      response.writeHead(204, cors).end();
+      return;
+    }
+    const name = optionalText(input.name, 200);
+    const message = optionalText(input.message, 2000);
+    if (typeof input.email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email.trim()) || name === false || message === false) {
+      sendError(response, 400, 'invalid_input', 'Enter a valid email address.', cors);
+      return;
+    }
+    contacts.push({ sessionId, email: input.email.trim(), name, message });
+    sendJson(response, 202, { status: 'accepted' }, cors);
+  };
+
   const server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://fake.invalid');
       const origin = typeof request.headers.origin === 'string' ? request.headers.origin : null;
       const apiKey = typeof request.headers['x-api-key'] === 'string' ? request.headers['x-api-key'] : null;
-      const isApi = url.pathname === '/api/widget/config' || url.pathname === '/chat/stream';
+      const isApi = ['/api/widget/config', '/chat/stream', '/chat/feedback', '/chat/contact'].includes(url.pathname);
 
       if (request.method === 'OPTIONS' && isApi) {
         // A preflight carries no key, so it cannot be judged against a client's allowed domains:
@@ -230,6 +279,10 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
         sendJson(response, 200, { widget: config }, cors);
         return;
       }
+      if (request.method === 'POST' && (url.pathname === '/chat/feedback' || url.pathname === '/chat/contact')) {
+        handleFollowup(url.pathname, body, response, cors);
+        return;
+      }
       if (url.pathname !== '/chat/stream' || request.method !== 'POST') {
         sendError(response, 405, 'method_not_allowed', 'Use POST.', cors);
         return;
@@ -262,8 +315,12 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
         response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       response.write(': heartbeat\n\n');
-      write('meta', { sessionId, messageId: `msg-${count}` });
-      const { tokens, sources } = answer(message);
+      const messageId = `msg-${count}`;
+      messageSessions.set(messageId, sessionId);
+      write('meta', { sessionId, messageId });
+      const grounded = options.grounded ? options.grounded(message) : !message.includes('trigger-ungrounded');
+      // A declined answer says so plainly and cites nothing, as the contract's grounded: false does.
+      const { tokens, sources } = grounded ? answer(message) : { tokens: ['I could not find ', 'that in ', 'this site’s documents.'], sources: [] };
       for (const text of tokens) {
         if (aborted) return;
         write('token', { text });
@@ -275,7 +332,7 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
         return;
       }
       write('sources', { sources });
-      write('done', { usage: { model: 'fake-model', tokensIn: message.length, tokensOut: tokens.length } });
+      write('done', { usage: { model: 'fake-model', tokensIn: message.length, tokensOut: tokens.length }, grounded });
       response.end();
     })().catch((error: unknown) => {
       console.error(error);
@@ -285,7 +342,7 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
   });
 
   const url = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
-  return { url, requests, close: closer(server) };
+  return { url, requests, feedback, contacts, close: closer(server) };
 }
 
 export interface SampleSiteOptions {

@@ -1,33 +1,36 @@
+import { EN, formatString, type UiStrings } from './i18n/en';
 import { ChatRequestError } from './stream';
 
-/** Visitor-facing text: plain words about what happened and what to do, never internals. */
-export function describeChatError(error: unknown): string {
-  if (!(error instanceof ChatRequestError)) return 'Something went wrong. Please try again.';
+/** Visitor-facing text in the widget's language: plain words about what happened and what to do, never internals. */
+export function describeChatError(error: unknown, strings: UiStrings = EN): string {
+  if (!(error instanceof ChatRequestError)) return strings.errorGeneric;
   switch (error.kind) {
     case 'rate_limited': {
       const seconds = error.retryAfterSeconds;
-      if (seconds === null) return 'Too many messages, try again in a moment.';
+      if (seconds === null) return strings.errorRateLimited;
       const wait = Math.max(1, seconds);
-      return `Too many messages, try again in ${wait} ${wait === 1 ? 'second' : 'seconds'}.`;
+      // English is the one language here whose plural the template cannot carry.
+      if (wait === 1 && strings.errorRateLimitedSeconds === EN.errorRateLimitedSeconds) return 'Too many messages, try again in 1 second.';
+      return formatString(strings.errorRateLimitedSeconds, { n: wait });
     }
     case 'offline':
-      return 'You appear to be offline. Check your connection and try again.';
+      return strings.errorOffline;
     case 'network':
-      return 'We could not reach the chat service. Check your connection and try again.';
+      return strings.errorNetwork;
     case 'interrupted':
-      return 'The connection was interrupted before the answer finished. Please try again.';
+      return strings.errorInterrupted;
     case 'invalid_input':
-      return error.serverMessage || 'That message could not be sent. Messages can be up to 2000 characters.';
+      return error.serverMessage || strings.errorInvalid;
     case 'unauthorized':
     case 'forbidden':
-      return 'Chat is not available on this site right now.';
+      return strings.errorUnavailable;
     case 'server':
     default:
-      return 'Something went wrong on our side. Please try again in a moment.';
+      return strings.errorServer;
   }
 }
 
 /** Text for an `event: error` received mid-stream: the server's sentence is written for people. */
-export function describeStreamError(message: string): string {
-  return message.trim() || 'Something went wrong while answering. Please try again.';
+export function describeStreamError(message: string, strings: UiStrings = EN): string {
+  return message.trim() || strings.errorStream;
 }

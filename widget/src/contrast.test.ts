@@ -61,12 +61,15 @@ describe('widget theme', () => {
   it('fills every field with a sane default', () => {
     expect(normalizeWidgetConfig(null)).toEqual({
       title: 'Chat with us',
-      greeting: 'Hi! How can I help you today?',
+      greeting: 'Hi! Ask me anything about this site.',
       primaryColor: DEFAULT_PRIMARY_COLOR,
       position: 'bottom-right',
       placeholder: 'Type your question…',
       starterPrompts: [],
       avatarUrl: null,
+      showSources: true,
+      locale: 'auto',
+      contactEnabled: false,
     });
   });
 

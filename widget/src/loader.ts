@@ -7,6 +7,8 @@ import { ChatConnectWidget, ELEMENT_NAME, type WidgetSettings } from './element'
 
 /** Set by widget/build.ts: the panel chunk's path relative to this script, e.g. `widget/panel-3kq9x2.js`. */
 declare const __CHATCONNECT_PANEL_PATH__: string;
+/** Set by widget/build.ts: each language's strings file relative to this script, e.g. `{"es": "widget/i18n-es-9f2k1x.js"}`. */
+declare const __CHATCONNECT_LOCALE_PATHS__: Record<string, string>;
 
 // Must be read synchronously: `currentScript` is null once this script yields.
 const ownScript = (document.currentScript as HTMLScriptElement | null) ??
@@ -34,6 +36,7 @@ function settingsFrom(script: HTMLScriptElement): WidgetSettings | null {
     apiKey,
     apiBase: script.dataset.apiBase?.trim() || scriptUrl.origin,
     panelUrl: new URL(__CHATCONNECT_PANEL_PATH__, scriptUrl).href,
+    localeUrls: Object.fromEntries(Object.entries(__CHATCONNECT_LOCALE_PATHS__).map(([locale, file]) => [locale, new URL(file, scriptUrl).href])),
     nonce: script.nonce || '',
     overrides: parseOverrides(script.dataset.config),
   };
@@ -41,8 +44,9 @@ function settingsFrom(script: HTMLScriptElement): WidgetSettings | null {
 
 function mount(settings: WidgetSettings): void {
   const widget = document.createElement(ELEMENT_NAME) as ChatConnectWidget;
-  document.body.appendChild(widget);
+  // Started first, so it is the page's one widget by the time it is connected.
   widget.start(settings);
+  document.body.appendChild(widget);
 }
 
 // A site that pastes the snippet twice (or an SPA that re-inserts it) still gets one widget.

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { groupSources, mountPanel } from './panel';
+import { EN } from './i18n/en';
 import { normalizeWidgetConfig } from './theme';
 import type { PanelController } from './types';
 
@@ -22,7 +23,7 @@ function sseBody(events: Array<[string, unknown]>): ReadableStream<Uint8Array> {
   });
 }
 
-function answerStream(text: string) {
+function answerStream(text: string, grounded = true) {
   return {
     ok: true,
     status: 200,
@@ -31,7 +32,7 @@ function answerStream(text: string) {
       ['meta', { sessionId: 'session-1', messageId: 'm1' }],
       ...text.split(/(?<= )/).map((token): [string, unknown] => ['token', { text: token }]),
       ['sources', { sources: SOURCES }],
-      ['done', { usage: { model: 'x', tokensIn: 1, tokensOut: 2 } }],
+      ['done', { usage: { model: 'x', tokensIn: 1, tokensOut: 2 }, grounded }],
     ]),
   };
 }
@@ -52,7 +53,7 @@ function mount(config: unknown = { title: 'Acme help', greeting: 'Hello **there*
   container.appendChild(launcher);
   root.appendChild(container);
   const onClose = vi.fn();
-  const controller = mountPanel({ container, shadowRoot: root, launcher, config: normalizeWidgetConfig(config), apiKey: 'pk_test_panel', apiBase: 'https://api.example.com', onClose });
+  const controller = mountPanel({ container, shadowRoot: root, launcher, config: normalizeWidgetConfig(config), strings: EN, locale: 'en', apiKey: 'pk_test_panel', apiBase: 'https://api.example.com', onClose });
   return { controller, root, launcher, onClose };
 }
 
@@ -196,6 +197,84 @@ describe('chat panel', () => {
     expect(query(root, '.greeting').textContent).toBe('New greeting');
     expect(query<HTMLTextAreaElement>(root, 'textarea').placeholder).toBe('Ask away');
     expect(root.querySelectorAll('.starter')).toHaveLength(1);
+  });
+});
+
+describe('chat panel: settings, feedback and contact', () => {
+  let fetchMock: ReturnType<typeof vi.fn>;
+  const noContent = { ok: true, status: 204, headers: new Headers(), json: async () => null };
+
+  beforeEach(() => {
+    localStorage.clear();
+    document.body.replaceChildren();
+    fetchMock = vi.fn(async (url: string, init: RequestInit) => {
+      if (url.endsWith('/chat/stream')) {
+        const { message } = JSON.parse(init.body as string) as { message: string };
+        return answerStream(message.includes('cars') ? 'I could not find that.' : 'Returns take **60 days** [1].', !message.includes('cars'));
+      }
+      return { ...noContent, status: url.endsWith('/chat/contact') ? 202 : 204 };
+    });
+    vi.stubGlobal('fetch', fetchMock);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  async function ask(root: ShadowRoot, question: string): Promise<HTMLElement> {
+    const input = query<HTMLTextAreaElement>(root, 'textarea');
+    input.value = question;
+    press(input, 'Enter');
+    await vi.waitFor(() => expect(query(root, '[role="log"]').hasAttribute('aria-busy')).toBe(false));
+    const answers = root.querySelectorAll<HTMLElement>('.msg.assistant:not(.greeting)');
+    return answers[answers.length - 1];
+  }
+
+  it('hides sources and citation markers when showSources is off', async () => {
+    const { root } = mount({ showSources: false });
+    const answer = await ask(root, 'Returns?');
+    expect(query(answer, '.bubble').textContent).toBe('Returns take 60 days.');
+    expect(answer.querySelector('.sources, sup.cite')).toBeNull();
+  });
+
+  it('sends 👍 and 👎 with a comment for the answer\'s messageId and session', async () => {
+    const { root } = mount();
+    const answer = await ask(root, 'Returns?');
+    const [up, down] = [...answer.querySelectorAll<HTMLButtonElement>('.rate')];
+    expect([up.getAttribute('aria-label'), down.getAttribute('aria-label')]).toEqual([EN.helpful, EN.notHelpful]);
+    up.click();
+    await vi.waitFor(() => expect(up.getAttribute('aria-pressed')).toBe('true'));
+    const feedbackCalls = () => fetchMock.mock.calls.filter(([url]) => String(url).endsWith('/chat/feedback'));
+    expect(JSON.parse(feedbackCalls()[0][1].body as string)).toEqual({ messageId: 'm1', sessionId: 'session-1', rating: 'up' });
+    down.click();
+    const comment = await vi.waitFor(() => query<HTMLTextAreaElement>(answer, '.feedback-comment textarea'));
+    comment.value = 'Too vague';
+    query<HTMLFormElement>(answer, '.feedback-comment').dispatchEvent(new Event('submit', { cancelable: true }));
+    await vi.waitFor(() => expect(feedbackCalls()).toHaveLength(3));
+    expect(JSON.parse(feedbackCalls()[2][1].body as string)).toEqual({ messageId: 'm1', sessionId: 'session-1', rating: 'down', comment: 'Too vague' });
+    expect(JSON.parse(localStorage.getItem(Object.keys(localStorage).find((key) => key.endsWith(':transcript'))!)!).messages[1].rating).toBe('down');
+  });
+
+  it('offers a person only after a declined answer and only when the site enables it', async () => {
+    const off = mount({ contactEnabled: false });
+    expect(query(off.root, '.header').querySelectorAll('button:not([hidden])')).toHaveLength(2);
+    expect((await ask(off.root, 'Do you sell cars?')).querySelector('.contact-offer')).toBeNull();
+    document.body.replaceChildren();
+    localStorage.clear();
+    const on = mount({ contactEnabled: true });
+    expect((await ask(on.root, 'Returns?')).querySelector('.contact-offer')).toBeNull();
+    const declined = await ask(on.root, 'Do you sell cars?');
+    query<HTMLButtonElement>(declined, '.contact-offer').click();
+    const form = query<HTMLFormElement>(on.root, 'form.contact');
+    const email = query<HTMLInputElement>(form, 'input[type=email]');
+    email.value = 'nope';
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    expect(query(form, '[role=alert]').textContent).toBe(EN.contactInvalidEmail);
+    expect(fetchMock.mock.calls.some(([url]) => String(url).endsWith('/chat/contact'))).toBe(false);
+    email.value = 'ana@example.com';
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await vi.waitFor(() => expect(on.root.querySelector('.contact-done')?.textContent).toBe(EN.contactSent));
+    const call = fetchMock.mock.calls.find(([url]) => String(url).endsWith('/chat/contact'))!;
+    expect(JSON.parse(call[1].body as string)).toEqual({ sessionId: 'session-1', email: 'ana@example.com' });
   });
 });
 

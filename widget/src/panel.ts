@@ -1,54 +1,32 @@
 /**
  * The chat panel: header, conversation log, composer. Loaded on idle or first open as its own
- * content-hashed chunk; the loader passes the shadow root and theme in a `PanelContext`.
+ * content-hashed chunk; the loader passes the shadow root, theme and strings in a `PanelContext`.
  */
 import { describeChatError, describeStreamError } from './chat-errors';
-import { element, icon } from './dom';
+import { element } from './dom';
+import { renderContactForm, renderContactOffer, renderFeedback, type FollowupContext } from './followups';
+import type { UiStrings } from './i18n/en';
+import { createComposer, createHeader, MAX_MESSAGE_LENGTH } from './panel-parts';
+import { createPhoneLayout } from './modal';
 import { renderMarkdown } from './render';
+import { createMessageView, renderBubble, type MessageView } from './message-view';
+import { renderSources } from './sources-view';
 import { createConversationStore, type StoredMessage } from './storage';
 import { ChatRequestError, streamChat } from './stream';
 import { adoptStyles, panelCss } from './styles';
 import { Typewriter } from './typewriter';
-import type { ChatSource, ChatStreamEvent, PanelContext, PanelController, WidgetConfig } from './types';
+import type { ChatStreamEvent, PanelContext, PanelController, WidgetConfig } from './types';
+import { newSessionId } from './visitor-api';
 
-export const MAX_MESSAGE_LENGTH = 2000;
-const COUNTER_THRESHOLD = 1800;
-/** While streaming, `[n]` up to this becomes a superscript before the sources event arrives. */
-const PROVISIONAL_CITATION_LIMIT = 20;
+export { groupSources, sourceLabel } from './sources-view';
+
+export { MAX_MESSAGE_LENGTH } from './panel-parts';
 const NEAR_BOTTOM_PX = 48;
-const PREVIEW_ANSWER = 'This is a preview of your widget. Visitors get real answers once it runs on your site with your API key.';
 
 let idCounter = 0;
 function newId(): string {
   idCounter += 1;
   return `m${Date.now().toString(36)}${idCounter.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-interface SourceGroup {
-  numbers: number[];
-  source: ChatSource;
-}
-
-/** One chip per file and page; the chip lists every citation number that points at it. */
-export function groupSources(sources: readonly ChatSource[]): SourceGroup[] {
-  const groups = new Map<string, SourceGroup>();
-  sources.forEach((source, index) => {
-    const key = `${source.documentId || source.filename}\u0000${source.page ?? ''}`;
-    const group = groups.get(key);
-    if (group) group.numbers.push(index + 1);
-    else groups.set(key, { numbers: [index + 1], source });
-  });
-  return [...groups.values()];
-}
-
-export function sourceLabel(source: ChatSource): string {
-  return source.page ? `${source.filename}, page ${source.page}` : source.filename;
-}
-
-interface MessageView {
-  root: HTMLElement;
-  bubble: HTMLElement;
-  extras: HTMLElement;
 }
 
 interface ActiveStream {
@@ -64,6 +42,7 @@ export function mountPanel(context: PanelContext): PanelController {
   adoptStyles(shadowRoot, panelCss);
 
   let config = context.config;
+  let strings: UiStrings = context.strings;
   const store = createConversationStore(context.apiKey ?? 'preview', context.apiKey ? undefined : null);
   let messages: StoredMessage[] = store.loadTranscript();
   let sessionId = store.loadSessionId();
@@ -72,42 +51,57 @@ export function mountPanel(context: PanelContext): PanelController {
   const views = new Map<string, MessageView>();
   const reducedMotion = view.matchMedia?.('(prefers-reduced-motion: reduce)');
 
-  // Header
-  const avatar = element(doc, 'div', { className: 'avatar', attributes: { 'aria-hidden': 'true' } });
-  const title = element(doc, 'h2', { className: 'title', id: 'cc-title' });
-  const newConversationButton = element(doc, 'button', { className: 'icon-button', title: 'New conversation', attributes: { type: 'button', 'aria-label': 'Start a new conversation' } }, [icon(doc, 'newChat')]);
-  const closeButton = element(doc, 'button', { className: 'icon-button', title: 'Close', attributes: { type: 'button', 'aria-label': 'Close chat' } }, [icon(doc, 'chevronDown')]);
-  const header = element(doc, 'div', { className: 'header' }, [
-    avatar,
-    element(doc, 'div', { className: 'heading-text' }, [title, element(doc, 'p', { className: 'subtitle' }, ['AI assistant'])]),
-    newConversationButton,
-    closeButton,
-  ]);
+  const header = createHeader(doc);
+  const { contactButton, newConversationButton, closeButton } = header;
+  const log = element(doc, 'div', { className: 'log', attributes: { role: 'log', 'aria-live': 'polite', tabindex: '0' } });
+  const composerParts = createComposer(doc);
+  const { input, sendButton, footer, form: composer } = composerParts;
 
-  // Conversation
-  const log = element(doc, 'div', { className: 'log', attributes: { role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' } });
-
-  // Composer
-  const input = element(doc, 'textarea', { className: 'input', id: 'cc-input', attributes: { rows: '1', maxlength: String(MAX_MESSAGE_LENGTH), 'aria-label': 'Message', enterkeyhint: 'send', autocomplete: 'off' } });
-  const sendButton = element(doc, 'button', { className: 'send', attributes: { type: 'submit', 'aria-label': 'Send message' } }, [icon(doc, 'send')]);
-  const composer = element(doc, 'form', { className: 'composer', attributes: { novalidate: '' } }, [input, sendButton]);
-  const footer = element(doc, 'div', { className: 'footer' });
-
-  const panel = element(doc, 'div', { className: 'panel', id: 'cc-panel', attributes: { role: 'dialog', 'aria-labelledby': 'cc-title', 'aria-modal': 'false' } }, [header, log, composer, footer]);
+  const panel = element(doc, 'div', { className: 'panel', id: 'cc-panel', attributes: { role: 'dialog', 'aria-labelledby': 'cc-title', 'aria-modal': 'false' } }, [header.root, log, composer, footer]);
   container.appendChild(panel);
+  const phoneLayout = createPhoneLayout(container, panel, shadowRoot.host as HTMLElement);
   launcher.setAttribute('aria-controls', 'cc-panel');
 
+  const followups: FollowupContext = {
+    doc,
+    strings: () => strings,
+    api: context.apiKey ? { apiBase: context.apiBase, apiKey: context.apiKey } : null,
+    sessionId: () => {
+      if (!sessionId) {
+        sessionId = newSessionId();
+        store.saveSessionId(sessionId);
+      }
+      return sessionId;
+    },
+    changed: () => persist(),
+  };
+
+  /** Labels in the widget's language; run again when the dashboard preview switches language. */
+  function applyStrings(): void {
+    header.applyStrings(strings);
+    log.setAttribute('aria-label', strings.conversation);
+    input.setAttribute('aria-label', strings.message);
+    updateComposer();
+  }
+
   function applyHeader(): void {
-    title.textContent = config.title;
+    header.applyConfig(config);
     input.placeholder = config.placeholder;
-    avatar.replaceChildren(config.title.trim().charAt(0).toUpperCase() || '?');
-    if (config.avatarUrl) {
-      const image = element(doc, 'img', { attributes: { alt: '', referrerpolicy: 'no-referrer', decoding: 'async' } });
-      // An avatar blocked by the site's img-src CSP or a dead link falls back to the initial.
-      image.addEventListener('error', () => image.remove(), { once: true });
-      image.src = config.avatarUrl;
-      avatar.replaceChildren(image);
+  }
+
+  /** Opens the contact form at the end of the conversation (one at a time). */
+  function openContactForm(): void {
+    const existing = log.querySelector<HTMLElement>('form.contact');
+    if (existing) {
+      existing.querySelector<HTMLInputElement>('input')?.focus();
+      return;
     }
+    const form = renderContactForm(followups, () => {
+      form.remove();
+      input.focus();
+    });
+    log.appendChild(form);
+    form.scrollIntoView?.({ block: 'nearest' });
   }
 
   function isNearBottom(): boolean {
@@ -118,85 +112,37 @@ export function mountPanel(context: PanelContext): PanelController {
     log.scrollTop = log.scrollHeight;
   }
 
-  function citationTitles(message: StoredMessage): string[] {
-    return (message.sources ?? []).map(sourceLabel);
-  }
-
-  function renderSources(target: HTMLElement, sources: readonly ChatSource[]): void {
-    if (!sources.length) return;
-    const list = element(doc, 'ul', { className: 'sources' });
-    for (const group of groupSources(sources)) {
-      const chip = element(doc, 'li', { className: 'source', title: group.source.snippet.slice(0, 300) }, [
-        element(doc, 'span', { className: 'source-number', attributes: { 'aria-hidden': 'true' } }, [group.numbers.join(', ')]),
-        element(doc, 'span', { className: 'sr-only' }, [`Source ${group.numbers.join(', ')}: `]),
-        element(doc, 'span', { className: 'source-name' }, [group.source.filename]),
-        group.source.page ? element(doc, 'span', { className: 'source-page' }, [`p. ${group.source.page}`]) : null,
-      ]);
-      list.appendChild(chip);
-    }
-    target.append(element(doc, 'p', { className: 'sources-label' }, ['Sources']), list);
-  }
-
   function renderExtras(message: StoredMessage, messageView: MessageView, streaming: boolean): void {
     const { extras } = messageView;
     extras.replaceChildren();
-    if (message.sources?.length && !streaming) renderSources(extras, message.sources);
+    if (config.showSources && message.sources?.length && !streaming) renderSources(doc, extras, message.sources, strings);
     if (message.status === 'error' && message.error) {
       const notice = element(doc, 'div', { className: 'notice' }, [element(doc, 'span', {}, [message.error])]);
       if (message === messages[messages.length - 1] && !active) {
-        const retry = element(doc, 'button', { className: 'retry', attributes: { type: 'button' } }, ['Try again']);
+        const retry = element(doc, 'button', { className: 'retry', attributes: { type: 'button' } }, [strings.retry]);
         retry.addEventListener('click', () => retryLast());
         notice.appendChild(retry);
       }
       extras.appendChild(notice);
     } else if (message.status === 'stopped') {
-      extras.appendChild(element(doc, 'div', { className: 'notice muted' }, ['Stopped']));
+      extras.appendChild(element(doc, 'div', { className: 'notice muted' }, [strings.stopped]));
     }
-  }
-
-  function renderBubble(message: StoredMessage, messageView: MessageView, visibleText: string, streaming: boolean): void {
-    const { bubble } = messageView;
-    if (message.role === 'user') {
-      bubble.textContent = message.text;
-      return;
-    }
-    if (streaming && !visibleText) {
-      bubble.hidden = false;
-      bubble.replaceChildren(element(doc, 'span', { className: 'typing', attributes: { role: 'img', 'aria-label': 'Assistant is typing' } }, [element(doc, 'span'), element(doc, 'span'), element(doc, 'span')]));
-      return;
-    }
-    bubble.hidden = !visibleText;
-    const sources = message.sources ?? [];
-    const fragment = renderMarkdown(visibleText, {
-      maxCitation: sources.length || (streaming ? PROVISIONAL_CITATION_LIMIT : 0),
-      citationTitles: citationTitles(message),
-      document: doc,
-    });
-    bubble.replaceChildren(fragment);
-    if (streaming) {
-      const lastBlock = bubble.querySelector('li:last-child, p:last-child, pre:last-child code') ?? bubble.lastElementChild;
-      (lastBlock ?? bubble).appendChild(element(doc, 'span', { className: 'cursor', attributes: { 'aria-hidden': 'true' } }));
-    }
-  }
-
-  function createMessageView(message: StoredMessage): MessageView {
-    const bubble = element(doc, 'div', { className: 'bubble', attributes: { dir: 'auto' } });
-    const extras = element(doc, 'div', { className: 'extras' });
-    const root = element(doc, 'div', { className: `msg ${message.role}` }, [
-      element(doc, 'span', { className: 'sr-only' }, [message.role === 'user' ? 'You said: ' : `${config.title} said: `]),
-      bubble,
-      extras,
-    ]);
-    const messageView = { root, bubble, extras };
-    views.set(message.id, messageView);
-    return messageView;
+    if (message.role !== 'assistant' || streaming || message.status !== 'complete') return;
+    const feedback = renderFeedback(message, followups);
+    if (feedback) extras.appendChild(feedback);
+    // A declined answer (nothing relevant found, or small talk, which the event cannot tell apart) offers a person.
+    if (message.grounded === false && config.contactEnabled) extras.appendChild(renderContactOffer(followups, openContactForm));
   }
 
   function renderMessage(message: StoredMessage, visibleText = message.text, streaming = false): void {
     const stick = isNearBottom();
-    const messageView = views.get(message.id) ?? createMessageView(message);
+    let messageView = views.get(message.id);
+    if (!messageView) {
+      messageView = createMessageView(doc, message, strings, config.title);
+      views.set(message.id, messageView);
+    }
     if (!messageView.root.isConnected) log.appendChild(messageView.root);
-    renderBubble(message, messageView, visibleText, streaming);
+    renderBubble(messageView.bubble, message, visibleText, streaming, { doc, strings, showSources: config.showSources });
     renderExtras(message, messageView, streaming);
     if (stick) scrollToBottom();
   }
@@ -209,9 +155,9 @@ export function mountPanel(context: PanelContext): PanelController {
 
   function renderStarters(): HTMLElement | null {
     if (messages.length || !config.starterPrompts.length) return null;
-    const group = element(doc, 'div', { className: 'starters', attributes: { role: 'group', 'aria-label': 'Suggested questions' } });
+    const group = element(doc, 'div', { className: 'starters', attributes: { role: 'group', 'aria-label': strings.suggested } });
     for (const prompt of config.starterPrompts) {
-      const button = element(doc, 'button', { className: 'starter', attributes: { type: 'button' } }, [prompt]);
+      const button = element(doc, 'button', { className: 'starter', attributes: { type: 'button', dir: 'auto' } }, [prompt]);
       button.addEventListener('click', () => void send(prompt));
       group.appendChild(button);
     }
@@ -232,26 +178,11 @@ export function mountPanel(context: PanelContext): PanelController {
   }
 
   function updateComposer(): void {
-    const streaming = active !== null;
-    sendButton.replaceChildren(icon(doc, streaming ? 'stop' : 'send'));
-    sendButton.setAttribute('aria-label', streaming ? 'Stop generating' : 'Send message');
-    sendButton.type = streaming ? 'button' : 'submit';
-    sendButton.disabled = !streaming && !input.value.trim();
-    const length = input.value.length;
-    if (length >= COUNTER_THRESHOLD) {
-      footer.replaceChildren(element(doc, 'span', { className: `counter${length >= MAX_MESSAGE_LENGTH ? ' over' : ''}` }, [`${length} / ${MAX_MESSAGE_LENGTH} characters`]));
-    } else if (footer.firstChild?.nodeType !== Node.TEXT_NODE) {
-      footer.replaceChildren('AI-generated answers can be inaccurate.');
-    }
+    composerParts.update(active !== null, strings);
   }
 
   function autosize(): void {
-    if (!input.value) {
-      input.style.removeProperty('height');
-      return;
-    }
-    input.style.height = 'auto';
-    input.style.height = `${Math.min(input.scrollHeight + 2, 140)}px`;
+    composerParts.autosize();
   }
 
   function removeStarters(): void {
@@ -262,6 +193,7 @@ export function mountPanel(context: PanelContext): PanelController {
     const { message } = stream;
     switch (event.type) {
       case 'meta':
+        if (event.messageId) message.messageId = event.messageId;
         if (event.sessionId && event.sessionId !== sessionId) {
           sessionId = event.sessionId;
           store.saveSessionId(sessionId);
@@ -276,10 +208,11 @@ export function mountPanel(context: PanelContext): PanelController {
         break;
       case 'done':
         message.status = 'complete';
+        if (event.grounded !== undefined) message.grounded = event.grounded;
         break;
       case 'error':
         message.status = 'error';
-        message.error = describeStreamError(event.message);
+        message.error = describeStreamError(event.message, strings);
         break;
     }
   }
@@ -300,7 +233,7 @@ export function mountPanel(context: PanelContext): PanelController {
     scrollToBottom();
 
     if (!context.apiKey) {
-      answer.text = PREVIEW_ANSWER;
+      answer.text = strings.previewAnswer;
       answer.status = 'complete';
       renderMessage(answer);
       scrollToBottom();
@@ -335,7 +268,7 @@ export function mountPanel(context: PanelContext): PanelController {
         answer.status = 'stopped';
       } else {
         answer.status = 'error';
-        answer.error = describeChatError(error);
+        answer.error = describeChatError(error, strings);
         if (error instanceof ChatRequestError && (error.kind === 'unauthorized' || error.kind === 'forbidden')) {
           console.warn(`ChatConnect widget: the chat request was refused (HTTP ${error.status}); check the API key and the allowed domains.`);
         }
@@ -376,15 +309,6 @@ export function mountPanel(context: PanelContext): PanelController {
     input.focus();
   }
 
-  // Mobile: size the full-screen panel to the visual viewport so the on-screen keyboard never covers the composer.
-  const visualViewport = view.visualViewport;
-  function fitToViewport(): void {
-    if (!visualViewport) return;
-    container.style.setProperty('--cc-viewport-height', `${visualViewport.height}px`);
-    container.style.setProperty('--cc-viewport-top', `${visualViewport.offsetTop}px`);
-    container.classList.toggle('keyboard', visualViewport.height < view.innerHeight * 0.75);
-  }
-
   input.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
     event.preventDefault();
@@ -405,8 +329,10 @@ export function mountPanel(context: PanelContext): PanelController {
     input.focus();
   });
   newConversationButton.addEventListener('click', startNewConversation);
+  contactButton.addEventListener('click', openContactForm);
   closeButton.addEventListener('click', () => controller.close());
   panel.addEventListener('keydown', (event) => {
+    if (phoneLayout.keydown(event)) return;
     if (event.key !== 'Escape') return;
     event.stopPropagation();
     controller.close();
@@ -415,7 +341,7 @@ export function mountPanel(context: PanelContext): PanelController {
     if (!active) return;
     const { message } = active;
     message.status = 'error';
-    message.error = 'The answer was interrupted when the page changed.';
+    message.error = strings.interrupted;
     persist();
   });
   // Another tab of the same site continued the conversation: show it here too.
@@ -431,11 +357,7 @@ export function mountPanel(context: PanelContext): PanelController {
       if (opened) return;
       opened = true;
       panel.classList.add('open');
-      if (visualViewport) {
-        fitToViewport();
-        visualViewport.addEventListener('resize', fitToViewport);
-        visualViewport.addEventListener('scroll', fitToViewport);
-      }
+      phoneLayout.sync(true);
       scrollToBottom();
       view.requestAnimationFrame(() => input.focus({ preventScroll: true }));
     },
@@ -443,21 +365,29 @@ export function mountPanel(context: PanelContext): PanelController {
       if (!opened) return;
       opened = false;
       panel.classList.remove('open');
-      visualViewport?.removeEventListener('resize', fitToViewport);
-      visualViewport?.removeEventListener('scroll', fitToViewport);
+      phoneLayout.sync(false);
       context.onClose();
       launcher.focus();
     },
-    applyConfig(next: WidgetConfig) {
+    applyConfig(next: WidgetConfig, nextStrings?: UiStrings) {
       config = next;
+      if (nextStrings) strings = nextStrings;
+      applyStrings();
       applyHeader();
       if (!active) renderAll();
     },
     isOpen: () => opened,
+    reattached() {
+      // A new <body> (Turbo, pjax): its content is not inert yet, and focus was lost with the old one.
+      if (!opened) return;
+      phoneLayout.sync(true);
+      // Modal (phone): focus belongs in the panel. Otherwise the visitor may be on the page: leave focus be.
+      if (panel.getAttribute('aria-modal') === 'true' && !panel.contains(shadowRoot.activeElement)) input.focus({ preventScroll: true });
+    },
   };
 
+  applyStrings();
   applyHeader();
   renderAll();
-  updateComposer();
   return controller;
 }

@@ -9,6 +9,8 @@ export interface RenderOptions {
   maxCitation?: number;
   /** Tooltip text per citation number (1-based), e.g. the source's file name and page. */
   citationTitles?: readonly string[];
+  /** The tooltip of citation `n` (default `Source n: title`), for the widget's language. */
+  citationTitle?: (n: number, title: string | undefined) => string;
   document?: Document;
 }
 
@@ -16,6 +18,7 @@ interface InlineContext {
   doc: Document;
   maxCitation: number;
   citationTitles: readonly string[];
+  citationTitle: (n: number, title: string | undefined) => string;
   insideLink: boolean;
   depth: number;
 }
@@ -172,7 +175,7 @@ function renderInline(text: string, parent: Node, context: InlineContext): void 
             marker.className = 'cite';
             marker.textContent = String(value);
             const title = context.citationTitles[value - 1];
-            marker.title = title ? `Source ${value}: ${title}` : `Source ${value}`;
+            marker.title = context.citationTitle(value, title);
             parent.appendChild(marker);
           }
           index += citation[0].length;
@@ -249,6 +252,7 @@ export function renderMarkdown(markdown: string, options: RenderOptions = {}): D
     doc,
     maxCitation: options.maxCitation ?? 0,
     citationTitles: options.citationTitles ?? [],
+    citationTitle: options.citationTitle ?? ((n, title) => (title ? `Source ${n}: ${title}` : `Source ${n}`)),
     insideLink: false,
     depth: 0,
   };

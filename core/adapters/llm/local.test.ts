@@ -1,6 +1,7 @@
 import { encode } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
 import { createLocalAnswerer, NOT_FOUND_ANSWER, selectAnswer } from './local';
+import { NO_ANSWER_MARKER } from './prompt';
 import type { GenerateEvent, GenerateRequest, RetrievedChunk } from './types';
 
 function context(...texts: string[]): RetrievedChunk[] {
@@ -61,13 +62,13 @@ describe('createLocalAnswerer', () => {
 
   it('says plainly that the documents do not cover the question when there is no context', async () => {
     const { text, events } = await collect({ question: 'What is your refund policy?', context: [] });
-    expect(text).toBe(NOT_FOUND_ANSWER);
+    expect(text).toBe(`${NO_ANSWER_MARKER} ${NOT_FOUND_ANSWER}`);
     expect(events.at(-1)?.type).toBe('usage');
   });
 
   it('says so too when nothing in the context matches the question', async () => {
     const { text } = await collect({ question: 'Do you sell bicycles with electric motors?', context: refundPolicy });
-    expect(text).toBe(NOT_FOUND_ANSWER);
+    expect(text).toBe(`${NO_ANSWER_MARKER} ${NOT_FOUND_ANSWER}`);
   });
 
   it('quotes no instruction planted in a document', async () => {
@@ -109,5 +110,44 @@ describe('selectAnswer', () => {
     });
     expect(groups[0].citation).toBe(2);
     expect(groups.flatMap((group) => group.sentences)).toContain('Oak chairs were first made in the workshop in 1990.');
+  });
+});
+
+describe('whole sentences', () => {
+  it('quotes at most three whole sentences, never the same text twice, one citation per chunk', async () => {
+    const overlapping = context(
+      'Shipping to Norway takes six days.\nExpress shipping to Norway costs 19 euros and takes two days. Standard parcels are\ntracked by Posten.',
+      'Express shipping to Norway costs 19 euros and takes two days. Shipping to Sweden takes four days.',
+    );
+    const { text } = await collect({ question: 'How much does express shipping to Norway cost?', context: overlapping });
+    const body = text.replace(/ \[\d+\]/g, '');
+    expect(body.match(/Express shipping to Norway costs 19 euros/g)).toHaveLength(1);
+    expect(text.match(/\[\d+\]/g)!.length).toBe(new Set(text.match(/\[\d+\]/g)).size);
+    expect(body).toMatch(/^[A-Z]/);
+    expect(body).toMatch(/[.!?]$/);
+    expect(body.split(/(?<=[.!?])\s+/).length).toBeLessThanOrEqual(3);
+  });
+
+  it('joins a sentence broken over printed lines and never quotes the broken-off tail of a chunk', async () => {
+    const printed = context('tail of an earlier sentence. Our benchmarks show that tracing achieves\nspeedups of 2x to 20x on the SunSpider suite. The rest is\nnoise about other');
+    const { text } = await collect({ question: 'What speedups does tracing achieve?', context: printed });
+    expect(text).toBe('Our benchmarks show that tracing achieves speedups of 2x to 20x on the SunSpider suite. [1]');
+  });
+
+  it('quotes a table row as a sentence of its own', async () => {
+    const rows = context('Plan: Basic; Monthly price: 29 EUR\nPlan: Premium; Monthly price: 59 EUR');
+    const { text } = await collect({ question: 'What is the monthly price of the Premium plan?', context: rows });
+    expect(text).toContain('Plan: Premium; Monthly price: 59 EUR.');
+    expect(text).toMatch(/^Plan: .*\. \[1\]$/);
+  });
+});
+
+describe('sentence boundaries in real text', () => {
+  it('keeps abbreviations, decimals and opening quotes inside their sentence', async () => {
+    const text = context('The museum was founded by Dr. J. Smith in 1901. "Entry costs 12.50 euros," said the guide. Opening hours are 9 a.m. to 5 p.m. daily.');
+    const { text: answer } = await collect({ question: 'Who founded the museum?', context: text });
+    expect(answer).toContain('The museum was founded by Dr. J. Smith in 1901.');
+    const { text: price } = await collect({ question: 'How much does entry cost?', context: text });
+    expect(price).toContain('"Entry costs 12.50 euros," said the guide.');
   });
 });

@@ -1,20 +1,23 @@
 import { encode } from 'gpt-tokenizer';
 import type { GenerateEvent, GenerateRequest, LlmProvider } from './types';
-import { scoreSentences } from '../../retrieval/sentences';
+import { scoreSentences, type ScoredSentence } from '../../retrieval/sentences';
+import { NO_ANSWER_MARKER } from './prompt';
 
 /**
- * The offline answerer: it writes nothing of its own. It quotes the few sentences of the
- * retrieved chunks that best match the question, each group followed by a citation marker
- * ` [n]` (1-based index into `request.context`), and says plainly when nothing matches.
+ * The offline answerer: it writes nothing of its own. It quotes one to three whole sentences
+ * (or table rows / list items, see core/retrieval/sentence-units.ts) of the retrieved chunks
+ * that best match the question — never a piece that starts or ends mid-sentence, never the same
+ * text twice — grouped by chunk, the chunk holding the best sentence first, each group followed
+ * by one citation marker ` [n]` (1-based index into `request.context`). When nothing matches it
+ * opens with NO_ANSWER_MARKER, as hosted models are told to, and says so plainly.
  * Document text is only ever quoted, so instructions hidden in a document have no effect.
  */
 
 export const LOCAL_ANSWERER_MODEL = 'local-extractive';
 export const NOT_FOUND_ANSWER = "I couldn't find that in this site's documents.";
 
-// Four, not three: on the SQuAD slice the fourth sentence lifted "answer contains the fact" from
-// 88% to 91% (answers often sit next to the best-matching sentence), at ~80 words per answer.
-const MAX_SENTENCES = 4;
+// Three at most (issue #9: answers a visitor can read); companions must earn their place.
+const MAX_SENTENCES = 3;
 // A sentence joins the answer only if it scores at least this share of the best one.
 const COMPANION_SHARE = 0.45;
 // Below this share of the question's rare-word weight, a sentence is not about the question.
@@ -34,7 +37,7 @@ async function* streamAnswer(request: GenerateRequest): AsyncGenerator<GenerateE
   const groups = selectAnswer(request);
   const pieces =
     groups.length === 0
-      ? [NOT_FOUND_ANSWER]
+      ? [`${NO_ANSWER_MARKER} ${NOT_FOUND_ANSWER}`]
       : groups.map((group, index) => `${index > 0 ? ' ' : ''}${group.sentences.join(' ')} [${group.citation}]`);
 
   const maxTokens = request.maxTokens ?? Number.POSITIVE_INFINITY;
@@ -69,12 +72,18 @@ export function selectAnswer({
   const ranked = evidence.sentences
     .map((sentence) => ({ ...sentence, score: sentence.score - CHUNK_RANK_PENALTY * sentence.passage }))
     .sort((a, b) => b.score - a.score || a.passage - b.passage || a.order - b.order);
-  const best = ranked[0];
+  const quotable = ranked.filter((sentence) => sentence.quotable && !looksLikeInstruction(sentence.text));
+  const best = quotable[0];
   if (!best || best.coverage < MIN_COVERAGE) return [];
 
-  const chosen = ranked
-    .filter((sentence) => sentence.score >= best.score * COMPANION_SHARE && !looksLikeInstruction(sentence.text))
-    .slice(0, MAX_SENTENCES);
+  const chosen: ScoredSentence[] = [];
+  for (const sentence of quotable) {
+    if (chosen.length >= MAX_SENTENCES || sentence.score < best.score * COMPANION_SHARE) break;
+    // Chunks overlap: the same sentence (or one inside another) may come twice.
+    const key = normalised(sentence.text);
+    if (chosen.some((other) => normalised(other.text).includes(key) || key.includes(normalised(other.text)))) continue;
+    chosen.push(sentence);
+  }
 
   // Readable order: the chunk holding the best sentence first, each chunk's sentences in document order.
   const passageOrder = [...new Set(chosen.map((sentence) => sentence.passage))];
@@ -83,8 +92,17 @@ export function selectAnswer({
     sentences: chosen
       .filter((sentence) => sentence.passage === passage)
       .sort((a, b) => a.order - b.order)
-      .map((sentence) => sentence.text),
+      .map((sentence) => (sentence.line ? asSentence(sentence.text) : sentence.text)),
   }));
+}
+
+const normalised = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+/** A table row or list item quoted as a sentence: no bullet, closing punctuation. */
+function asSentence(line: string): string {
+  const text = line.replace(/^(?:[-*•▪◦‣·–]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+/, '');
+  const capitalised = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?…。！？]["'”’»)\]]*$/.test(capitalised) ? capitalised : `${capitalised}.`;
 }
 
 // Text that addresses an AI assistant is quoted nowhere: quoting it would read as obeying it.

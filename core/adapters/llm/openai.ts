@@ -95,7 +95,7 @@ async function* streamAnswer({
       }
     }
     // The SDK ends the iteration quietly when its signal aborts, so the reason is read here.
-    if (call.callerAborted()) return;
+    if (call.callerAborted()) return yield { type: 'usage', usage: await spentOnAbort(request.model, messages, reply, reported) };
     if (call.timedOut()) throw llmTimeout({ provider: 'openai' });
     // Without a finish_reason the answer was cut off, whatever the transport said.
     if (!finished) throw llmUnavailable({ provider: 'openai', upstreamType: 'incomplete_stream' });
@@ -104,7 +104,7 @@ async function* streamAnswer({
       usage: reported ? fromReportedUsage(request.model, reported) : await estimateUsage(request.model, messages, reply.join('')),
     };
   } catch (error) {
-    if (call.callerAborted()) return;
+    if (call.callerAborted()) return yield { type: 'usage', usage: await spentOnAbort(request.model, messages, reply, reported) };
     if (call.timedOut()) throw llmTimeout({ provider: 'openai' }, error);
     throw toAppError(error);
   } finally {
@@ -125,6 +125,15 @@ function fromReportedUsage(model: string, usage: OpenAI.CompletionUsage): Usage 
     tokensOut: usage.completion_tokens,
     cachedTokens,
   };
+}
+
+/**
+ * What a request the visitor walked away from cost: the server's own count when it got that far,
+ * else an estimate of the prompt that was sent (billed whether or not a token came back) and of
+ * the reply so far. The chat log records it with status `aborted`.
+ */
+async function spentOnAbort(model: string, messages: ChatCompletionMessageParam[], reply: string[], reported?: OpenAI.CompletionUsage): Promise<Usage> {
+  return reported ? fromReportedUsage(model, reported) : estimateUsage(model, messages, reply.join(''));
 }
 
 /**

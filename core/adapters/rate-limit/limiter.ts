@@ -13,6 +13,8 @@ export interface RateLimiter {
   consume(key: string, points?: number): Promise<RateLimitDecision>;
   /** Whether `key` has used up its points, without spending one (for limits that count failures only). */
   check(key: string): Promise<RateLimitDecision>;
+  /** Gives `points` back to `key` (e.g. after a successful login, which should not count as a failure). */
+  reward(key: string, points?: number): Promise<void>;
 }
 
 export function createRateLimiter({
@@ -39,6 +41,9 @@ export function createRateLimiter({
         return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)), remaining: 0 };
       }
       return { allowed: true, retryAfterSeconds: 0, remaining: points - (state?.consumedPoints ?? 0) };
+    },
+    async reward(key, points = 1) {
+      await limiter.reward(key, points);
     },
     async consume(key, cost = 1) {
       try {

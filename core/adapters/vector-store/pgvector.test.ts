@@ -3,7 +3,6 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import knexFactory, { type Knex } from 'knex';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../errors';
 import { axisVector, makePoint, runVectorStoreContract } from './contract';
@@ -221,57 +220,5 @@ describe('pgvector on a database without the extension', () => {
   });
 });
 
-const REAL_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-const realDatabase = await probeDatabase(REAL_DATABASE_URL);
-
-async function probeDatabase(connectionString: string): Promise<{ reachable: boolean; hasVector: boolean; note: string }> {
-  const where = connectionString.replace(/\/\/[^@/]*@/, '//');
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 1500 });
-  try {
-    await client.connect();
-    const { rows } = await client.query(`select 1 from pg_available_extensions where name = 'vector'`);
-    const hasVector = rows.length > 0;
-    return { reachable: true, hasVector, note: hasVector ? where : `skipped: ${where} has no vector extension available` };
-  } catch (error) {
-    return { reachable: false, hasVector: false, note: `skipped: ${where} unreachable (${(error as Error).message})` };
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-describe.skipIf(!realDatabase.hasVector)(`pgvector on PostgreSQL (${realDatabase.note})`, () => {
-  let knex: Knex;
-
-  beforeAll(() => {
-    knex = connect(REAL_DATABASE_URL);
-  });
-
-  afterAll(async () => {
-    await knex?.destroy();
-  });
-
-  runVectorStoreContract('pgvector (PostgreSQL)', async () => {
-    const table = uniqueTable();
-    return {
-      store: createPgvectorStore({ knex, table }),
-      cleanup: async () => {
-        await knex.raw('drop table if exists ??', [table]);
-      },
-    };
-  });
-});
-
-describe.skipIf(!realDatabase.reachable || realDatabase.hasVector)('PostgreSQL server without pgvector', () => {
-  it('fails ensureReady with the install-or-QDRANT_URL message', async () => {
-    const knex = connect(REAL_DATABASE_URL);
-    try {
-      const error = await createPgvectorStore({ knex, table: uniqueTable() })
-        .ensureReady(8)
-        .catch((caught: unknown) => caught);
-      expect(error).toMatchObject({ code: 'pgvector_unavailable' });
-      expect((error as AppError).message).toContain('QDRANT_URL');
-    } finally {
-      await knex.destroy();
-    }
-  });
-});
+// The contract on real PostgreSQL 18 with pgvector runs in tests/integration/pgvector-postgres.test.ts
+// (the integration project's global setup starts that server).

@@ -23,10 +23,22 @@ export default function Welcome() {
       }
     >
       <div className="stack">
-        <ol>
-          <li>Create a site and list the domains the widget may run on.</li>
-          <li>Upload PDF, Word, CSV or text files and watch them being processed.</li>
-          <li>Paste one script tag into your site. Visitors get streamed, cited answers.</li>
+        <ol className="steps">
+          <li>
+            <span>
+              <strong>Create a site</strong> and list the domains the widget may run on.
+            </span>
+          </li>
+          <li>
+            <span>
+              <strong>Add what it should know</strong>: upload PDF, Word, CSV or text files, and watch them being processed.
+            </span>
+          </li>
+          <li>
+            <span>
+              <strong>Paste one script tag</strong> into your site. Visitors get streamed answers with their sources.
+            </span>
+          </li>
         </ol>
         <Link to="/signup" className="button primary block">
           Create an account

@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
-import { authenticate } from '../../../core/services/auth';
+import { authenticateThrottled, TooManyLoginAttemptsError } from '../../../core/services/login-throttle';
 import { AuthShell } from '../components/auth-shell';
 import { FormAlert, TextField } from '../components/fields';
 import { RouteErrorPanel } from '../components/route-error';
@@ -22,21 +22,17 @@ export async function action({ context, request }: ActionFunctionArgs) {
   if (!email || !password) {
     return { ok: false as const, formError: 'Enter your email and password.', fieldErrors: {} as Record<string, string>, email };
   }
-  // Failed attempts are throttled per account, sharing the API's counter. The client address is
-  // not trusted here (no proxy information reaches Remix), so the per-address limit is the API route's.
-  const decision = await context.container.rateLimits.login.check(`email:${email}`);
-  if (!decision.allowed) {
-    const minutes = Math.ceil(decision.retryAfterSeconds / 60);
-    return data(
-      { ok: false as const, formError: `Too many login attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, fieldErrors: {} as Record<string, string>, email },
-      { status: 429, headers: { 'Retry-After': String(decision.retryAfterSeconds) } },
-    );
-  }
+  // One limiter with the API's login, per account and per client address (consumed before the check).
   try {
-    const user = await authenticate(context.container.db.knex, { email, password });
+    const user = await authenticateThrottled(context.container.db.knex, context.container.rateLimits.login, { email, password }, context.clientAddress);
     return await startSessionAndRedirect(context, request, user.id, safeRedirectPath(formData.get('redirectTo')));
   } catch (error) {
-    await context.container.rateLimits.login.consume(`email:${email}`);
+    if (error instanceof TooManyLoginAttemptsError) {
+      return data(
+        { ok: false as const, formError: error.message, fieldErrors: {} as Record<string, string>, email },
+        { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } },
+      );
+    }
     return formFailure(error, { email });
   }
 }

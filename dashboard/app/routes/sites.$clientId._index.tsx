@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react';
 import { useState } from 'react';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeySummary } from '../../../core/services/clients';
+import { announceClientChange, createApiKey, listApiKeys, revokeApiKey, type ApiKeySummary } from '../../../core/services/clients';
 import { listChatSessions } from '../../../core/services/conversations';
 import { listDocuments } from '../../../core/services/documents';
 import { getUsage } from '../../../core/services/usage';
@@ -54,6 +54,7 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
     }
     if (intent === 'revoke-key') {
       await revokeApiKey(knex, { clientId: client.id, keyId: textField(formData, 'keyId') });
+      await announceClientChange(context.container.invalidation, client.id);
       return { ok: true as const, intent, createdKey: null };
     }
     throw new Response('Unknown action.', { status: 400 });

@@ -41,7 +41,7 @@ export default function Transcript() {
         <div>
           <h1 className="section-heading">{session.firstQuestion ?? 'Conversation'}</h1>
           <p className="muted">
-            {pluralize(session.messageCount, 'message')} · started <LocalTime iso={session.startedAt} /> · {formatInteger(tokens)} tokens
+            {pluralize(session.messageCount, 'question')} · started <LocalTime iso={session.startedAt} /> · {formatInteger(tokens)} tokens
           </p>
         </div>
       </div>

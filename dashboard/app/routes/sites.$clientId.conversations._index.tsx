@@ -123,7 +123,7 @@ export default function Conversations() {
                   <span className="session-main">
                     <span className="session-question">{session.firstQuestion ?? 'Conversation without questions'}</span>
                     <span className="session-meta">
-                      {pluralize(session.messageCount, 'message')} · started <LocalTime iso={session.startedAt} />
+                      {pluralize(session.messageCount, 'question')} · started <LocalTime iso={session.startedAt} />
                     </span>
                   </span>
                   <span className="session-when">

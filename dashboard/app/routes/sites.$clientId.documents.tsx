@@ -44,7 +44,8 @@ export async function loader({ context, params, request }: LoaderFunctionArgs) {
     clientId: client.id,
     documents,
     maxFileSize: container.config.MAX_FILE_SIZE,
-    temporal: { uiUrl: container.config.temporalUiUrl, namespace: container.config.TEMPORAL_NAMESPACE },
+    // Temporal Web shows every tenant's workflows: linked only when the operator made it public on purpose.
+    temporal: container.config.TEMPORAL_UI_PUBLIC ? { uiUrl: container.config.temporalUiUrl, namespace: container.config.TEMPORAL_NAMESPACE } : null,
   };
 }
 
@@ -134,7 +135,7 @@ function DocumentRow({
   onDelete,
 }: {
   document: DocumentView;
-  temporal: { uiUrl: string; namespace: string };
+  temporal: { uiUrl: string; namespace: string } | null;
   onChanged: (document: DocumentView) => void;
   onDelete: (document: DocumentView) => void;
 }) {
@@ -196,7 +197,7 @@ function DocumentRow({
             </button>
           </fetcher.Form>
         ) : null}
-        {document.workflowId ? (
+        {document.workflowId && temporal ? (
           <a
             className="button ghost small"
             href={temporalWorkflowUrl(temporal.uiUrl, temporal.namespace, document.workflowId)}

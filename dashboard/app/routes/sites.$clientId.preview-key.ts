@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { createPreviewKey } from '../../../core/services/clients';
+import { announceClientChange, createPreviewKey } from '../../../core/services/clients';
 import { requireCsrf, requireOwnedClient } from '../context.server';
 
 /**
@@ -11,6 +11,7 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   const formData = await request.formData();
   requireCsrf(formData, context);
   const { apiKey } = await createPreviewKey(context.container.db.knex, { clientId: client.id });
+  await announceClientChange(context.container.invalidation, client.id);
   return Response.json({ apiKey }, { status: 201, headers: { 'Cache-Control': 'no-store' } });
 }
 

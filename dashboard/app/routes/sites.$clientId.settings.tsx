@@ -1,14 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useState } from 'react';
-import { LLM_PROVIDERS, updateClient } from '../../../core/services/clients';
+import { announceClientChange, LLM_PROVIDERS, updateClient } from '../../../core/services/clients';
 import { AppError } from '../../../core/errors';
 import { CsrfInput } from '../components/csrf-input';
 import { FormAlert, SelectField, TextAreaField, TextField } from '../components/fields';
 import { RouteErrorPanel } from '../components/route-error';
-import { DOMAINS_HINT, TierChoice } from '../components/site-fields';
+import { DOMAINS_HINT, DomainsPreview, TierChoice } from '../components/site-fields';
 import { requireCsrf, requireOwnedClient, requireUser } from '../context.server';
 import { formFailure, linesField, textField } from '../forms.server';
+import { AnswerModelSummary, REPLY_FIELD_KINDS, ReplyMessagesFields, type AnswerModelView } from '../components/answer-settings';
+import { BUILT_IN_REPLIES } from '../../../core/replies/messages';
 
 export const meta: MetaFunction = () => [{ title: 'Site settings · ChatConnect' }];
 
@@ -22,16 +24,27 @@ export async function loader({ context, params, request }: LoaderFunctionArgs) {
   const client = await requireOwnedClient(context, params.clientId, request);
   const { config, llm } = context.container;
   const tierDefault = (tier: 'free' | 'paid') => llm.choose({ tier });
+  const chosen = llm.choose(client);
+  const effective: AnswerModelView = {
+    provider: chosen.provider.name,
+    model: chosen.model,
+    fellBack: chosen.provider.name === 'local' && client.llmProvider !== null && client.llmProvider !== 'local',
+  };
   return {
     site: {
       id: client.id,
       name: client.name,
       tier: client.tier,
+      requestedTier: client.requestedTier,
       allowedDomains: client.allowedDomains,
       llmProvider: client.llmProvider,
       llmModel: client.llmModel,
+      embeddingModel: client.embeddingModel,
+      replyMessages: client.replyMessages as Record<string, string | undefined>,
     },
-    limits: { free: config.RATE_LIMIT_FREE_PER_MINUTE, paid: config.RATE_LIMIT_PAID_PER_MINUTE },
+    effective,
+    builtInReplies: Object.fromEntries(Object.entries(BUILT_IN_REPLIES).map(([kind, texts]) => [kind, texts.en])),
+    limits: { free: config.RATE_LIMIT_FREE_PER_MINUTE, paid: config.RATE_LIMIT_PAID_PER_MINUTE, selfServe: config.SELF_SERVE_TIERS },
     providers: llm.available().filter((name) => (LLM_PROVIDERS as readonly string[]).includes(name)),
     tierDefaults: {
       free: `${tierDefault('free').provider.name} · ${tierDefault('free').model}`,
@@ -54,14 +67,17 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
     await updateClient(context.container.db.knex, {
       ownerId: session.user.id,
       clientId: client.id,
+      selfServeTiers: context.container.config.SELF_SERVE_TIERS,
       input: {
         name: textField(formData, 'name'),
         tier: textField(formData, 'tier'),
         allowedDomains: linesField(formData, 'allowedDomains'),
         llmProvider: provider || null,
         llmModel: provider && provider !== 'local' && model ? model : null,
+        replyMessages: Object.fromEntries(REPLY_FIELD_KINDS.map((kind) => [kind, textField(formData, `reply_${kind}`).trim() || null])),
       },
     });
+    await announceClientChange(context.container.invalidation, client.id);
     return { ok: true as const, savedAt: Date.now(), fieldErrors: {} as Record<string, string>, formError: null };
   } catch (error) {
     return formFailure(error);
@@ -69,7 +85,7 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
 }
 
 export default function SiteSettings() {
-  const { site, limits, providers, tierDefaults } = useLoaderData<typeof loader>();
+  const { site, limits, providers, tierDefaults, effective, builtInReplies } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const saving = navigation.state === 'submitting';
@@ -94,7 +110,7 @@ export default function SiteSettings() {
         </div>
         <div className="stack">
           <TextField id="name" name="name" label="Site name" required maxLength={100} defaultValue={site.name} error={errors.name} />
-          <TierChoice limits={limits} defaultTier={site.tier} />
+          <TierChoice limits={limits} defaultTier={site.tier} requestedTier={site.requestedTier} />
           {errors.tier ? <p className="field-error">{errors.tier}</p> : null}
         </div>
       </section>
@@ -117,6 +133,7 @@ export default function SiteSettings() {
           spellCheck={false}
           autoCapitalize="off"
         />
+        <DomainsPreview fieldId="allowedDomains" initial={site.allowedDomains.join('\n')} />
       </section>
 
       <section className="card settings-section" aria-labelledby="llm-title">
@@ -127,6 +144,7 @@ export default function SiteSettings() {
           <p className="card-subtitle">Which AI writes the answers. By default the plan decides.</p>
         </div>
         <div className="stack">
+          <AnswerModelSummary effective={effective} embeddingModel={site.embeddingModel} />
           <SelectField
             id="llmProvider"
             name="llmProvider"
@@ -161,6 +179,16 @@ export default function SiteSettings() {
             />
           ) : null}
         </div>
+      </section>
+
+      <section className="card settings-section" aria-labelledby="replies-title">
+        <div className="settings-intro">
+          <h2 id="replies-title" className="card-title">
+            Replies
+          </h2>
+          <p className="card-subtitle">What visitors read when your documents do not cover a question, and for small talk. These replies never cite sources.</p>
+        </div>
+        <ReplyMessagesFields replyMessages={site.replyMessages} builtIn={builtInReplies} error={errors.replyMessages} />
       </section>
 
       <div className="form-actions">

@@ -2,8 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { getWidgetConfig, updateWidgetConfig, type WidgetConfig } from '../../../core/services/widgets';
+import { DEFAULT_WIDGET_CONFIG, LOCALE_NAMES, WIDGET_LIMITS, WIDGET_LOCALES } from '../../../core/widget-config';
 import { CsrfInput, useCsrfToken } from '../components/csrf-input';
-import { FormAlert, TextAreaField, TextField } from '../components/fields';
+import { FormAlert, SelectField, TextAreaField, TextField } from '../components/fields';
 import { Icon } from '../components/icons';
 import { RouteErrorPanel } from '../components/route-error';
 import { requireCsrf, requireOwnedClient } from '../context.server';
@@ -11,7 +12,7 @@ import { formFailure, textField } from '../forms.server';
 
 export const meta: MetaFunction = () => [{ title: 'Widget · ChatConnect' }];
 
-const MAX_PROMPTS = 4;
+const MAX_PROMPTS = WIDGET_LIMITS.starterPrompts;
 const HEX = /^#[0-9a-fA-F]{6}$/;
 
 export async function loader({ context, params, request }: LoaderFunctionArgs) {
@@ -39,6 +40,8 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
           .filter(Boolean),
         avatarUrl: avatarUrl || null,
         showSources: formData.get('showSources') === 'on',
+        contactEnabled: formData.get('contactEnabled') === 'on',
+        locale: textField(formData, 'locale') || 'auto',
       },
     });
     return { ok: true as const, widget, savedAt: Date.now(), fieldErrors: {} as Record<string, string>, formError: null };
@@ -55,9 +58,16 @@ const toDraft = (widget: WidgetConfig): Draft => ({
   starterPrompts: Array.from({ length: MAX_PROMPTS }, (_, index) => widget.starterPrompts[index] ?? ''),
 });
 
-/** What the preview should show for the current draft: only values the widget would accept, so typing never breaks it. */
+/**
+ * What the preview should show for the current draft: every field the widget reads (the preview is
+ * the real widget, so a setting missing here would not show), and only values it would accept, so
+ * typing never breaks it.
+ */
 function previewConfig(draft: Draft): Record<string, unknown> {
   return {
+    showSources: draft.showSources,
+    contactEnabled: draft.contactEnabled,
+    locale: draft.locale,
     title: draft.title,
     greeting: draft.greeting,
     placeholder: draft.placeholder,
@@ -66,6 +76,13 @@ function previewConfig(draft: Draft): Record<string, unknown> {
     starterPrompts: draft.starterPrompts.map((prompt) => prompt.trim()).filter(Boolean),
     avatarUrl: /^https?:\/\/\S+$/i.test(draft.avatarUrl.trim()) ? draft.avatarUrl.trim() : null,
   };
+}
+
+/** The preview's demo page URL as a page of its own: same preview key, without the frame-only parameters. */
+function standalonePreview(src: string): string {
+  const url = new URL(src, 'http://dashboard.invalid');
+  for (const name of ['banner', 'parentOrigin', 'open']) url.searchParams.delete(name);
+  return `${url.pathname}?${url.searchParams}`;
 }
 
 type PreviewState = { status: 'loading' } | { status: 'ready'; src: string } | { status: 'error'; message: string };
@@ -162,23 +179,23 @@ export default function WidgetEditor() {
           <h2 id="texts-title" className="card-title">
             Texts
           </h2>
-          <TextField id="title" name="title" label="Title" maxLength={60} required value={draft.title} onChange={(event) => set('title', event.target.value)} error={errors.title} />
+          <TextField id="title" name="title" label="Title" maxLength={WIDGET_LIMITS.title} required value={draft.title} onChange={(event) => set('title', event.target.value)} error={errors.title} />
           <TextAreaField
             id="greeting"
             name="greeting"
             label="Greeting"
             rows={3}
-            maxLength={500}
+            maxLength={WIDGET_LIMITS.greeting}
             value={draft.greeting}
             onChange={(event) => set('greeting', event.target.value)}
             error={errors.greeting}
-            hint="The first message visitors see when they open the chat."
+            hint={`The first message visitors see when they open the chat. Left at “${DEFAULT_WIDGET_CONFIG.greeting}”, it is shown in each visitor’s language.`}
           />
           <TextField
             id="placeholder"
             name="placeholder"
             label="Message box placeholder"
-            maxLength={100}
+            maxLength={WIDGET_LIMITS.placeholder}
             value={draft.placeholder}
             onChange={(event) => set('placeholder', event.target.value)}
             error={errors.placeholder}
@@ -198,7 +215,7 @@ export default function WidgetEditor() {
                     id={`starter-${index}`}
                     name="starterPrompt"
                     className="input"
-                    maxLength={100}
+                    maxLength={WIDGET_LIMITS.starterPrompt}
                     placeholder={index === 0 ? 'What are your opening hours?' : `Prompt ${index + 1}`}
                     value={prompt}
                     onChange={(event) => setPrompt(index, event.target.value)}
@@ -275,6 +292,32 @@ export default function WidgetEditor() {
           </label>
         </section>
 
+        <section className="card stack" aria-labelledby="visitors-title">
+          <h2 id="visitors-title" className="card-title">
+            Language and contact
+          </h2>
+          <SelectField
+            id="locale"
+            name="locale"
+            label="Language of the widget"
+            value={draft.locale}
+            onChange={(event) => set('locale', event.target.value as Draft['locale'])}
+            error={errors.locale}
+            hint="Buttons, hints and messages of the widget. Your own title, greeting and placeholder are shown as you wrote them."
+          >
+            <option value="auto">Each visitor&rsquo;s browser language (English when not available)</option>
+            {WIDGET_LOCALES.map((locale) => (
+              <option key={locale} value={locale}>
+                {LOCALE_NAMES[locale]}
+              </option>
+            ))}
+          </SelectField>
+          <label className="checkbox">
+            <input type="checkbox" name="contactEnabled" checked={draft.contactEnabled} onChange={(event) => set('contactEnabled', event.target.checked)} />
+            <span>Offer visitors a person: after an answer the documents could not give, and from the header (they leave an email address for you to reply to)</span>
+          </label>
+        </section>
+
         <div className="form-actions sticky-actions">
           {dirty ? <span className="unsaved">Unsaved changes</span> : null}
           <button type="button" className="button ghost" disabled={!dirty || saving} onClick={() => setDraft(toDraft(widget))}>
@@ -301,6 +344,11 @@ export default function WidgetEditor() {
               <Icon name="refresh" />
               Restart
             </button>
+            {preview.status === 'ready' ? (
+              <a className="button ghost small" href={standalonePreview(preview.src)} target="_blank" rel="noopener">
+                Open demo page
+              </a>
+            ) : null}
           </div>
           {preview.status === 'ready' ? (
             <iframe ref={frame} key={preview.src} className="preview-iframe" src={preview.src} title="Widget preview on a sample page" />

@@ -8,7 +8,7 @@ import { FormAlert, TextAreaField, TextField } from '../components/fields';
 import { Icon } from '../components/icons';
 import { RouteErrorPanel } from '../components/route-error';
 import { CopyButton } from '../components/copy-button';
-import { DOMAINS_HINT, TierChoice } from '../components/site-fields';
+import { DOMAINS_HINT, DomainsPreview, TierChoice } from '../components/site-fields';
 import { requireCsrf, requireUser } from '../context.server';
 import { formFailure, linesField, textField } from '../forms.server';
 
@@ -19,7 +19,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const { config } = context.container;
   return {
     existingNames: (await listClients(context.container.db.knex, { ownerId: session.user.id })).map((client) => client.name.toLowerCase()),
-    limits: { free: config.RATE_LIMIT_FREE_PER_MINUTE, paid: config.RATE_LIMIT_PAID_PER_MINUTE },
+    limits: { free: config.RATE_LIMIT_FREE_PER_MINUTE, paid: config.RATE_LIMIT_PAID_PER_MINUTE, selfServe: config.SELF_SERVE_TIERS },
     publicUrl: config.publicUrl,
   };
 }
@@ -34,6 +34,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       ownerId: session.user.id,
       input: { name: values.name, tier: values.tier, allowedDomains: linesField(formData, 'allowedDomains') },
       embeddingModel: context.container.embedder.model,
+      selfServeTiers: context.container.config.SELF_SERVE_TIERS,
     });
     return { ok: true as const, created: { id: client.id, name: client.name, apiKey, warning: warning?.message ?? null } };
   } catch (error) {
@@ -121,6 +122,7 @@ export default function NewSite() {
           spellCheck={false}
           autoCapitalize="off"
         />
+        <DomainsPreview fieldId="allowedDomains" initial={values?.allowedDomains ?? ''} />
         <div className="form-actions">
           <Link to="/sites" className="button ghost">
             Cancel

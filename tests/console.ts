@@ -1,0 +1,1 @@
+export { allowConsoleErrorInThisTest as expectConsoleError } from './setup/console-guard';
