@@ -270,6 +270,8 @@ describe('docs/openapi.yaml', () => {
       .map(({ method, path: route }) => ({ key: `${method.toUpperCase()} ${route}`, method, route }))
       .filter(({ key, method, route }) => {
         if (facts.operations.has(key)) return false;
+        // Served by another listener (the operators' metrics port), named in the path's own `servers`.
+        if (spec.paths[route]?.servers?.length) return false;
         if (method === 'options' && facts.preflightPaths.has(route)) return false;
         if (method === 'get' && [...facts.staticPrefixes].some((prefix) => new RegExp(`^${prefix}/\\{\\w+\\}$`).test(route))) return false;
         return true;

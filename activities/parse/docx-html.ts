@@ -155,6 +155,10 @@ function tableBlocks(table: HtmlElement): string[] {
   }
   if (grid.length === 0) return blocks;
 
+  if (isKeyValueTable(rows)) {
+    for (const row of grid) blocks.push(row.filter((cell) => cell.text && !cell.spanned).map((cell) => cell.text).join(': ').replace(/:: /g, ': '));
+    return blocks;
+  }
   const headers = grid.length > 1 && headerRowOf(rows[0], grid) ? grid[0].map((cell) => cell.text) : undefined;
   if (!headers) {
     for (const row of grid) blocks.push(row.filter((cell) => cell.text && !cell.spanned).map((cell) => cell.text).join(' | '));
@@ -231,6 +235,18 @@ function headerRowOf(firstRow: HtmlElement, grid: GridCell[][]): boolean {
     if (below.includes(cell.text)) return false;
     const numericBelow = below.filter((text) => /\d/.test(text)).length;
     return !(/\d/.test(cell.text) && below.length > 0 && numericBelow * 2 > below.length);
+  });
+}
+
+/**
+ * A two-column table of bold labels beside plain values ("Name | Dana Whitfield"), each row a
+ * record of its own: read as "Name: Dana Whitfield", never with its first row as headers.
+ */
+function isKeyValueTable(rows: HtmlElement[]): boolean {
+  if (rows.length < 2) return false;
+  return rows.every((row) => {
+    const cells = elementChildren(row, 'td', 'th');
+    return cells.length === 2 && isAllBold(cells[0]) && !isAllBold(cells[1]);
   });
 }
 

@@ -27,6 +27,11 @@ describe('Word tables', () => {
     expect(text).toContain('Team: Sales; Lead: Ana; Floor: 2');
     expect(text).toContain('Team: Sales; Lead: Bo; Floor: 3');
   });
+
+  it('reads a table of bold labels beside values as label: value rows', () => {
+    const html = '<table><tr><td><strong>Name</strong></td><td>Dana Whitfield</td></tr><tr><td><strong>Plan:</strong></td><td>Gold annual</td></tr></table>';
+    expect(textOf(htmlToSections(html))).toBe('Name: Dana Whitfield\n\nPlan: Gold annual');
+  });
 });
 
 describe('Word equations and check boxes', () => {

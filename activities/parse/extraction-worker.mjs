@@ -63,6 +63,8 @@ async function extractPdf({ bytes, pdfOptions }, { pdfjs }) {
   const loadingTask = pdfjs.getDocument({ ...pdfOptions, data: bytes });
   const doc = await loadingTask.promise;
   try {
+    // Only a document with form fields has widget values to read: skip the per-page annotation pass otherwise.
+    const hasFields = (await doc.getFieldObjects().catch(() => null)) !== null;
     const pages = [];
     for (let number = 1; number <= doc.numPages; number++) {
       const page = await doc.getPage(number);
@@ -75,7 +77,7 @@ async function extractPdf({ bytes, pdfOptions }, { pdfjs }) {
         items.push([item.str, round(x), round(y), round(item.width), round(Math.hypot(a, b) || Math.abs(d) || item.height), item.fontName, Math.abs(b) > Math.abs(a) ? 1 : 0, item.hasEOL ? 1 : 0, item.dir === 'rtl' ? 1 : 0]);
       }
       const fields = [];
-      for (const annotation of await page.getAnnotations({ intent: 'display' })) {
+      for (const annotation of hasFields ? await page.getAnnotations({ intent: 'display' }) : []) {
         const shown = widgetText(annotation);
         if (shown && Array.isArray(annotation.rect)) fields.push({ ...shown, rect: annotation.rect.map(round) });
       }

@@ -182,12 +182,13 @@ function printedLines(lines: readonly Line[]): PrintedLine[] {
     .sort((a, b) => a - b);
   const lineGap = gaps[Math.floor(gaps.length / 2)] ?? 0;
 
+  const headings = lines.map((line) => isHeading(line, body, lines));
   return lines.map((line, index) => {
     const previous = lines[index - 1];
     const next = lines[index + 1];
     const column = lines.filter((other) => sameSize(other, line) && Math.abs(other.left - line.left) <= 4 * line.size);
     const columnLeft = Math.min(...column.map((other) => other.left));
-    const columnRight = Math.max(...column.map((other) => other.right));
+    const columnRight = rightEdge(column);
     const long = line.right - line.left >= 0.6 * (columnRight - columnLeft);
     let full = false;
     if (next && sameSize(line, next)) {
@@ -195,26 +196,52 @@ function printedLines(lines: readonly Line[]): PrintedLine[] {
       const nextWord = /^\S+/.exec(next.text.trim())?.[0].length ?? 0;
       full = line.right + 0.25 * line.size + nextWord * charWidth > columnRight - 0.5;
     }
-    const isHeadingFont = (!line.fonts.has(body.font ?? '') && line.fonts.size === 1) || line.size > body.size * 1.12;
-    const heading = isHeadingFont && !long && line.text.length < 120 && !/[.,;]$/.test(line.text.trim());
+    const heading = headings[index];
+    // Headings are often centred: only a gap or another size separates the lines of one.
+    const headingPair = previous !== undefined && heading && headings[index - 1];
     return {
       text: line.text,
       full,
       long,
-      breakBefore: previous ? startsParagraph(previous, line, lineGap) : true,
+      breakBefore: previous ? startsParagraph(previous, line, lineGap, headingPair) : true,
       ownLine: line.cells,
       heading,
     };
   });
 }
 
+/**
+ * The right edge of a column: the 80th percentile of its lines' right ends (justified text ends
+ * all its full lines there; ragged text ends most near it), so one wider line (a title or a
+ * caption across both columns that starts at the same x) does not move it. Few lines: the widest.
+ */
+function rightEdge(column: readonly Line[]): number {
+  const rights = column.map((line) => line.right).sort((a, b) => a - b);
+  if (rights.length < 5) return rights[rights.length - 1];
+  return rights[Math.floor(rights.length * 0.8)];
+}
+
 function sameSize(a: Line, b: Line): boolean {
   return Math.abs(a.size - b.size) <= 0.12 * Math.max(a.size, b.size);
 }
 
-function startsParagraph(previous: Line, line: Line, lineGap: number): boolean {
+/**
+ * A heading: larger than the body text, or set in one other font and shorter than 60% of the
+ * widest body line (a bold line of body size that fills the column is emphasis, not a heading);
+ * under 120 characters, not ending like a sentence.
+ */
+function isHeading(line: Line, body: { font: string | undefined; size: number }, lines: readonly Line[]): boolean {
+  if (line.text.length >= 120 || /[.,;]$/.test(line.text.trim())) return false;
+  if (line.size > body.size * 1.12) return true;
+  if (line.fonts.has(body.font ?? '') || line.fonts.size !== 1) return false;
+  const widest = Math.max(...lines.filter((other) => sameSize(other, line)).map((other) => other.right - other.left));
+  return line.right - line.left < 0.6 * widest;
+}
+
+function startsParagraph(previous: Line, line: Line, lineGap: number, headingPair: boolean): boolean {
   if (!sameSize(previous, line)) return true;
   const drop = previous.y - line.y;
+  if (headingPair) return drop <= 0 || drop > line.size * 1.6;
   // Moving up the page, or far to the side: another column or a floating box.
   if (drop <= 0 || Math.abs(line.left - previous.left) > 4 * line.size) return true;
   // More space than between the lines of a paragraph.

@@ -104,7 +104,7 @@ describe('parsePdf', () => {
   });
 
   it('turns a worker that runs out of memory into document_too_complex', async () => {
-    const error = await parseError(parsePdf(makePdf([['big']]), { timeoutMs: 30_000, maxMemoryMb: 2 }));
+    const error = await parseError(parsePdf(makePdf([['big']]), { ...DEFAULT_EXTRACTION_LIMITS, timeoutMs: 30_000, maxMemoryMb: 2 }));
     expect(error.code).toBe('document_too_complex');
   });
 

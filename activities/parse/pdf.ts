@@ -4,6 +4,7 @@ import { DocumentParseError } from '../../core/errors';
 import type { ParsedDocument } from '../../core/ingestion/types';
 import { cleanSections } from './normalize-text';
 import { layoutPages } from './pdf-layout';
+import { measureInflatedStreams } from './pdf-streams';
 import {
   DEFAULT_EXTRACTION_LIMITS,
   type ExtractionFailure,
@@ -43,6 +44,8 @@ export function pdfLoadOptions(): PdfLoadOptions {
 }
 
 export async function parsePdf(bytes: Uint8Array, limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS): Promise<ParsedDocument> {
+  const inflated = await measureInflatedStreams(bytes, limits.maxInflatedMb * 1024 * 1024);
+  if (inflated.exceeded) throw inflationBombError(limits.maxInflatedMb);
   const outcome = await runExtraction({ kind: 'pdf', bytes, pdfOptions: pdfLoadOptions() }, limits);
   if (!outcome.ok) throw pdfError(outcome.error);
   if (outcome.extracted.kind !== 'pdf') throw new Error('extraction worker answered a PDF request with another kind');
@@ -108,6 +111,15 @@ function endsWithEofMarker(bytes: Uint8Array): boolean {
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The file's compressed streams expand past the per-document cap: a decompression bomb or an absurd file. */
+function inflationBombError(capMb: number): DocumentParseError {
+  return new DocumentParseError({
+    code: 'pdf_too_complex',
+    message: `This PDF is too complex to read: its compressed content expands to more than ${capMb} MB, far beyond what a document's text needs. It may be damaged or built to be hostile. Save or print it to a new PDF (or split it into smaller files) and upload it again.`,
+    cause: `inflated streams exceed ${capMb} MB`,
+  });
 }
 
 function unsafeError(cause: string): DocumentParseError {

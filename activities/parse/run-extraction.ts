@@ -6,9 +6,20 @@ export interface ExtractionLimits {
   timeoutMs: number;
   /** V8 old-generation heap cap for the worker, in MB. */
   maxMemoryMb: number;
+  /**
+   * Growth of the process's resident memory while this extraction runs, in MB, past which its
+   * worker is stopped: memory outside the V8 heap (ArrayBuffers pdf.js inflates streams into) is
+   * not capped by `maxMemoryMb`. The corpus's largest PDFs grow it by 80–170 MB.
+   */
+  maxRssGrowthMb: number;
+  /** Total a PDF's compressed streams may inflate to, in MB (pdf-streams.ts, before pdf.js runs). */
+  maxInflatedMb: number;
 }
 
-export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = { timeoutMs: 45_000, maxMemoryMb: 1024 };
+export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = { timeoutMs: 45_000, maxMemoryMb: 1024, maxRssGrowthMb: 512, maxInflatedMb: 256 };
+
+/** How often the memory watchdog samples the process's resident memory. */
+const RSS_SAMPLE_MS = 50;
 
 /** Options handed to pdf.js `getDocument`, built by pdf.ts. */
 export interface PdfLoadOptions {
@@ -102,6 +113,7 @@ export function runExtraction(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(watchdog);
       void worker.terminate();
       outcome();
     };
@@ -109,6 +121,14 @@ export function runExtraction(
     const timer = setTimeout(() => {
       finish(() => reject(timeoutError(limits.timeoutMs)));
     }, limits.timeoutMs);
+    // The worker thread shares this process's memory: a stream inflated outside the V8 heap grows
+    // the process, so the process's growth since this extraction began is the runtime's wall.
+    const baselineRss = process.memoryUsage.rss();
+    const watchdog = setInterval(() => {
+      const grownMb = (process.memoryUsage.rss() - baselineRss) / (1024 * 1024);
+      if (grownMb > limits.maxRssGrowthMb) finish(() => reject(tooComplexError(`resident memory grew by ${Math.round(grownMb)} MB`)));
+    }, RSS_SAMPLE_MS);
+    watchdog.unref();
 
     worker.once('message', (reply: WorkerReply) =>
       finish(() => {

@@ -1,3 +1,4 @@
+import { createDeflate, deflateSync } from 'node:zlib';
 import JSZip from 'jszip';
 
 /** Escapes text for a PDF literal string. */
@@ -93,6 +94,38 @@ function pdfStream(content: string, dictEntries = ''): string {
 }
 
 /** Numbers `objects` from 1 and writes them with a correct xref table; `trailerEntries` joins /Size in the trailer. */
+/**
+ * A decompression bomb: a one-page PDF whose content stream is `inflatedMb` MB of zero bytes,
+ * deflated (about a thousandth of that on disk: 1 GB → ~1 MB). Built by streaming, never holding
+ * the inflated bytes; `hexWrapped` adds an ASCIIHexDecode layer in front of the Flate one,
+ * `doubleFlate` a second Flate layer (a file of a few KB).
+ */
+export async function makeInflationBombPdf(inflatedMb = 1024, { hexWrapped = false, doubleFlate = false } = {}): Promise<Buffer> {
+  const deflate = createDeflate({ level: 9, memLevel: 9 });
+  const parts: Buffer[] = [];
+  deflate.on('data', (chunk: Buffer) => parts.push(chunk));
+  const done = new Promise((resolve, reject) => deflate.on('end', resolve).on('error', reject));
+  const megabyte = Buffer.alloc(1024 * 1024);
+  for (let index = 0; index < inflatedMb; index++) {
+    if (!deflate.write(megabyte)) await new Promise((resolve) => deflate.once('drain', resolve));
+  }
+  deflate.end();
+  await done;
+  // A second Flate layer shrinks the first layer's repetitive output a hundredfold again.
+  const compressed = doubleFlate ? deflateSync(Buffer.concat(parts), { level: 9 }) : Buffer.concat(parts);
+  const data = hexWrapped ? `${compressed.toString('hex')}>` : compressed.toString('latin1');
+  const filter = hexWrapped ? '[/ASCIIHexDecode /FlateDecode]' : doubleFlate ? '[/FlateDecode /FlateDecode]' : '/FlateDecode';
+  return writePdf(
+    [
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>',
+      `<< /Length ${Buffer.byteLength(data, 'latin1')} /Filter ${filter} >>\nstream\n${data}\nendstream`,
+    ],
+    '/Root 1 0 R',
+  );
+}
+
 export function writePdf(objects: string[], trailerEntries: string): Buffer {
   let pdf = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
   const offsets: number[] = [];

@@ -3,6 +3,7 @@ import { unwrapHardWrappedText } from '../../core/ingestion/hard-wrap';
 import { decodeText } from '../../core/ingestion/text-decoding';
 import type { ParsedDocument, ParsedSection } from '../../core/ingestion/types';
 import { cleanSections } from './normalize-text';
+import { looksLikeXml, xmlText } from './xml-text';
 
 const MARKDOWN_HEADING = /^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
 const CODE_FENCE = /^ {0,3}(```|~~~)/;
@@ -11,11 +12,13 @@ const CODE_FENCE = /^ {0,3}(```|~~~)/;
  * Plain text and Markdown: any encoding decodeText reads; `#` headings (outside code fences)
  * start a new section named after them; paragraphs stay separated by a blank line. A hard-wrapped
  * file (lines broken at a fixed width) gets its paragraphs rejoined and its line-end hyphens undone
- * first (core/ingestion/hard-wrap.ts), so a sentence is never cut at a printed line end.
+ * first (core/ingestion/hard-wrap.ts), so a sentence is never cut at a printed line end. An XML
+ * file (detect-type lets it through as text; HTML and SVG are refused there) is read for its text.
  */
 export function parseTxt(bytes: Uint8Array): ParsedDocument {
   const { text, encoding } = decodeText(bytes);
-  const sections = cleanSections(splitAtHeadings(unwrapHardWrappedText(text.replace(/\r\n?/g, '\n'))));
+  const plain = looksLikeXml(text) ? xmlText(text) : text;
+  const sections = cleanSections(splitAtHeadings(unwrapHardWrappedText(plain.replace(/\r\n?/g, '\n'))));
   if (sections.length === 0) {
     throw new DocumentParseError({
       code: 'empty_document',

@@ -52,9 +52,6 @@ export function operationsRouter(container: Container): Router {
     res.status(down.length ? 503 : 200).json({ status: down.length ? 'degraded' : 'ok', down, checks });
   });
 
-  // Prometheus is on the operators' port (api/metrics-server.ts): the public port has no /metrics.
-  router.all('/metrics', (_req, res) => {
-    res.status(404).json({ error: { code: 'not_found', message: 'There is no such endpoint. Metrics are served on the operators\' port (METRICS_PORT).' } });
-  });
+  // No /metrics here: Prometheus is on the operators' port (api/metrics-server.ts), so the public port answers 404.
   return router;
 }

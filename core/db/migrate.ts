@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import * as initial from './migrations/001-initial';
 import * as answerKinds from './migrations/002-answer-kinds';
-import * as loop from './migrations/004-loop';
 import * as planRequests from './migrations/011-plan-requests';
 import * as replyMessages from './migrations/006-reply-messages';
+import * as loop from './migrations/004-loop';
+import * as tenantRls from './migrations/005-tenant-rls';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,9 +16,10 @@ interface Migration {
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-answer-kinds': answerKinds,
-  '004-loop': loop,
   '011-plan-requests': planRequests,
   '006-reply-messages': replyMessages,
+  '004-loop': loop,
+  '005-tenant-rls': tenantRls,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -116,3 +116,34 @@ describe('detectCsvDelimiter', () => {
     expect(detectCsvDelimiter('single column\nvalues only\n').consistency).toBe(0);
   });
 });
+
+describe('markup named as text', () => {
+  const page = '<!DOCTYPE html>\n<html><head><title>Shop</title></head><body><p>Returns within 30 days.</p></body></html>';
+  const fragment = Array.from({ length: 12 }, (_, index) => `<div class="row"><span>Item ${index}</span></div>`).join('\n');
+
+  it('refuses HTML pages, HTML fragments, scripts and SVG named .txt or .csv, saying what is accepted', () => {
+    for (const [bytes, filename, label] of [
+      [page, 'notes.txt', 'an HTML web page'],
+      [fragment, 'export.txt', 'an HTML web page'],
+      ['<p>Hello</p>\n<script>alert(1)</script>\n', 'hello.txt', 'an HTML web page'],
+      ['\ufeff  <!-- saved page -->\n<div><p>Prices</p></div><style>p{}</style>', 'prices.csv', 'an HTML web page'],
+      ['<svg xmlns="http://www.w3.org/2000/svg"><text>Hi</text></svg>', 'logo.txt', 'an SVG image'],
+      ['<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>x</body></html>', 'page.csv', 'an HTML web page'],
+      [page, 'noname', 'an HTML web page'],
+    ] as const) {
+      const error = refusal(Buffer.from(bytes), filename);
+      expect(error.message, filename).toContain(`This file is ${label}`);
+      expect(error.message, filename).toContain('Supported formats are PDF, Word (.docx), plain text (.txt, .md) and CSV.');
+    }
+  });
+
+  it('keeps Markdown with a few inline tags, and prose that mentions tags, as text', () => {
+    const readme = '<p align="center"><img src="logo.png"></p>\n\n# Widget\n\nInstall it with npm. Use <br> for a line break.\n\n' + 'More prose here. '.repeat(40);
+    expect(detectFileType({ bytes: Buffer.from(readme), filename: 'README.md' })).toBe('txt');
+    expect(detectFileType({ bytes: Buffer.from('Write <b>bold</b> with the b tag, and a < b for comparisons.'), filename: 'tips.txt' })).toBe('txt');
+    // A text that quotes markup: a list of XSS payloads, one per line, is a document about them.
+    const payloads = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<body onload=alert(1)>', '<svg onload=alert(1)>'];
+    const list = Array.from({ length: 40 }, (_, index) => `Entry ${index}: ${payloads[index % payloads.length]}`).join('\n');
+    expect(detectFileType({ bytes: Buffer.from(list), filename: 'hostile.txt' })).toBe('txt');
+  });
+});

@@ -126,14 +126,47 @@ function sniffContent(bytes: Uint8Array): Sniffed {
   if (head.startsWith('{\\rtf')) {
     return { label: 'an RTF document', advice: 'Save it as .docx or PDF from your word processor and upload that.' };
   }
-  if (/^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!doctype html|<html)/.test(head) || /<html[\s>]/.test(head)) {
-    return {
-      type: 'text',
-      label: 'an HTML web page',
-      advice: 'Open it in a browser and print or save it as PDF, or copy its text into a .txt file, then upload that.',
-    };
-  }
+  const markup = sniffMarkup(latin1(bytes, MARKUP_SAMPLE_BYTES));
+  if (markup) return markup;
   return { type: 'text', label: 'plain text', advice: 'If it is meant to be read as text, rename it to end in .txt and upload it again.' };
+}
+
+/** How much of a text file the markup sniffing reads. */
+const MARKUP_SAMPLE_BYTES = 64 * 1024;
+const HTML_ADVICE = `Open it in a browser and print or save it as PDF, or copy its text into a .txt file, then upload that. ${SUPPORTED_FORMATS}`;
+/** Elements of HTML documents and fragments (not of Markdown, which allows a few inline). */
+const HTML_TAG = /<\/?(?:html|head|body|div|span|p|a|script|style|table|tbody|thead|tr|td|th|ul|ol|li|meta|link|h[1-6]|br|hr|img|form|input|button|section|article|nav|header|footer|main|iframe|noscript|em|strong|b|i|label|select|option|textarea|title)\b[^<>]*>/gi;
+
+/**
+ * Markup that is not plain text, even when named .txt or .csv: it would be indexed tags and all,
+ * and an HTML page may carry scripts. Recognised by content, from how the file begins (after a
+ * BOM, whitespace, an XML declaration and comments), so a text that quotes markup (a list of XSS
+ * payloads, a tutorial) stays text:
+ * - HTML: it begins with a doctype or an <html> tag; or it begins with a tag and holds an
+ *   <html>, <head>, <body>, <script> or <style> element, or at least 10 HTML tags making up at
+ *   least 15% of the first 64 KB (a fragment). Markdown opening with a centred logo stays text.
+ * - SVG: an <svg> root (an image that may carry scripts, like HTML).
+ * Other XML (an RSS feed saved as .txt, as in the shared corpus) stays text: parseTxt reads its
+ * text content without the tags (xml-text.ts).
+ */
+function sniffMarkup(sample: string): Sniffed | undefined {
+  // The sample is read as Latin-1: a UTF-8 byte order mark shows as three characters.
+  const head = sample.replace(/^(?:\ufeff|\u00ef\u00bb\u00bf)/, '').trimStart().toLowerCase();
+  const prolog = /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*/.exec(head)?.[0] ?? '';
+  const afterProlog = head.slice(prolog.length);
+  if (!afterProlog.startsWith('<')) return undefined;
+  const html = { label: 'an HTML web page', advice: HTML_ADVICE };
+  if (/^(?:<!doctype html|<html[\s>])/.test(afterProlog)) return html;
+  if (/^(?:<!doctype svg[^>]*>\s*)?<svg[\s>]/.test(afterProlog)) {
+    return { label: 'an SVG image', advice: `Images are not read: upload a PDF or Word file that contains the text. ${SUPPORTED_FORMATS}` };
+  }
+  // Other XML (RSS's <title> and <link> are not HTML's) is text.
+  if (prolog.includes('<?xml') || /^<[a-z_][\w.:-]*\s[^>]*xmlns(?::\w+)?=/.test(afterProlog)) return undefined;
+  if (/<(?:html|head|body)[\s>]|<script[\s>][\s\S]*?<\/script>|<style[\s>][\s\S]*?<\/style>/.test(head)) return html;
+  const tags = head.match(HTML_TAG) ?? [];
+  const tagChars = tags.reduce((total, tag) => total + tag.length, 0);
+  if (tags.length >= 10 && tagChars >= 0.15 * head.length) return html;
+  return undefined;
 }
 
 function sniffZip(bytes: Uint8Array): Sniffed {

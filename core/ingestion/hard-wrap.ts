@@ -79,7 +79,7 @@ export function unwrapHardWrappedText(text: string): string {
       long: line.length >= 0.6 * wrap.width,
       // A change of indent inside a block starts a quotation or a nested item; consecutive lines
       // indented by 4+ are code or verse and keep their lines. A first-line indent alone is neither.
-      breakBefore: indent >= 2 && indent !== previousIndent,
+      breakBefore: indent >= 2 && indent !== previousIndent && !continuesListItem(lines[index - 1], indent),
       ownLine: indent >= 4 && ((block.length > 0 && previousIndent >= 4) || nextIndent >= 4),
     });
   }
@@ -89,4 +89,10 @@ export function unwrapHardWrappedText(text: string): string {
 
 function indentOf(line: string): number {
   return /^[ \t]*/.exec(line)?.[0].length ?? 0;
+}
+
+/** A wrapped list item's next line is indented to the item's text: "- item" then "  rest". */
+function continuesListItem(previous: string | undefined, indent: number): boolean {
+  const marker = previous === undefined ? null : LIST_ITEM.exec(previous.trimStart());
+  return marker !== null && indentOf(previous ?? '') + marker[0].length === indent;
 }

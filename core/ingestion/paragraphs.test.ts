@@ -36,7 +36,8 @@ describe('hard-wrapped text', () => {
     '',
     'Contents:',
     '- blender base with motor',
-    '- jar',
+    '- jar with a lid that locks in place and a measuring cup',
+    '  that fits the lid',
     '',
     'Short lines stay.',
     'As they are.',
@@ -55,7 +56,7 @@ describe('hard-wrapped text', () => {
       'The Model K4 blender comes with a limited warranty of three years that protects the motor and the jar. Replacement blades',
     );
     expect(text).toContain('for a flat fee of forty-five euros, and a drop of detergent helps.');
-    expect(text).toContain('Contents:\n- blender base with motor\n- jar');
+    expect(text).toContain('Contents:\n- blender base with motor\n- jar with a lid that locks in place and a measuring cup that fits the lid');
     expect(text).toContain('Short lines stay.\nAs they are.');
     expect(text.startsWith('Product care\n\n')).toBe(true);
   });

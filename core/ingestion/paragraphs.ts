@@ -30,8 +30,7 @@ const TERMINAL = /[.!?:;…。！？]["'”’)\]]*$/u;
  * stay on their own: headings and table rows (`ownLine`), list items (a wrapped item still takes
  * its continuation lines). For each pair of consecutive lines A, B the first rule that applies wins:
  *
- * 1. A ends with a letter and a hyphen and B starts with a lowercase letter (both body or both
- *    heading) → join as one word (dehyphenate.ts decides whether the hyphen stays: "warran-|ty" →
+ * 1. A ends with a letter and a hyphen and B starts with a lowercase letter → join as one word (dehyphenate.ts decides whether the hyphen stays: "warran-|ty" →
  *    "warranty", "forty-|five"), even across a layout break or out of a table row.
  * 2. A or B is `ownLine` → break; two `heading` lines join only each other, without a layout break.
  * 3. B starts a paragraph by layout (`breakBefore`), is a list item or structural → break.
@@ -91,7 +90,7 @@ function joinedUnits(lines: readonly PrintedLine[], vocabulary: DocumentVocabula
 function continues(a: PrintedLine, b: PrintedLine): boolean {
   // A word split at a line end goes on in the next line even across a column or a paragraph gap,
   // and out of a table row into the wrapped rest of its cell.
-  if (Boolean(a.heading) === Boolean(b.heading) && endsWithSplitWord(a.text, b.text)) return true;
+  if (endsWithSplitWord(a.text, b.text)) return true;
   if (a.ownLine || b.ownLine) return false;
   if (a.heading || b.heading) return a.heading === b.heading && !b.breakBefore && !TERMINAL.test(a.text);
   if (b.breakBefore) return false;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { withTenant } from '../db/tenant';
 import type { Embedder } from '../adapters/embedder/types';
 import type { VectorStore } from '../adapters/vector-store/types';
 import { fuseRankings, type FusedChunk } from './fuse';
@@ -64,7 +65,8 @@ export async function hybridSearchWithPool({
   })();
   const [dense, lexical] = await Promise.all([
     densePromise,
-    lexicalSearch(knex, { clientId, query: question, limit: candidatesPerSide }).catch((error) => {
+    // Read as the tenant (withTenant): row-level security backs lexicalSearch's client filter.
+    withTenant(knex, clientId, (trx) => lexicalSearch(trx, { clientId, query: question, limit: candidatesPerSide })).catch((error) => {
       if (!onLexicalError) throw error;
       onLexicalError(error);
       return [];

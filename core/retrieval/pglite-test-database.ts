@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { enableTenantRls, ensureTenantRole } from '../db/migrations/005-tenant-rls';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import knexFactory, { type Knex } from 'knex';
@@ -62,6 +63,9 @@ export async function startPgliteChunksDatabase(): Promise<PgliteChunksDatabase>
     connection: { host, port: Number(port), user: 'postgres', password: 'postgres', database: 'postgres' },
     pool: { min: 0, max: 4 },
   });
+  // The same row-level security as migration 005, so lexical search runs as the tenant here too.
+  await ensureTenantRole(knex);
+  for (const table of ['documents', 'chunks']) await enableTenantRls(knex, table);
   return {
     knex,
     async insertChunks(rows) {

@@ -3,9 +3,9 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { notFound } from '../errors';
 import { normaliseDomainEntry } from './origins';
-import { checkWebhookUrl, generateWebhookSecret } from './webhooks';
 import { INVALIDATION_TOPICS, type InvalidationBus } from '../adapters/invalidation/types';
 import { mergeReplyMessages, replyMessagesSchema, type ReplyMessages } from '../replies/messages';
+import { checkWebhookUrl, generateWebhookSecret } from './webhooks';
 
 export const TIERS = ['free', 'paid'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -32,10 +32,10 @@ export const clientInputSchema = z.object({
   llmModel: z.string().trim().min(1).max(100).nullable().optional(),
   topK: z.coerce.number().int().min(1).max(20).optional(),
   instructions: z.string().max(4000).nullable().optional(),
-  /** Checked further by `checkWebhookUrl` (scheme and address rules need the configuration). */
-  webhookUrl: z.string().trim().max(2000).nullable().optional(),
   /** The site's own decline and small-talk texts (core/replies/messages.ts); missing kinds keep the built-in ones. */
   replyMessages: replyMessagesSchema.optional(),
+  /** Checked further by `checkWebhookUrl` (scheme and address rules need the configuration). */
+  webhookUrl: z.string().trim().max(2000).nullable().optional(),
 });
 export const clientPatchSchema = clientInputSchema.partial();
 
@@ -51,11 +51,11 @@ export interface Client {
   embeddingModel: string;
   topK: number;
   instructions: string | null;
+  replyMessages: ReplyMessages;
   /** Receives a signed POST per visitor contact request (core/services/webhooks.ts). */
   webhookUrl: string | null;
   /** HMAC-SHA256 key of `x-chatconnect-signature`; made when the site is created. */
   webhookSecret: string | null;
-  replyMessages: ReplyMessages;
   createdAt: string;
   updatedAt: string;
 }
@@ -72,9 +72,9 @@ interface ClientRow {
   embedding_model: string;
   top_k: number;
   instructions: string | null;
+  reply_messages?: ReplyMessages | string | null;
   webhook_url?: string | null;
   webhook_secret?: string | null;
-  reply_messages?: ReplyMessages | string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -91,9 +91,9 @@ export function toClient(row: ClientRow): Client {
     embeddingModel: row.embedding_model,
     topK: row.top_k,
     instructions: row.instructions,
+    replyMessages: (typeof row.reply_messages === 'string' ? JSON.parse(row.reply_messages) : row.reply_messages) ?? {},
     webhookUrl: row.webhook_url ?? null,
     webhookSecret: row.webhook_secret ?? null,
-    replyMessages: (typeof row.reply_messages === 'string' ? JSON.parse(row.reply_messages) : row.reply_messages) ?? {},
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
@@ -137,8 +137,8 @@ export async function createClient(
       embedding_model: embeddingModel,
       top_k: data.topK ?? 5,
       instructions: data.instructions ?? null,
-      webhook_secret: generateWebhookSecret(),
       reply_messages: JSON.stringify(mergeReplyMessages({}, data.replyMessages ?? {})),
+      webhook_secret: generateWebhookSecret(),
     });
     await trx('api_keys').insert({ id: randomUUID(), client_id: id, prefix: apiKey.prefix, key_hash: apiKey.hash });
     await trx('widgets').insert({ client_id: id, config: JSON.stringify({}) });
@@ -186,11 +186,11 @@ export async function updateClient(
   if (data.llmModel !== undefined) patch.llm_model = data.llmModel;
   if (data.topK !== undefined) patch.top_k = data.topK;
   if (data.instructions !== undefined) patch.instructions = data.instructions;
+  if (data.replyMessages !== undefined) patch.reply_messages = JSON.stringify(mergeReplyMessages(existing.replyMessages, data.replyMessages));
   if (data.webhookUrl !== undefined) {
     patch.webhook_url = data.webhookUrl ? checkWebhookUrl(data.webhookUrl, { allowPrivateUrls }) : null;
     if (!existing.webhookSecret) patch.webhook_secret = generateWebhookSecret();
   }
-  if (data.replyMessages !== undefined) patch.reply_messages = JSON.stringify(mergeReplyMessages(existing.replyMessages, data.replyMessages));
   await knex('clients').where({ id: existing.id, owner_id: ownerId }).update(patch);
   return { client: await getClientForOwner(knex, { ownerId, clientId }) };
 }

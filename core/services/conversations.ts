@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Knex } from 'knex';
+import { withTenant } from '../db/tenant';
 
 export interface ChatMessageView {
   messageId: string;
@@ -49,8 +50,15 @@ const messagesWithFeedback = (knex: Knex) =>
     .leftJoin('message_feedback as f', 'f.message_id', 'chat_messages.id')
     .select('chat_messages.*', 'f.rating as feedback_rating', 'f.comment as feedback_comment', 'f.updated_at as feedback_at');
 
-/** A client's sessions, newest first; `search` matches questions and answers; messages are included on request. */
-export async function listChatSessions(
+type ListArgs = { clientId: string; search?: string; includeMessages?: boolean; limit?: number; offset?: number };
+
+/**
+ * A client's sessions, newest first; `search` matches questions and answers; messages are included
+ * on request. Read as the tenant (withTenant): row-level security backs the `client_id` filters.
+ */
+export const listChatSessions = (knex: Knex, args: ListArgs) => withTenant(knex, args.clientId, (trx) => listChatSessionsAsTenant(trx, args));
+
+async function listChatSessionsAsTenant(
   knex: Knex,
   {
     clientId,
@@ -108,7 +116,11 @@ export async function listChatSessions(
   return { sessions, total: Number(count) };
 }
 
-export async function getChatSession(
+/** One session with its messages, or null; read as the tenant (withTenant). */
+export const getChatSession = (knex: Knex, args: { clientId: string; sessionId: string }) =>
+  withTenant(knex, args.clientId, (trx) => getChatSessionAsTenant(trx, args));
+
+async function getChatSessionAsTenant(
   knex: Knex,
   { clientId, sessionId }: { clientId: string; sessionId: string },
 ): Promise<ChatSessionView | null> {

@@ -90,7 +90,7 @@ export async function deleteAccount(deps: DeletionDeps, { userId, password }: { 
   const clientIds: string[] = (await deps.knex('clients').where({ owner_id: userId }).select('id')).map((row) => row.id);
   await deps.knex.transaction(async (trx) => {
     await markClientsDeleted(trx, clientIds);
-    await revokeAllSessions(trx as unknown as Knex, userId);
+    await revokeAllSessions(trx, userId);
     await trx('users')
       .where({ id: userId })
       .update({ deleted_at: trx.fn.now(), email: `deleted-${randomUUID()}@deleted.invalid`, password_hash: '!' });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withTenant } from '../db/tenant';
 import type { Knex } from 'knex';
 import { AppError, notFound } from '../errors';
 import type { BlobStore } from '../adapters/blob-store/types';
@@ -204,9 +205,12 @@ export async function listDocuments(
   knex: Knex,
   { clientId, status }: { clientId: string; status?: DocumentStatus },
 ): Promise<DocumentView[]> {
-  const query = DocumentModel.query(knex).modify('forClient', clientId).orderBy('created_at', 'desc').limit(1000);
+  // Read as the tenant: row-level security backs the forClient filter.
+  return withTenant(knex, clientId, async (trx) => {
+  const query = DocumentModel.query(trx).modify('forClient', clientId).orderBy('created_at', 'desc').limit(1000);
   if (status) query.where({ status });
   return ((await query) as unknown as DocumentRow[]).map(toView);
+  });
 }
 
 /** A foreign or missing id is the same 404. Live progress comes from the workflow's query while it runs. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { withTenant } from '../db/tenant';
 
 export interface UsageDay {
   date: string;
@@ -14,7 +15,9 @@ export interface UsageDay {
 }
 
 /** One entry per day for the last `days` days (UTC), zeros included, oldest first, so charts need no gap filling. */
-export async function getUsage(knex: Knex, { clientId, days }: { clientId: string; days: number }): Promise<UsageDay[]> {
+export const getUsage = (knex: Knex, args: { clientId: string; days: number }) => withTenant(knex, args.clientId, (trx) => getUsageAsTenant(trx, args));
+
+async function getUsageAsTenant(knex: Knex, { clientId, days }: { clientId: string; days: number }): Promise<UsageDay[]> {
   const span = Math.min(Math.max(Math.trunc(days) || 30, 1), 366);
   const today = new Date();
   const start = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - (span - 1)));

@@ -17,7 +17,7 @@ describe('closing the loop: feedback, unanswered, written answers, contacts', ()
   let adminB: TestClient;
   let clientA: string;
   let keyA: string;
-  let clientB: string;
+  let _clientB: string;
   let keyB: string;
 
   beforeAll(async () => {
@@ -35,7 +35,7 @@ describe('closing the loop: feedback, unanswered, written answers, contacts', ()
     const a = await createClientWithKey(adminA, { allowedDomains: ['shop-a.example.com'] });
     [clientA, keyA] = [a.client.id, a.apiKey];
     const b = await createClientWithKey(adminB, { allowedDomains: ['shop-b.example.com'] });
-    [clientB, keyB] = [b.client.id, b.apiKey];
+    [_clientB, keyB] = [b.client.id, b.apiKey];
     const upload = await adminA.upload(clientA, 'policies.txt', POLICIES);
     expect((await waitForDocument(adminA, upload.data.document.id)).status).toBe('ready');
   }, 180_000);

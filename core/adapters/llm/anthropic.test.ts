@@ -231,7 +231,7 @@ describe('createAnthropicProvider', () => {
     expect(error.details).toMatchObject({ upstreamType: 'incomplete_stream' });
   });
 
-  it('stops quietly when the caller aborts, and the upstream connection is closed', async () => {
+  it('stops when the caller aborts, reports what was spent, and the upstream connection is closed', async () => {
     fake.enqueue({ kind: 'reply', text: 'word '.repeat(200), pieceDelayMs: 20 });
     const visitor = new AbortController();
     const seen: GenerateEvent[] = [];
@@ -241,8 +241,11 @@ describe('createAnthropicProvider', () => {
       if (seen.length === 3) visitor.abort();
     }
 
-    expect(seen).toHaveLength(3);
-    expect(seen.every((event) => event.type === 'token')).toBe(true);
+    expect(seen).toHaveLength(4);
+    expect(seen.slice(0, 3).every((event) => event.type === 'token')).toBe(true);
+    // The tokens already spent, for the chat log's aborted turn.
+    const spent = seen[3];
+    expect(spent.type === 'usage' && spent.usage.tokensIn > 0 && spent.usage.tokensOut > 0).toBe(true);
     await expect(fake.requests[0].closed).resolves.toEqual({ completed: false });
   });
 
@@ -256,14 +259,16 @@ describe('createAnthropicProvider', () => {
     await expect(fake.requests[0].closed).resolves.toEqual({ completed: false });
   });
 
-  it('aborting while waiting for the first byte ends quietly', async () => {
+  it('aborting while waiting for the first byte ends with the prompt tokens spent and nothing else', async () => {
     fake.enqueue({ kind: 'hang' });
     const visitor = new AbortController();
     setTimeout(() => visitor.abort(), 100);
 
     const events = await collect(provider({ timeoutMs: 5000 }).stream(request({ signal: visitor.signal })));
 
-    expect(events).toEqual([]);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'usage', usage: { tokensOut: 0, cachedTokens: 0 } });
+    expect(events[0].type === 'usage' && events[0].usage.tokensIn).toBeGreaterThan(0);
     await expect(fake.requests[0].closed).resolves.toEqual({ completed: false });
   });
 

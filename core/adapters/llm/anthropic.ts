@@ -70,6 +70,18 @@ async function* streamAnswer({
   const call = startUpstreamCall({ callerSignal: request.signal, inactivityTimeoutMs: timeoutMs });
   const usage = { inputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, outputTokens: 0 };
   let sawMessageStop = false;
+  const reply: string[] = [];
+  // What a request the visitor walked away from cost: the server's counts once message_start came,
+  // else an estimate of the prompt that was sent; the chat log records it with status `aborted`.
+  const spentOnAbort = async (): Promise<GenerateEvent> => ({
+    type: 'usage',
+    usage: {
+      model: request.model,
+      tokensIn: usage.inputTokens + usage.cacheCreationTokens || (await estimateTokens([prompt.staticSystem, prompt.dynamicContext, ...prompt.messages.map((turn) => turn.content)])),
+      tokensOut: usage.outputTokens || (await estimateTokens(reply)),
+      cachedTokens: usage.cacheReadTokens,
+    },
+  });
   try {
     const stream = await client.messages.create(body, { signal: call.signal });
     call.heard();
@@ -86,6 +98,7 @@ async function* streamAnswer({
         }
         case 'content_block_delta':
           if (event.delta.type === 'text_delta' && event.delta.text) {
+            reply.push(event.delta.text);
             call.pause();
             yield { type: 'token', text: event.delta.text };
             call.heard();
@@ -106,7 +119,7 @@ async function* streamAnswer({
       }
     }
     // The SDK ends the iteration quietly when its signal aborts, so the reason is read here.
-    if (call.callerAborted()) return;
+    if (call.callerAborted()) return yield await spentOnAbort();
     if (call.timedOut()) throw llmTimeout({ provider: 'anthropic' });
     // A stream that ends without message_stop is a truncated answer, not a finished one.
     if (!sawMessageStop) throw llmUnavailable({ provider: 'anthropic', upstreamType: 'incomplete_stream' });
@@ -119,12 +132,19 @@ async function* streamAnswer({
     };
     yield { type: 'usage', usage: result };
   } catch (error) {
-    if (call.callerAborted()) return;
+    if (call.callerAborted()) return yield await spentOnAbort();
     if (call.timedOut()) throw llmTimeout({ provider: 'anthropic' }, error);
     throw toAppError(error);
   } finally {
     call.end();
   }
+}
+
+/** Tokens of `texts` by the GPT-4o tokenizer: an estimate for metering when Anthropic reported nothing (its tokenizer is not public). */
+async function estimateTokens(texts: string[]): Promise<number> {
+  const { countTokens } = await import('gpt-tokenizer');
+  const asText = { disallowedSpecial: new Set<string>() };
+  return texts.reduce((sum, text) => sum + countTokens(text, asText), 0);
 }
 
 function toAppError(error: unknown): AppError {

@@ -20,6 +20,5 @@ export function useLiveConversations(clientId: string): void {
       source.close();
     };
     // revalidator is stable enough for this purpose; re-subscribing on each render would drop events.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [clientId]);
 }
