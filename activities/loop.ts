@@ -1,7 +1,8 @@
-import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import type { Container } from '../core/container';
 import { deliverContact, markDeliveryAbandoned } from '../core/services/contacts';
 import { purgeClientFiles, purgeClientRows, purgeClientSources, purgeUser } from '../core/services/deletion';
+import { cancelClientWorkflowsWith } from '../temporal/loop-gateway';
 
 /** Activities of contact webhooks and deletions: plain functions over core/services. */
 export function createLoopActivities(container: Container) {
@@ -19,8 +20,9 @@ export function createLoopActivities(container: Container) {
       await markDeliveryAbandoned(knex, { contactId, reason });
     },
     async cancelClientWorkflows({ clientId, terminate }: { clientId: string; terminate: boolean }): Promise<number> {
-      if (!container.workflows?.cancelClientWorkflows) throw ApplicationFailure.retryable('The Temporal client is not connected yet.');
-      return container.workflows.cancelClientWorkflows({ clientId, terminate });
+      // An API process has a gateway; a worker process (`npm run worker`) uses the worker's own client.
+      if (container.workflows?.cancelClientWorkflows) return container.workflows.cancelClientWorkflows({ clientId, terminate });
+      return cancelClientWorkflowsWith(Context.current().client, { clientId, terminate });
     },
     async purgeClientFiles({ clientId }: { clientId: string }): Promise<number> {
       return purgeClientFiles(deps(), { clientId, onBatch: (done) => heartbeat(done) });

@@ -1,8 +1,8 @@
-import { webhookRetryPolicy } from '../core/services/contacts';
 import type { Client } from '@temporalio/client';
 import type { Container } from '../core/container';
 import { createCrawlGateway } from './crawl-gateway';
 import { connectTemporal, createWorkflowGateway } from './gateway';
+import { webhookRetryPolicy } from '../core/services/contacts';
 
 export interface WorkflowConnection {
   /** Resolves with the client once connected; undefined if the first attempt failed (retries continue in the background). */

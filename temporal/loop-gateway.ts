@@ -50,22 +50,25 @@ export function createLoopGateway({ client, taskQueue, webhookRetry }: { client:
       return { workflowId };
     },
 
-    async cancelClientWorkflows({ clientId, terminate = false }) {
-      // clientId is a UUID (checked by every caller), so it is safe inside the visibility query.
-      if (!/^[0-9a-f-]{36}$/i.test(clientId)) throw new Error('cancelClientWorkflows needs a UUID');
-      let count = 0;
-      for await (const execution of client.workflow.list({ query: `ClientId = '${clientId}' AND ExecutionStatus = 'Running'` })) {
-        if (isDeletion(execution.workflowId)) continue;
-        const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
-        try {
-          if (terminate) await handle.terminate('the site was deleted');
-          else await handle.cancel();
-          count++;
-        } catch (error) {
-          if (!(error instanceof WorkflowNotFoundError)) throw error;
-        }
-      }
-      return count;
-    },
+    cancelClientWorkflows: (args) => cancelClientWorkflowsWith(client, args),
   };
+}
+
+/** Cancels (or terminates) every running workflow carrying the client's `ClientId`, deletions excepted; returns how many. */
+export async function cancelClientWorkflowsWith(client: Client, { clientId, terminate = false }: { clientId: string; terminate?: boolean }): Promise<number> {
+  // clientId is a UUID (checked by every caller), so it is safe inside the visibility query.
+  if (!/^[0-9a-f-]{36}$/i.test(clientId)) throw new Error('cancelClientWorkflows needs a UUID');
+  let count = 0;
+  for await (const execution of client.workflow.list({ query: `ClientId = '${clientId}' AND ExecutionStatus = 'Running'` })) {
+    if (isDeletion(execution.workflowId)) continue;
+    const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
+    try {
+      if (terminate) await handle.terminate('the site was deleted');
+      else await handle.cancel();
+      count++;
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+  }
+  return count;
 }

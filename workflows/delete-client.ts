@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { executeChild, proxyActivities } from '@temporalio/workflow';
+import { executeChild, proxyActivities, sleep } from '@temporalio/workflow';
 import type { LoopActivities } from '../activities/loop';
 
 // Purges retry until they land (a database outage delays a deletion, never half-does it).
@@ -9,6 +9,8 @@ const { cancelClientWorkflows, purgeClientFiles, purgeClientSources, purgeClient
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
+const CANCEL_GRACE = '5 seconds';
+
 /**
  * `delete-client-<clientId>` (started after the site was marked deleted): cancels its running
  * workflows (ingestions, chat logs, webhook deliveries), removes vectors and stored files, its
@@ -16,6 +18,10 @@ const { cancelClientWorkflows, purgeClientFiles, purgeClientSources, purgeClient
  */
 export async function deleteClient({ clientId }: { clientId: string }): Promise<void> {
   await cancelClientWorkflows({ clientId, terminate: false });
+  // A cancelled ingestion's activity learns of it at its next heartbeat; until then it may still
+  // write vectors. Waiting a little, then terminating what is left, keeps them from outliving the purge.
+  await sleep(CANCEL_GRACE);
+  await cancelClientWorkflows({ clientId, terminate: true });
   await purgeClientFiles({ clientId });
   await purgeClientSources({ clientId });
   await purgeClientRows({ clientId });

@@ -11,7 +11,7 @@ export function accountRouter(container: Container): Router {
   router.delete('/me', asyncHandler(async (req, res) => {
     const session = requireSession(req);
     await deleteAccount(
-      { knex, cache: container.cache, blobStore: container.blobStore, vectorStore: container.vectorStore, workflows: container.workflows, logger: container.logger },
+      { knex, cache: container.cache, blobStore: container.blobStore, vectorStore: container.vectorStore, workflows: container.workflows, logger: container.logger, invalidation: container.invalidation },
       { userId: session.user.id, password: req.body?.password },
     );
     res.setHeader('Set-Cookie', clearedSessionCookie({ secure: wantsSecureCookie(req, container.config.SECURE_COOKIES) }));

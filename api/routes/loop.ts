@@ -33,7 +33,7 @@ export function loopRouter(container: Container): Router {
 
   router.delete('/clients/:clientId', asyncHandler(async (req, res) => {
     await deleteClientForOwner(
-      { knex, cache: container.cache, blobStore: container.blobStore, vectorStore: container.vectorStore, workflows: container.workflows, logger: container.logger },
+      { knex, cache: container.cache, blobStore: container.blobStore, vectorStore: container.vectorStore, workflows: container.workflows, logger: container.logger, invalidation: container.invalidation },
       { ownerId: requireSession(req).user.id, clientId: req.params.clientId },
     );
     res.status(204).end();

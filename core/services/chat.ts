@@ -147,9 +147,6 @@ export async function* answerQuestion(
   deps: ChatDeps,
   { client, question, sessionId, signal }: { client: KeyedClient; question: string; sessionId: string; signal?: AbortSignal },
 ): AsyncGenerator<ChatEvent> {
-  // A tenant's written answer (Q&A) to this question comes before everything else, small talk included.
-  const written = await matchWrittenAnswer(deps, { clientId: client.clientId, question });
-  if (written) return yield* writtenAnswerEvents(written);
   const { provider, model } = deps.llm.choose(client);
   const noUsage: Usage = { model, tokensIn: 0, tokensOut: 0, cachedTokens: 0 };
   const historyPromise = loadHistory(deps, client.clientId, sessionId);
@@ -162,6 +159,14 @@ export async function* answerQuestion(
     yield { type: 'sources', sources: [] };
     await remember(answer);
     yield { type: 'done', usage, answer, grounded: false, replyKind };
+  }
+
+  // A tenant's written answer (Q&A) to this question comes before small talk, documents and the LLM.
+  const written = await matchWrittenAnswer(deps, { clientId: client.clientId, question });
+  if (written) {
+    yield* writtenAnswerEvents(written);
+    await remember(written.answer);
+    return;
   }
 
   const smallTalk = recogniseSmallTalk(question);

@@ -169,7 +169,7 @@ export async function updateClient(
     input,
     selfServeTiers = true,
     allowPrivateUrls = false,
-  }: { ownerId: string; clientId: string; input: unknown; /** config.SELF_SERVE_TIERS */ selfServeTiers?: boolean; allowPrivateUrls?: boolean },
+  }: { ownerId: string; clientId: string; input: unknown; /** config.SELF_SERVE_TIERS */ selfServeTiers?: boolean; /** config.ALLOW_PRIVATE_URLS */ allowPrivateUrls?: boolean },
 ): Promise<{ client: Client }> {
   const existing = await getClientForOwner(knex, { ownerId, clientId });
   const data = clientPatchSchema.parse(input);
@@ -312,7 +312,6 @@ export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErro
     if (clientId === '*') return cache.clear();
     for (const [key, entry] of cache) if (entry.value?.clientId === clientId) cache.delete(key);
   });
-  keyCaches.add(cache);
   return async function resolveApiKey(key: string): Promise<KeyedClient | null> {
     const hit = cache.get(key);
     if (hit && hit.fetchedAt + ttlSeconds * 1000 > Date.now()) return hit.value;
@@ -329,18 +328,6 @@ export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErro
     if (value) void knex('api_keys').where({ id: value.keyId }).update({ last_used_at: knex.fn.now() }).catch(() => undefined);
     return value;
   };
-}
-
-const keyCaches = new Set<Map<string, { value: KeyedClient | null }>>();
-
-/**
- * Drops this process's cached keys of a client (a deleted site), so they answer 401 at once here;
- * other processes follow within `API_KEY_CACHE_TTL_SECONDS`.
- */
-export function forgetClientKeys(clientId: string): void {
-  for (const cache of keyCaches) {
-    for (const [key, entry] of cache) if (entry.value?.clientId === clientId) cache.delete(key);
-  }
 }
 
 /** A warning (not an error: the contract's 201 stays) when the owner already has a site of this name. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { withTenant } from '../db/tenant';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { sessionIdSchema } from './questions';
@@ -72,10 +73,13 @@ export async function createContact(knex: Knex, { clientId, input }: { clientId:
 }
 
 /** A client's contact requests, newest first. */
-export async function listContacts(knex: Knex, { clientId, limit = 200 }: { clientId: string; limit?: number }): Promise<ContactView[]> {
+async function listContactsAsTenant(knex: Knex, { clientId, limit = 200 }: { clientId: string; limit?: number }): Promise<ContactView[]> {
   const rows = await knex('contacts').where({ client_id: clientId }).orderBy('created_at', 'desc').limit(Math.min(Math.max(limit, 1), 1000));
   return rows.map(toView);
 }
+
+/** As `listContactsAsTenant`, inside `withTenant` (core/db/tenant.ts): row-level security as a second wall. */
+export const listContacts = (knex: Knex, args: { clientId: string; limit?: number }) => withTenant(knex, args.clientId, (trx) => listContactsAsTenant(trx, args));
 
 /** The webhook body of the contract: `{event: "contact", clientId, contact: {id, sessionId, email, name, message, createdAt}}`. */
 export function contactWebhookBody(clientId: string, contact: ContactView): string {

@@ -1,4 +1,3 @@
-import { revokeAllSessions } from './auth';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { BlobStore } from '../adapters/blob-store/types';
@@ -7,8 +6,9 @@ import type { VectorStore } from '../adapters/vector-store/types';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { WorkflowGateway } from '../ports/workflow-gateway';
-import { verifyPassword } from './auth';
-import { forgetClientKeys, getClientForOwner } from './clients';
+import { revokeAllSessions, verifyPassword } from './auth';
+import { announceClientChange, getClientForOwner } from './clients';
+import type { InvalidationBus } from '../adapters/invalidation/types';
 import { originalBlobKey, parsedBlobKey } from './documents';
 import { bumpClientGeneration } from './query-cache';
 
@@ -28,6 +28,8 @@ export interface DeletionDeps {
   vectorStore: VectorStore;
   workflows?: WorkflowGateway;
   logger?: Logger;
+  /** Tells every process to drop the site's cached keys at once (else they expire within the key cache TTL). */
+  invalidation?: InvalidationBus;
 }
 
 async function markClientsDeleted(trx: Knex | Knex.Transaction, clientIds: string[]): Promise<void> {
@@ -38,7 +40,7 @@ async function markClientsDeleted(trx: Knex | Knex.Transaction, clientIds: strin
 
 async function afterMarked(deps: DeletionDeps, clientIds: string[]): Promise<void> {
   for (const clientId of clientIds) {
-    forgetClientKeys(clientId);
+    await announceClientChange(deps.invalidation, clientId);
     await bumpClientGeneration(deps.cache, clientId);
   }
 }

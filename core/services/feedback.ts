@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { withTenant } from '../db/tenant';
 import { z } from 'zod';
 import { AppError, notFound } from '../errors';
 import { dayWindow, sessionIdSchema } from './questions';
@@ -94,7 +95,7 @@ export interface FeedbackView {
 }
 
 /** A client's ratings, newest first, optionally only `rating` and only the last `days` days. */
-export async function listFeedback(
+async function listFeedbackAsTenant(
   knex: Knex,
   { clientId, rating, days, limit = 200 }: { clientId: string; rating?: unknown; days?: unknown; limit?: number },
 ): Promise<FeedbackView[]> {
@@ -120,3 +121,6 @@ export async function listFeedback(
     createdAt: new Date(row.updated_at).toISOString(),
   }));
 }
+
+/** As `listFeedbackAsTenant`, inside `withTenant` (core/db/tenant.ts): row-level security as a second wall. */
+export const listFeedback = (knex: Knex, args: { clientId: string; rating?: unknown; days?: unknown; limit?: number }) => withTenant(knex, args.clientId, (trx) => listFeedbackAsTenant(trx, args));

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { withTenant } from '../db/tenant';
 import { normaliseQuestion } from './questions';
 
 export interface UnansweredQuestion {
@@ -23,7 +24,7 @@ export interface UnansweredQuestion {
  * counted) and every answer rated down, grouped by normalised wording (questions.ts), most asked
  * first (ties: most recent first). A declined answer that was also rated down counts once.
  */
-export async function listUnanswered(knex: Knex, { clientId, days, limit = 200 }: { clientId: string; days: number; limit?: number }): Promise<UnansweredQuestion[]> {
+async function listUnansweredAsTenant(knex: Knex, { clientId, days, limit = 200 }: { clientId: string; days: number; limit?: number }): Promise<UnansweredQuestion[]> {
   const since = new Date(Date.now() - days * 86_400_000);
   const rows: Array<{ id: string; question: string; created_at: Date; session_id: string; declined: boolean; rated_down: boolean }> = await knex('chat_messages as m')
     .join('chat_sessions as s', 's.id', 'm.chat_session_id')
@@ -71,3 +72,6 @@ export async function listUnanswered(knex: Knex, { clientId, days, limit = 200 }
     .sort((a, b) => b.count - a.count || b.lastAskedAt.localeCompare(a.lastAskedAt))
     .slice(0, limit);
 }
+
+/** As `listUnansweredAsTenant`, inside `withTenant` (core/db/tenant.ts): row-level security as a second wall. */
+export const listUnanswered = (knex: Knex, args: { clientId: string; days: number; limit?: number }) => withTenant(knex, args.clientId, (trx) => listUnansweredAsTenant(trx, args));

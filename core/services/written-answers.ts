@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Knex } from 'knex';
+import { withTenant } from '../db/tenant';
 import { z } from 'zod';
 import type { Cache } from '../adapters/cache/types';
 import { getJson, setJson } from '../adapters/cache/types';
@@ -105,10 +106,13 @@ export async function createWrittenAnswer(deps: WrittenAnswerDeps, { clientId, i
   return toView(inserted[0]);
 }
 
-export async function listWrittenAnswers(knex: Knex, { clientId }: { clientId: string }): Promise<WrittenAnswer[]> {
+async function listWrittenAnswersAsTenant(knex: Knex, { clientId }: { clientId: string }): Promise<WrittenAnswer[]> {
   const rows = await knex('written_answers').where({ client_id: clientId }).orderBy('created_at', 'desc');
   return rows.map(toView);
 }
+
+/** As `listWrittenAnswersAsTenant`, inside `withTenant` (core/db/tenant.ts): row-level security as a second wall. */
+export const listWrittenAnswers = (knex: Knex, args: { clientId: string }) => withTenant(knex, args.clientId, (trx) => listWrittenAnswersAsTenant(trx, args));
 
 /** Edits question and/or answer; effective at once (the client's query-cache generation is bumped). */
 export async function updateWrittenAnswer(

@@ -39,6 +39,8 @@ export async function runLoopSteps({ page, step, shoot, clientId, liveKey }: { p
     let how = 'through the API';
     const widget = await askInPreview(page, clientId, QUESTION, /./).catch(() => null);
     const thumbsDown = widget?.getByRole('button', { name: /not helpful|thumbs? down|rate.*down/i }).last();
+    // The rating buttons appear once the answer is complete.
+    await thumbsDown?.waitFor({ timeout: 30_000 }).catch(() => undefined);
     if (thumbsDown && (await thumbsDown.isVisible().catch(() => false))) {
       await thumbsDown.click();
       how = 'with the widget\'s thumbs-down button';

@@ -28,6 +28,8 @@ describe.skipIf(!built)('the dashboard, a tenant admin\'s first visit in headles
     expect(result.failure).toBeNull();
     expect(result.consoleErrors).toEqual([]);
     expect(result.progressTimeline.length).toBeGreaterThan(1);
+    // The visitor's rating goes through the widget's own thumbs-down button.
+    expect(result.steps.find((step) => step.name.startsWith('a visitor rates an answer down'))?.detail).toContain("widget's thumbs-down");
     for (const [page, width] of Object.entries(result.mobileWidths)) expect(width, page).toBeLessThanOrEqual(375);
   }, 300_000);
 

@@ -134,6 +134,16 @@ describe('closing the loop: feedback, unanswered, written answers, contacts', ()
     // The answer rated down in the first test is there too.
     expect(questions.find((entry) => /standard shipping/.test(entry.question))).toMatchObject({ reason: 'rated_down', count: 1 });
     expect((await adminB.get(`/api/dashboard/unanswered?clientId=${clientA}`)).status).toBe(404);
+
+    // Through the real chat path: an off-topic question is declined, a greeting is small talk.
+    const declined = await ask(keyA, 'What is the capital of Australia?');
+    expect(declined.data.grounded).toBe(false);
+    const greeting = await ask(keyA, 'hello!');
+    await waitLogged(declined.data.messageId);
+    await waitLogged(greeting.data.messageId);
+    const again = (await adminA.get(`/api/dashboard/unanswered?clientId=${clientA}`)).data.questions as Array<{ question: string; reason: string; sessionIds: string[] }>;
+    expect(again.find((entry) => /australia/i.test(entry.question))).toMatchObject({ reason: 'not_found', sessionIds: [declined.data.sessionId] });
+    expect(again.find((entry) => /^hello/i.test(entry.question))).toBeUndefined();
     expect((await adminA.get('/api/dashboard/unanswered')).status).toBe(400);
   });
 

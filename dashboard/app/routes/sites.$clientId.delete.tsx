@@ -26,8 +26,8 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   }
   try {
     const { knex } = context.container.db;
-    const { cache, blobStore, vectorStore, workflows, logger } = context.container;
-    await deleteClientForOwner({ knex, cache, blobStore, vectorStore, workflows, logger }, { ownerId: session.user.id, clientId: client.id });
+    const { cache, blobStore, vectorStore, workflows, logger, invalidation } = context.container;
+    await deleteClientForOwner({ knex, cache, blobStore, vectorStore, workflows, logger, invalidation }, { ownerId: session.user.id, clientId: client.id });
   } catch (error) {
     return formFailure(error);
   }

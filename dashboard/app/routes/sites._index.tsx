@@ -29,13 +29,19 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
       };
     }),
   );
-  return { sites, userName: session.user.name };
+  const deleted = (new URL(request.url).searchParams.get('deleted') ?? '').slice(0, 100);
+  return { sites, userName: session.user.name, deleted };
 }
 
 export default function SitesIndex() {
-  const { sites, userName } = useLoaderData<typeof loader>();
+  const { sites, userName, deleted } = useLoaderData<typeof loader>();
   return (
     <div className="page">
+      {deleted ? (
+        <p className="alert success" role="status">
+          {deleted} was deleted. Its keys no longer work; its documents and conversations are being removed.
+        </p>
+      ) : null}
       <div className="page-header">
         <div>
           <h1 className="page-title">Your sites</h1>

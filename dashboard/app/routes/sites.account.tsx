@@ -25,8 +25,8 @@ export async function action({ context, request }: ActionFunctionArgs) {
   requireCsrf(formData, context);
   try {
     const { knex } = context.container.db;
-    const { cache, blobStore, vectorStore, workflows, logger } = context.container;
-    await deleteAccount({ knex, cache, blobStore, vectorStore, workflows, logger }, { userId: session.user.id, password: textField(formData, 'password') });
+    const { cache, blobStore, vectorStore, workflows, logger, invalidation } = context.container;
+    await deleteAccount({ knex, cache, blobStore, vectorStore, workflows, logger, invalidation }, { userId: session.user.id, password: textField(formData, 'password') });
   } catch (error) {
     return formFailure(error);
   }
