@@ -2,6 +2,8 @@ import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import type { Container } from '../core/container';
 import { deliverContact, markDeliveryAbandoned } from '../core/services/contacts';
 import { purgeClientFiles, purgeClientRows, purgeClientSources, purgeUser } from '../core/services/deletion';
+import { deleteSourcesOfClient } from '../core/services/sources';
+import { createCrawlGateway } from '../temporal/crawl-gateway';
 import { cancelClientWorkflowsWith } from '../temporal/loop-gateway';
 
 /** Activities of contact webhooks and deletions: plain functions over core/services. */
@@ -27,7 +29,11 @@ export function createLoopActivities(container: Container) {
     async purgeClientFiles({ clientId }: { clientId: string }): Promise<number> {
       return purgeClientFiles(deps(), { clientId, onBatch: (done) => heartbeat(done) });
     },
+    /** Sources go with their crawls, schedules (which live in Temporal) and page documents; then any leftover rows. */
     async purgeClientSources({ clientId }: { clientId: string }): Promise<void> {
+      // A worker process has no crawl gateway of its own: the activity's Temporal client serves.
+      const crawls = container.crawls ?? createCrawlGateway({ client: Context.current().client, taskQueue: container.config.TEMPORAL_TASK_QUEUE });
+      await deleteSourcesOfClient({ ...deps(), network: container.network, workflows: container.workflows, crawls, logger: container.logger }, { clientId });
       await purgeClientSources(deps(), { clientId });
     },
     async purgeClientRows({ clientId }: { clientId: string }): Promise<void> {

@@ -137,7 +137,8 @@ export async function purgeClientFiles(
 /**
  * EXTENSION POINT for website sources ("crawl" work, table `sources`): delete the client's sources
  * (their pages are documents, removed by `purgeClientFiles`) and their Temporal schedules here.
- * Today it removes `sources` rows when that table exists; schedules are the crawl code's to add.
+ * The deletion activity first runs the sources service's `deleteSourcesOfClient` (crawls, schedules,
+ * page documents); this removes whatever rows remain.
  */
 export async function purgeClientSources(deps: Pick<DeletionDeps, 'knex'>, { clientId }: { clientId: string }): Promise<void> {
   if (await deps.knex.schema.hasTable('sources')) await deps.knex('sources').where({ client_id: clientId }).delete();
