@@ -36,7 +36,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     const tierLimiter = client.tier === 'paid' ? container.rateLimits.paidClient : container.rateLimits.freeClient;
     const decision = await tierLimiter.consume(client.clientId);
     if (!decision.allowed) throw rateLimited(res, decision.retryAfterSeconds, 'This site is receiving too many questions right now.');
-    return { client, message, sessionId, metadata, messageId: randomUUID(), startedAt: Date.now() };
+    return { client, message, sessionId, newSession: !parsed.data.sessionId, metadata, messageId: randomUUID(), startedAt: Date.now() };
   }
 
   function rateLimited(res: Response, retryAfterSeconds: number, reason: string) {
@@ -45,8 +45,8 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
   }
 
   /** Hands the turn to its logging workflow without waiting; if Temporal is unreachable, writes it directly. */
-  function logTurn(turn: ChatTurnLog) {
-    const viaWorkflow = container.workflows ? container.workflows.logChatTurn(turn) : Promise.reject(new Error('no workflow gateway'));
+  function logTurn(turn: ChatTurnLog, siteName: string) {
+    const viaWorkflow = container.workflows ? container.workflows.logChatTurn(turn, { siteName }) : Promise.reject(new Error('no workflow gateway'));
     viaWorkflow.catch((error) => {
       logger.warn({ err: (error as Error).message, messageId: turn.messageId }, 'chat log workflow unavailable; writing directly');
       recordChatTurn(container.db.knex, turn).catch((inner) =>
@@ -55,7 +55,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     });
   }
 
-  function finish(turn: Omit<ChatTurnLog, 'answer' | 'sources' | 'model' | 'tokensIn' | 'tokensOut' | 'cachedTokens' | 'latencyMs' | 'status'>, result: { answer: string; sources: ChatSource[]; usage: Usage; status: ChatTurnLog['status'] }, tier: string, startedAt: number) {
+  function finish(turn: Omit<ChatTurnLog, 'answer' | 'sources' | 'model' | 'tokensIn' | 'tokensOut' | 'cachedTokens' | 'latencyMs' | 'status'>, result: { answer: string; sources: ChatSource[]; usage: Usage; status: ChatTurnLog['status'] }, { tier, name: siteName }: KeyedClient, startedAt: number) {
     const latencyMs = Date.now() - startedAt;
     metrics.chatRequests.inc({ client_id: turn.clientId, tier, status: result.status });
     metrics.chatLatency.observe({ client_id: turn.clientId, tier }, latencyMs / 1000);
@@ -66,8 +66,9 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       { clientId: turn.clientId, messageId: turn.messageId, latencyMs, tokensIn: result.usage.tokensIn, tokensOut: result.usage.tokensOut, status: result.status },
       'chat_request_completed',
     );
+    // After the response: the signal is built and sent on a later turn of the event loop.
     if (result.answer) {
-      logTurn({
+      setImmediate(logTurn, {
         ...turn,
         answer: result.answer,
         sources: result.sources,
@@ -77,7 +78,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
         cachedTokens: result.usage.cachedTokens,
         latencyMs,
         status: result.status,
-      });
+      }, siteName);
     }
   }
 
@@ -93,7 +94,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
 
   async function stream(req: Request, res: Response, input: unknown) {
     const admitted = await admit(req, res, input);
-    const { client, message, sessionId, messageId, startedAt, metadata } = admitted;
+    const { client, message, sessionId, newSession, messageId, startedAt, metadata } = admitted;
     const abort = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
@@ -106,7 +107,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     let status: ChatTurnLog['status'] = 'ok';
     let firstToken = true;
     try {
-      for await (const event of answerQuestion(deps(), { client, question: message, sessionId, signal: abort.signal })) {
+      for await (const event of answerQuestion(deps(), { client, question: message, sessionId, newSession, signal: abort.signal })) {
         if (abort.signal.aborted) break;
         if (event.type === 'token') {
           if (firstToken) {
@@ -136,7 +137,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     finish(
       { messageId, clientId: client.clientId, sessionId, question: message, createdAt: new Date(startedAt).toISOString(), metadata },
       { answer, sources, usage, status },
-      client.tier,
+      client,
       startedAt,
     );
   }
@@ -150,7 +151,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     '/chat',
     access,
     asyncHandler(async (req, res) => {
-      const { client, message, sessionId, messageId, startedAt, metadata } = await admit(req, res, req.body);
+      const { client, message, sessionId, newSession, messageId, startedAt, metadata } = await admit(req, res, req.body);
       const abort = new AbortController();
       res.on('close', () => {
         if (!res.writableFinished) abort.abort();
@@ -158,7 +159,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       let answer = '';
       let sources: ChatSource[] = [];
       let usage: Usage = { model: 'unknown', tokensIn: 0, tokensOut: 0, cachedTokens: 0 };
-      for await (const event of answerQuestion(deps(), { client, question: message, sessionId, signal: abort.signal })) {
+      for await (const event of answerQuestion(deps(), { client, question: message, sessionId, newSession, signal: abort.signal })) {
         if (event.type === 'token') answer += event.text;
         else if (event.type === 'sources') sources = event.sources;
         else usage = event.usage;
@@ -167,7 +168,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       finish(
         { messageId, clientId: client.clientId, sessionId, question: message, createdAt: new Date(startedAt).toISOString(), metadata },
         { answer, sources, usage, status: 'ok' },
-        client.tier,
+        client,
         startedAt,
       );
     }),

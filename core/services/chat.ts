@@ -97,10 +97,11 @@ export function toSources(chunks: RetrievedChunk[], answer: string): ChatSource[
 /** Retrieve → generate, as a stream of events. No req/res here: the HTTP edge frames it. */
 export async function* answerQuestion(
   deps: ChatDeps,
-  { client, question, sessionId, signal }: { client: KeyedClient; question: string; sessionId: string; signal?: AbortSignal },
+  { client, question, sessionId, signal, newSession = false }: { client: KeyedClient; question: string; sessionId: string; signal?: AbortSignal; newSession?: boolean },
 ): AsyncGenerator<ChatEvent> {
   const [history, context] = await Promise.all([
-    loadHistory(deps, client.clientId, sessionId),
+    // A session the server just created has no past turns: no cache or database read for it.
+    newSession ? Promise.resolve([]) : loadHistory(deps, client.clientId, sessionId),
     retrieve(deps, { clientId: client.clientId, question, topK: client.topK }),
   ]);
   const { provider, model } = deps.llm.choose(client);

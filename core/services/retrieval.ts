@@ -54,20 +54,20 @@ export async function retrieve(
       databaseDown = true;
     },
   });
-  const filenames = databaseDown
-    ? null
-    : await filenamesFor(deps.knex, clientId, [...new Set(fused.map((hit) => hit.documentId))]).catch(() => null);
+  // Hits carry their filename (the lexical half joins live documents, the vector store keeps it
+  // per point), so nothing is read again. A deleted document never answers: its chunks are made
+  // inactive and its points deleted before its row goes.
   const results: RetrievedChunk[] = fused
-    .filter((hit) => (filenames ? filenames.has(hit.documentId) : Boolean(hit.filename)))
+    .filter((hit) => Boolean(hit.filename))
     .map((hit) => ({
       documentId: hit.documentId,
-      filename: filenames?.get(hit.documentId) ?? hit.filename!,
+      filename: hit.filename!,
       chunkIndex: hit.chunkIndex,
       page: hit.page ?? null,
       score: Number(hit.score.toFixed(4)),
       text: hit.text,
     }));
-  if (!databaseDown && filenames) await setJson(deps.cache, cacheKey, results, deps.queryCacheTtlSeconds).catch(() => undefined);
+  if (!databaseDown) await setJson(deps.cache, cacheKey, results, deps.queryCacheTtlSeconds).catch(() => undefined);
   return results;
 }
 
@@ -85,11 +85,4 @@ function timedVectorStore(deps: RetrievalDeps): VectorStore {
       }
     },
   });
-}
-
-async function filenamesFor(knex: Knex, clientId: string, documentIds: string[]): Promise<Map<string, string>> {
-  if (documentIds.length === 0) return new Map();
-  // Only documents that still exist and belong to the client: a deleted one never answers.
-  const rows = await knex('documents').where({ client_id: clientId }).whereIn('id', documentIds).select('id', 'filename');
-  return new Map(rows.map((row) => [row.id as string, row.filename as string]));
 }
