@@ -7,6 +7,7 @@ import type { KeyedClient } from '../../core/services/clients';
 import { recordChatTurn } from '../../core/services/chat-log';
 import type { Usage } from '../../core/adapters/llm/types';
 import type { ChatTurnLog } from '../../core/ports/workflow-gateway';
+import type { Logger } from '../../core/logger';
 import { asyncHandler } from '../middleware/async-handler';
 import { publicCors, requireWidgetAccess } from '../middleware/widget-access';
 import { publicError, zodMessage } from '../middleware/error-handler';
@@ -17,7 +18,7 @@ const VISITOR_SAFE_FAILURE = { code: 'internal_error', message: 'Something went 
 
 export function chatRouter(container: Container, resolveApiKey: (key: string) => Promise<KeyedClient | null>): Router {
   const router = Router();
-  const { metrics, logger } = container;
+  const { metrics } = container;
 
   async function admit(req: Request, res: Response, input: unknown) {
     const client = req.keyedClient!;
@@ -45,24 +46,24 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
   }
 
   /** Hands the turn to its logging workflow without waiting; if Temporal is unreachable, writes it directly. */
-  function logTurn(turn: ChatTurnLog, siteName: string) {
+  function logTurn(turn: ChatTurnLog, siteName: string, log: Logger) {
     const viaWorkflow = container.workflows ? container.workflows.logChatTurn(turn, { siteName }) : Promise.reject(new Error('no workflow gateway'));
     viaWorkflow.catch((error) => {
-      logger.warn({ err: (error as Error).message, messageId: turn.messageId }, 'chat log workflow unavailable; writing directly');
+      log.warn({ err: (error as Error).message, messageId: turn.messageId }, 'chat log workflow unavailable; writing directly');
       recordChatTurn(container.db.knex, turn).catch((inner) =>
-        logger.error({ err: inner, messageId: turn.messageId }, 'chat turn could not be logged'),
+        log.error({ err: inner, messageId: turn.messageId }, 'chat turn could not be logged'),
       );
     });
   }
 
-  function finish(turn: Omit<ChatTurnLog, 'answer' | 'sources' | 'model' | 'tokensIn' | 'tokensOut' | 'cachedTokens' | 'latencyMs' | 'status'>, result: { answer: string; sources: ChatSource[]; usage: Usage; status: ChatTurnLog['status'] }, { tier, name: siteName }: KeyedClient, startedAt: number) {
+  function finish(turn: Omit<ChatTurnLog, 'answer' | 'sources' | 'model' | 'tokensIn' | 'tokensOut' | 'cachedTokens' | 'latencyMs' | 'status'>, result: { answer: string; sources: ChatSource[]; usage: Usage; status: ChatTurnLog['status'] }, { tier, name: siteName }: KeyedClient, startedAt: number, log: Logger) {
     const latencyMs = Date.now() - startedAt;
     metrics.chatRequests.inc({ client_id: turn.clientId, tier, status: result.status });
     metrics.chatLatency.observe({ client_id: turn.clientId, tier }, latencyMs / 1000);
     metrics.llmTokens.inc({ model: result.usage.model, type: 'input' }, result.usage.tokensIn);
     metrics.llmTokens.inc({ model: result.usage.model, type: 'output' }, result.usage.tokensOut);
     metrics.llmTokens.inc({ model: result.usage.model, type: 'cached' }, result.usage.cachedTokens);
-    logger.info(
+    log.info(
       { clientId: turn.clientId, messageId: turn.messageId, latencyMs, tokensIn: result.usage.tokensIn, tokensOut: result.usage.tokensOut, status: result.status },
       'chat_request_completed',
     );
@@ -78,7 +79,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
         cachedTokens: result.usage.cachedTokens,
         latencyMs,
         status: result.status,
-      }, siteName);
+      }, siteName, log);
     }
   }
 
@@ -139,6 +140,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       { answer, sources, usage, status },
       client,
       startedAt,
+      req.log,
     );
   }
 
@@ -170,6 +172,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
         { answer, sources, usage, status: 'ok' },
         client,
         startedAt,
+        req.log,
       );
     }),
   );
