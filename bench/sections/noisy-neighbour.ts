@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CORPUS_DIR, corpusAvailable } from '../../tests/corpus';
 import { startFakeOpenAi } from '../../tests/fakes/openai-server';
 import { startChildServer } from '../lib/child-server';
-import { createSite, signUp, uploadDocument, waitForDocuments, type BenchSite } from '../lib/product-client';
+import { createSite, getDocument, signUp, uploadDocument, waitForDocuments, type BenchSite, type DocumentState } from '../lib/product-client';
 import { createBenchAgent, openSseStream } from '../lib/sse-client';
 import { percentile } from '../lib/stats';
 import { formatCell, formatTable, type Cell } from '../lib/table';
@@ -22,6 +22,8 @@ const TARGET_BYTES = 10 * 2 ** 20 - 1024;
 const IDLE_CHATS = 60;
 const MIN_BUSY_CHATS = 30;
 const PAUSE_MS = 100;
+/** The busy sample ends when the neighbour's file settles or after this long, whichever is first. */
+const BUSY_WINDOW_MS = 5 * 60_000;
 export const NOISY_NEIGHBOUR_TARGET_RATIO = 3;
 
 /** About 10 MB of real prose (War and Peace from the corpus, repeated) or, without the corpus, generated sentences. */
@@ -84,12 +86,21 @@ export async function runNoisyNeighbour(): Promise<SectionResult> {
     const upload = await uploadDocument(neighbourSite, 'ten-megabytes.txt', text);
     if (!upload.ok) throw new Error(`the neighbour's upload was refused: ${upload.message}`);
     let ingesting = true;
-    const ingestion = waitForDocuments(neighbourSite, [upload.id], { timeoutMs: 900_000, pollMs: 500 }).finally(() => {
-      ingesting = false;
-    });
-    const busy = await chatLoop(visitorSite, url, (count) => ingesting || count < MIN_BUSY_CHATS);
-    const document = (await ingestion).get(upload.id)!;
-    const ingestSeconds = (document.settledAt - uploadStarted) / 1000;
+    const busyUntil = performance.now() + BUSY_WINDOW_MS;
+    // The busy window's end is not a failure: the chats during it are the measurement.
+    const ingestion = waitForDocuments(neighbourSite, [upload.id], { timeoutMs: BUSY_WINDOW_MS, pollMs: 500 })
+      .then((settled) => settled.get(upload.id)!)
+      .catch(() => null)
+      .finally(() => {
+        ingesting = false;
+      });
+    const busy = await chatLoop(visitorSite, url, (count) => (ingesting && performance.now() < busyUntil) || count < MIN_BUSY_CHATS);
+    const document = await ingestion;
+    const state = (document ?? (await getDocument(neighbourSite, upload.id))) as DocumentState & { progress?: { stage: string; percent: number } };
+    const ingestSeconds = document ? (document.settledAt - uploadStarted) / 1000 : Number.NaN;
+    const ingestLine = document
+      ? `upload → ${document.status} in ${ingestSeconds.toFixed(1)} s, ${document.chunkCount} chunks`
+      : `still ${state.status} at ${state.progress?.percent ?? '?'}% (${state.progress?.stage ?? '?'}) when the ${BUSY_WINDOW_MS / 60_000}-minute window closed`;
 
     const row = (name: string, run: { samples: Sample[]; errors: number }): Cell[] => {
       const ttft = run.samples.map((sample) => sample.ttftMs);
@@ -102,7 +113,7 @@ export async function runNoisyNeighbour(): Promise<SectionResult> {
     const lines = [
       `One tenant's visitor asks one question at a time (${PAUSE_MS} ms apart, zero-latency fake OpenAI) on the product as \`npm start\` runs it;`,
       `baseline = the same chats while nothing else runs. "during" = while another tenant's ${(Buffer.byteLength(text) / 2 ** 20).toFixed(1)} MB text file ingests`,
-      `(upload → ${document.status} in ${ingestSeconds.toFixed(1)} s, ${document.chunkCount} chunks). Client-observed over loopback.`,
+      `(${ingestLine}). Client-observed over loopback.`,
       '',
       formatTable(['chats', 'n', 'errors', 'TTFT p50 ms', 'TTFT p95 ms', 'TTFT max ms', 'total p50 ms', 'total p95 ms', 'total max ms'], [row('idle (baseline)', idle), row('during the neighbour\'s ingestion', busy)]),
       '',
@@ -115,7 +126,7 @@ export async function runNoisyNeighbour(): Promise<SectionResult> {
         idle: { chats: idle.samples.length, errors: idle.errors, ttftP95Ms: p95(idle, (s) => s.ttftMs), totalP95Ms: p95(idle, (s) => s.totalMs) },
         during: { chats: busy.samples.length, errors: busy.errors, ttftP95Ms: p95(busy, (s) => s.ttftMs), totalP95Ms: p95(busy, (s) => s.totalMs) },
         ratio: { ttftP95: ttftRatio, totalP95: totalRatio },
-        neighbour: { bytes: Buffer.byteLength(text), status: document.status, chunks: document.chunkCount, seconds: ingestSeconds },
+        neighbour: { bytes: Buffer.byteLength(text), status: state.status, chunks: state.chunkCount, seconds: ingestSeconds },
       },
     };
   } finally {
