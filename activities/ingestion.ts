@@ -11,6 +11,12 @@ import { parseDocument } from './parse';
 
 export type { DocumentRef, IngestionDeps } from './ingestion-shared';
 
+/**
+ * Chunks per embed call and heartbeat: the local embedder runs on this thread, so a larger batch
+ * would hold the event loop (and the heartbeat) for longer; 64 is also EMBEDDING_BATCH_SIZE's default.
+ */
+export const MAX_CHUNKS_PER_EMBED_CALL = 64;
+
 /** Where the bar stands when parsing and chunking are done and embedding starts (percent). */
 export const EMBEDDING_STARTS_AT_PERCENT = 15;
 
@@ -69,7 +75,7 @@ export function createIngestionActivities(deps: IngestionDeps) {
     },
 
     /**
-     * Embeds chunks [from, to) in the embedder's batch size and writes each batch straight to the
+     * Embeds chunks [from, to) in the embedder's batch size (at most 64) and writes each batch straight to the
      * vector store (inactive; deterministic ids make a retry overwrite, never duplicate). Vectors
      * are written once, nowhere else. The heartbeat carries the cursor, so a retry after a crash
      * resumes at the first batch not yet stored. One read fetches the range with the filename.
@@ -95,8 +101,9 @@ export function createIngestionActivities(deps: IngestionDeps) {
         // The rows go with the document (deleted) or with a failed version: nothing left to embed.
         if (rows.length === 0) throw new DocumentGone();
         let stored = 0;
-        for (let offset = 0; offset < rows.length; offset += embedder.maxBatchSize) {
-          const batch = rows.slice(offset, offset + embedder.maxBatchSize);
+        const batchSize = Math.min(embedder.maxBatchSize, MAX_CHUNKS_PER_EMBED_CALL);
+        for (let offset = 0; offset < rows.length; offset += batchSize) {
+          const batch = rows.slice(offset, offset + batchSize);
           const vectors = await embedder.embed(batch.map(embeddingInput), { signal: Context.current().cancellationSignal });
           const points: VectorPoint[] = batch.map((row, index) => ({
             id: row.id,

@@ -11,6 +11,7 @@ import { printSection } from './lib/table';
 const SECTIONS: Record<string, { title: string; run: () => Promise<SectionResult> }> = {
   ingestion: { title: 'ingestion: throughput, product vs parser + tokenizer', run: async () => (await import('./sections/ingestion')).runIngestion() },
   ttft: { title: 'ttft: time to first token and streams held, product vs bare Node SSE', run: async () => (await import('./sections/ttft')).runTtft() },
+  'noisy-neighbour': { title: 'noisy neighbour: a chat\'s p95 idle vs while another tenant ingests 10 MB', run: async () => (await import('./sections/noisy-neighbour')).runNoisyNeighbour() },
   retrieval: { title: 'retrieval: SQuAD 2.0 recall and answers, product vs BM25', run: async () => (await import('./sections/retrieval')).runRetrieval() },
   widget: { title: 'widget: gzipped bundle size vs peers and budgets', run: async () => (await import('./sections/widget')).runWidget() },
 };

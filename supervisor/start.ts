@@ -56,6 +56,8 @@ async function startSupervised(config: Config, logger: Logger): Promise<StartedP
     await database?.knex.destroy();
 
     const env: NodeJS.ProcessEnv = { ...process.env };
+    // Children write to a pipe, not the terminal: they log the way this process's stdout calls for.
+    if (config.LOG_FORMAT === 'auto') env.LOG_FORMAT = process.stdout.isTTY ? 'pretty' : 'json';
     if (database) env.DATABASE_URL = database.connectionString;
     if (devServer) {
       env.TEMPORAL_ADDRESS = devServer.address;

@@ -69,6 +69,13 @@ const embedding = proxyActivities<IngestionActivities>({
 // Share of the bar each stage fills, so the percent moves steadily on long documents.
 const SPAN = { parsing: [0, 10], chunking: [10, 15], embedding: [15, 85], upserting: [85, 99] } as const;
 
+/**
+ * One document version: prepare (parse + chunk) → embed into the vector store in ranges of
+ * CHUNKS_PER_EMBED_ACTIVITY chunks → activate. Result: IngestResult (`ready` with the final
+ * progress, `user_error` with the code and message the document row also shows, or `deleted`);
+ * system failures fail the workflow after the activities' retries. Runs started before the
+ * `coarse-ingestion` patch keep their old command sequence and return Progress.
+ */
 export async function ingestDocument(input: IngestDocumentInput): Promise<IngestResult | Progress> {
   if (patched(COARSE_INGESTION_PATCH)) return ingestCoarse(input);
   return ingestLegacy(input);

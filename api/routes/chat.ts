@@ -7,6 +7,7 @@ import type { KeyedClient } from '../../core/services/clients';
 import { recordChatTurn } from '../../core/services/chat-log';
 import type { Usage } from '../../core/adapters/llm/types';
 import type { ChatTurnLog } from '../../core/ports/workflow-gateway';
+import type { Logger } from '../../core/logger';
 import { asyncHandler } from '../middleware/async-handler';
 import { publicCors, requireWidgetAccess } from '../middleware/widget-access';
 import { publicError, zodMessage } from '../middleware/error-handler';
@@ -17,7 +18,7 @@ const VISITOR_SAFE_FAILURE = { code: 'internal_error', message: 'Something went 
 
 export function chatRouter(container: Container, resolveApiKey: (key: string) => Promise<KeyedClient | null>): Router {
   const router = Router();
-  const { metrics, logger } = container;
+  const { metrics } = container;
 
   async function admit(req: Request, res: Response, input: unknown) {
     const client = req.keyedClient!;
@@ -36,7 +37,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     const tierLimiter = client.tier === 'paid' ? container.rateLimits.paidClient : container.rateLimits.freeClient;
     const decision = await tierLimiter.consume(client.clientId);
     if (!decision.allowed) throw rateLimited(res, decision.retryAfterSeconds, 'This site is receiving too many questions right now.');
-    return { client, message, sessionId, metadata, messageId: randomUUID(), startedAt: Date.now() };
+    return { client, message, sessionId, newSession: !parsed.data.sessionId, metadata, messageId: randomUUID(), startedAt: Date.now() };
   }
 
   function rateLimited(res: Response, retryAfterSeconds: number, reason: string) {
@@ -45,12 +46,12 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
   }
 
   /** Hands the turn to its logging workflow without waiting; if Temporal is unreachable, writes it directly. */
-  function logTurn(turn: ChatTurnLog) {
-    const viaWorkflow = container.workflows ? container.workflows.logChatTurn(turn) : Promise.reject(new Error('no workflow gateway'));
+  function logTurn(turn: ChatTurnLog, siteName: string, log: Logger) {
+    const viaWorkflow = container.workflows ? container.workflows.logChatTurn(turn, { siteName }) : Promise.reject(new Error('no workflow gateway'));
     viaWorkflow.catch((error) => {
-      logger.warn({ err: (error as Error).message, messageId: turn.messageId }, 'chat log workflow unavailable; writing directly');
+      log.warn({ err: (error as Error).message, messageId: turn.messageId }, 'chat log workflow unavailable; writing directly');
       recordChatTurn(container.db.knex, turn).catch((inner) =>
-        logger.error({ err: inner, messageId: turn.messageId }, 'chat turn could not be logged'),
+        log.error({ err: inner, messageId: turn.messageId }, 'chat turn could not be logged'),
       );
     });
   }
@@ -58,8 +59,9 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
   function finish(
     turn: Omit<ChatTurnLog, 'answer' | 'sources' | 'model' | 'tokensIn' | 'tokensOut' | 'cachedTokens' | 'latencyMs' | 'status' | 'grounded' | 'replyKind'>,
     result: { answer: string; sources: ChatSource[]; usage: Usage; status: ChatTurnLog['status']; grounded: boolean; replyKind: ReplyKind },
-    tier: string,
+    { tier, name: siteName }: KeyedClient,
     startedAt: number,
+    log: Logger,
   ) {
     const latencyMs = Date.now() - startedAt;
     metrics.chatRequests.inc({ client_id: turn.clientId, tier, status: result.status });
@@ -67,13 +69,14 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     metrics.llmTokens.inc({ model: result.usage.model, type: 'input' }, result.usage.tokensIn);
     metrics.llmTokens.inc({ model: result.usage.model, type: 'output' }, result.usage.tokensOut);
     metrics.llmTokens.inc({ model: result.usage.model, type: 'cached' }, result.usage.cachedTokens);
-    logger.info(
+    log.info(
       { clientId: turn.clientId, messageId: turn.messageId, latencyMs, tokensIn: result.usage.tokensIn, tokensOut: result.usage.tokensOut, status: result.status },
       'chat_request_completed',
     );
     // A visitor who left before the first token still leaves a turn (status aborted, tokens spent).
+    // After the response: the signal is built and sent on a later turn of the event loop.
     if (result.answer || result.status === 'aborted') {
-      logTurn({
+      setImmediate(logTurn, {
         ...turn,
         answer: result.answer,
         sources: result.sources,
@@ -85,7 +88,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
         status: result.status,
         grounded: result.grounded,
         replyKind: result.replyKind,
-      });
+      }, siteName, log);
     }
   }
 
@@ -101,7 +104,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
 
   async function stream(req: Request, res: Response, input: unknown) {
     const admitted = await admit(req, res, input);
-    const { client, message, sessionId, messageId, startedAt, metadata } = admitted;
+    const { client, message, sessionId, newSession, messageId, startedAt, metadata } = admitted;
     const abort = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
@@ -116,7 +119,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     let replyKind: ReplyKind = 'answer';
     let firstToken = true;
     try {
-      for await (const event of answerQuestion(deps(), { client, question: message, sessionId, signal: abort.signal })) {
+      for await (const event of answerQuestion(deps(), { client, question: message, sessionId, newSession, signal: abort.signal })) {
         if (abort.signal.aborted) {
           // The visitor left: nothing more is sent, but the tokens already spent are still logged.
           if (event.type === 'done') usage = event.usage;
@@ -151,8 +154,9 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     finish(
       { messageId, clientId: client.clientId, sessionId, question: message, createdAt: new Date(startedAt).toISOString(), metadata },
       { answer, sources, usage, status, grounded, replyKind },
-      client.tier,
+      client,
       startedAt,
+      req.log,
     );
   }
 
@@ -165,7 +169,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     '/chat',
     access,
     asyncHandler(async (req, res) => {
-      const { client, message, sessionId, messageId, startedAt, metadata } = await admit(req, res, req.body);
+      const { client, message, sessionId, newSession, messageId, startedAt, metadata } = await admit(req, res, req.body);
       const abort = new AbortController();
       res.on('close', () => {
         if (!res.writableFinished) abort.abort();
@@ -175,7 +179,7 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       let usage: Usage = { model: 'unknown', tokensIn: 0, tokensOut: 0, cachedTokens: 0 };
       let grounded = false;
       let replyKind: ReplyKind = 'answer';
-      for await (const event of answerQuestion(deps(), { client, question: message, sessionId, signal: abort.signal })) {
+      for await (const event of answerQuestion(deps(), { client, question: message, sessionId, newSession, signal: abort.signal })) {
         if (event.type === 'token') answer += event.text;
         else if (event.type === 'sources') sources = event.sources;
         else ({ usage, grounded, replyKind } = event);
@@ -184,8 +188,9 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       finish(
         { messageId, clientId: client.clientId, sessionId, question: message, createdAt: new Date(startedAt).toISOString(), metadata },
         { answer, sources, usage, status: abort.signal.aborted ? 'aborted' : 'ok', grounded, replyKind },
-        client.tier,
+        client,
         startedAt,
+        req.log,
       );
     }),
   );

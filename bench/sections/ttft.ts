@@ -12,6 +12,8 @@ import { withTimeout } from '../lib/timeout';
 import type { SectionResult } from '../lib/section';
 import { loadSquad } from './retrieval';
 import { freePort } from '../../temporal/dev-server';
+import { loadavg } from 'node:os';
+import { targetLines } from './ttft-targets';
 
 /**
  * Time to first token as a visitor's browser sees it (request start → first `event: token`, on
@@ -283,6 +285,7 @@ async function prepareSite(site: BenchSite, documents: Workload['documents']): P
 }
 
 export async function runTtft(): Promise<SectionResult> {
+  const loadBefore = loadavg();
   const workload = loadWorkload();
   const fake = await startFakeOpenAi();
   const servers: ChildServer[] = [];
@@ -384,6 +387,7 @@ export async function runTtft(): Promise<SectionResult> {
         capacity.map((row): Cell[] => [row.target, row.sustainedPerCore, Math.round(row.streamsPerGiB)]),
       ),
     );
+    lines.push('', ...targetLines({ ttftRows, heldRows, product: targets[1].name, bare: targets[2].name, loadBefore }));
     if (stackUsage.temporalWarnings) lines.push('', `Temporal worker warnings in the product process: ${stackUsage.temporalWarnings}`);
     return { lines, data: { ttft: ttftRows, held: heldRows, capacity, heldTtftBudgetMs: HELD_TTFT_BUDGET_MS } };
   } finally {

@@ -217,23 +217,22 @@ async function termStatistics(
   knex: Knex,
   { clientId, lexemes }: { clientId: string; lexemes: string[] },
 ): Promise<{ chunkCount: number; averageLength: number; terms: TermStatistic[] }> {
-  const totals = await knex.raw<{ rows: Array<{ chunk_count: string; average_length: string | null }> }>(
-    `select count(*) as chunk_count, avg(token_count) as average_length
-     from chunks where client_id = ? and active`,
-    [clientId],
-  );
-  const frequencies = await knex.raw<{ rows: Array<{ document_frequency: string }> }>(
+  // One round trip: the client's totals ride along on every term's row (the caller has at least one term).
+  const { rows } = await knex.raw<{ rows: Array<{ document_frequency: string; chunk_count: string; average_length: string | null }> }>(
     `select
        (select count(*) from chunks c
-        where c.client_id = ? and c.active and c.search_vector @@ t.query::tsquery) as document_frequency
+        where c.client_id = ? and c.active and c.search_vector @@ t.query::tsquery) as document_frequency,
+       totals.chunk_count, totals.average_length
      from unnest(?::text[]) with ordinality as t(query, position)
+     cross join (select count(*) as chunk_count, avg(token_count) as average_length
+                 from chunks where client_id = ? and active) as totals
      order by t.position`,
-    [clientId, lexemes.map(quoteLexeme)],
+    [clientId, lexemes.map(quoteLexeme), clientId],
   );
   return {
-    chunkCount: Number(totals.rows[0]?.chunk_count ?? 0),
-    averageLength: Number(totals.rows[0]?.average_length ?? 0),
-    terms: lexemes.map((lexeme, index) => ({ lexeme, documentFrequency: Number(frequencies.rows[index]?.document_frequency ?? 0) })),
+    chunkCount: Number(rows[0]?.chunk_count ?? 0),
+    averageLength: Number(rows[0]?.average_length ?? 0),
+    terms: lexemes.map((lexeme, index) => ({ lexeme, documentFrequency: Number(rows[index]?.document_frequency ?? 0) })),
   };
 }
 

@@ -25,7 +25,7 @@ export async function runMain(name: string, start: (config: Config, logger: Logg
     console.error(error instanceof ConfigError ? error.message : error);
     process.exit(1);
   }
-  const logger = createLogger({ level: config.LOG_LEVEL, name: `chatconnect-${name}` });
+  const logger = createLogger({ level: config.LOG_LEVEL, name: `chatconnect-${name}`, format: config.LOG_FORMAT });
   let started: StartedProcess;
   try {
     started = await start(config, logger);

@@ -37,7 +37,9 @@ export function superviseChildren({ children, logger, write = (line) => process.
     running.set(spec.name, child);
     const prefix = `[${spec.name.padEnd(width)}] `;
     for (const stream of [child.stdout!, child.stderr!]) {
-      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => write(`${prefix}${line}\n`));
+      // JSON log lines pass through untouched (they name their process), so a log shipper can parse
+      // them; anything else (pretty lines, banners, stack traces) gets the child's name in front.
+      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => write(line.startsWith('{') ? `${line}\n` : `${prefix}${line}\n`));
     }
     child.once('exit', (code, signal) => {
       running.delete(spec.name);

@@ -145,11 +145,12 @@ function* tokensOf(text: string): Generator<ChatEvent> {
  */
 export async function* answerQuestion(
   deps: ChatDeps,
-  { client, question, sessionId, signal }: { client: KeyedClient; question: string; sessionId: string; signal?: AbortSignal },
+  { client, question, sessionId, signal, newSession = false }: { client: KeyedClient; question: string; sessionId: string; signal?: AbortSignal; newSession?: boolean },
 ): AsyncGenerator<ChatEvent> {
   const { provider, model } = deps.llm.choose(client);
   const noUsage: Usage = { model, tokensIn: 0, tokensOut: 0, cachedTokens: 0 };
-  const historyPromise = loadHistory(deps, client.clientId, sessionId);
+  // A session the server just created has no past turns: no cache or database read for it.
+  const historyPromise = newSession ? Promise.resolve([]) : loadHistory(deps, client.clientId, sessionId);
   const remember = async (answer: string) => {
     const turns: ChatTurn[] = [...(await historyPromise), { role: 'user', content: question }, { role: 'assistant', content: answer }];
     await setJson(deps.cache, historyKey(client.clientId, sessionId), turns.slice(-HISTORY_TURNS), HISTORY_TTL_SECONDS).catch(() => undefined);

@@ -312,9 +312,20 @@ export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErro
     if (clientId === '*') return cache.clear();
     for (const [key, entry] of cache) if (entry.value?.clientId === clientId) cache.delete(key);
   });
-  return async function resolveApiKey(key: string): Promise<KeyedClient | null> {
+  // Concurrent misses for one key share one lookup: when the entry expires under load, one query, not one per request.
+  const inFlight = new Map<string, Promise<KeyedClient | null>>();
+  return function resolveApiKey(key: string): Promise<KeyedClient | null> {
     const hit = cache.get(key);
-    if (hit && hit.fetchedAt + ttlSeconds * 1000 > Date.now()) return hit.value;
+    if (hit && hit.fetchedAt + ttlSeconds * 1000 > Date.now()) return Promise.resolve(hit.value);
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = lookUp(key, hit).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
+  };
+
+  async function lookUp(key: string, hit: { value: KeyedClient | null; fetchedAt: number } | undefined): Promise<KeyedClient | null> {
     let value: KeyedClient | null;
     try {
       value = await findClientByApiKey(knex, key);
@@ -327,7 +338,7 @@ export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErro
     // "Last used" for the dashboard, at most once per cache window per key and never on the request's path.
     if (value) void knex('api_keys').where({ id: value.keyId }).update({ last_used_at: knex.fn.now() }).catch(() => undefined);
     return value;
-  };
+  }
 }
 
 /** A warning (not an error: the contract's 201 stays) when the owner already has a site of this name. */

@@ -207,7 +207,8 @@ export async function startIngestion(
       updated_at: deps.knex.fn.now(),
     });
   }
-  return getDocument(deps, { clientId, documentId });
+  // Just started: the row says queued at 0%, so no round trip asks the new workflow for progress.
+  return getDocument(deps, { clientId, documentId, withLiveProgress: false });
 }
 
 export async function listDocuments(
@@ -225,13 +226,18 @@ export async function listDocuments(
 /** A foreign or missing id is the same 404. Live progress comes from the workflow's query while it runs. */
 export async function getDocument(
   deps: Pick<DocumentDeps, 'knex' | 'workflows' | 'vectorStore'>,
-  { clientId, documentId, withVectorCount = false }: { clientId: string; documentId: unknown; withVectorCount?: boolean },
+  {
+    clientId,
+    documentId,
+    withVectorCount = false,
+    withLiveProgress = true,
+  }: { clientId: string; documentId: unknown; withVectorCount?: boolean; withLiveProgress?: boolean },
 ): Promise<DocumentView> {
   if (!isUuid(documentId)) throw notFound('document');
   const row = (await DocumentModel.query(deps.knex).modify('forClient', clientId).findById(documentId)) as unknown as DocumentRow | undefined;
   if (!row) throw notFound('document');
   const view = toView(row);
-  if ((view.status === 'queued' || view.status === 'processing') && deps.workflows) {
+  if (withLiveProgress && (view.status === 'queued' || view.status === 'processing') && deps.workflows) {
     const live = await deps.workflows.ingestionProgress(view.id).catch(() => null);
     if (live) view.progress = live;
   }

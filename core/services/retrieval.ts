@@ -62,15 +62,18 @@ export async function retrieve(
       databaseDown = true;
     },
   });
-  const filenames = databaseDown
-    ? null
-    : await filenamesFor(deps.knex, clientId, [...new Set(fused.map((hit) => hit.documentId))]).catch(() => null);
+  // Hits carry their filename (the lexical half joins live documents, the vector store keeps it
+  // per point), so nothing is read again. A deleted document never answers: its chunks are made
+  // inactive and its points deleted before its row goes.
+  // Web pages (filename = their URL) are cited by title: one read, only when pages are among the hits.
+  const pageIds = [...new Set(fused.filter((hit) => hit.filename && /^https?:\/\//i.test(hit.filename)).map((hit) => hit.documentId))];
+  const pages = pageIds.length && !databaseDown ? await filenamesFor(deps.knex, clientId, pageIds).catch(() => null) : null;
   const results: RetrievedChunk[] = fused
-    .filter((hit) => (filenames ? filenames.has(hit.documentId) : Boolean(hit.filename)))
+    .filter((hit) => Boolean(hit.filename))
     .map((hit) => ({
       documentId: hit.documentId,
-      filename: filenames?.get(hit.documentId)?.filename ?? hit.filename!,
-      ...webPage(filenames?.get(hit.documentId)),
+      filename: hit.filename!,
+      ...webPage(pages?.get(hit.documentId)),
       chunkIndex: hit.chunkIndex,
       page: hit.page ?? null,
       score: Number(hit.score.toFixed(4)),
@@ -82,7 +85,7 @@ export async function retrieve(
     grounded: results.length > 0 && isGrounded(features, thresholdsFor(deps.embedder.model)),
     features,
   };
-  if (!databaseDown && filenames) await setJson(deps.cache, cacheKey, retrieval, deps.queryCacheTtlSeconds).catch(() => undefined);
+  if (!databaseDown) await setJson(deps.cache, cacheKey, retrieval, deps.queryCacheTtlSeconds).catch(() => undefined);
   return retrieval;
 }
 

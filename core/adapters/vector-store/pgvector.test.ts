@@ -43,7 +43,8 @@ const uniqueTable = () => `chunk_vectors_t${process.pid}_${tableCounter++}`;
 function recordSearches(knex: Knex): () => { sql: string; bindings: readonly unknown[] } {
   const seen: Array<{ sql: string; bindings: readonly unknown[] }> = [];
   knex.on('query', (query: { sql: string; bindings?: readonly unknown[] }) => {
-    if (/order by/i.test(query.sql)) seen.push({ sql: query.sql.replace(/\$\d+/g, '?'), bindings: query.bindings ?? [] });
+    // The search is one multi-statement query (settings; search): keep its last statement.
+    if (/order by/i.test(query.sql)) seen.push({ sql: query.sql.split(';').at(-1)!.trim().replace(/\$\d+/g, '?'), bindings: query.bindings ?? [] });
   });
   return () => {
     const last = seen.at(-1);

@@ -142,29 +142,30 @@ export function createPgvectorStore({ knex, table = 'chunk_vectors' }: { knex: K
       requireVector(vector);
       if (!Number.isInteger(limit) || limit < 1) return [];
       const dimensions = vector.length;
+      const literal = `'${toVectorLiteral(vector)}'`;
       const distance =
         dimensions > HNSW_MAX_VECTOR_DIMENSIONS && dimensions <= HNSW_MAX_HALFVEC_DIMENSIONS
-          ? `(embedding::halfvec(${dimensions})) <=> ?::halfvec(${dimensions})`
-          : `embedding <=> ?::vector(${dimensions})`;
-      const literal = toVectorLiteral(vector);
+          ? `(embedding::halfvec(${dimensions})) <=> ${literal}::halfvec(${dimensions})`
+          : `embedding <=> ${literal}::vector(${dimensions})`;
       const iterative = await supportsIterativeScan();
-      return knex.transaction(async (trx) => {
-        // HNSW filters after it walks the graph: with many tenants a plain scan of ef_search
-        // candidates can hold fewer than `limit` of this client's rows. The iterative scan keeps
-        // walking until enough pass the filter; without it (pgvector < 0.8) widen the candidate list.
-        const efSearch = Math.min(MAX_EF_SEARCH, Math.max(iterative ? DEFAULT_EF_SEARCH : 10 * limit, limit));
-        await trx.raw(`select set_config('hnsw.ef_search', ?, true)`, [String(efSearch)]);
-        if (iterative) await trx.raw(`select set_config('hnsw.iterative_scan', 'strict_order', true)`);
-        const { rows } = await trx.raw<{ rows: ChunkVectorRow[] }>(
-          `select id, document_id, chunk_index, text, page, filename, 1 - (${distance}) as score
-             from ??
-            where client_id = ? and active
-            order by ${distance}
-            limit ?`,
-          [literal, table, client_id, literal, limit],
-        );
-        return rows.map(toHit);
-      });
+      // HNSW filters after it walks the graph: with many tenants a plain scan of ef_search
+      // candidates can hold fewer than `limit` of this client's rows. The iterative scan keeps
+      // walking until enough pass the filter; without it (pgvector < 0.8) widen the candidate list.
+      const efSearch = Math.min(MAX_EF_SEARCH, Math.max(iterative ? DEFAULT_EF_SEARCH : 10 * limit, limit));
+      const settings = [`set_config('hnsw.ef_search', '${efSearch}', true)`, ...(iterative ? [`set_config('hnsw.iterative_scan', 'strict_order', true)`] : [])];
+      // One round trip: a multi-statement simple query runs as one implicit transaction, so the
+      // transaction-local settings apply to the search and end with it (an error rolls it all back).
+      // Every inlined value was checked above: a UUID, an integer, finite numbers, a fixed table name.
+      const results = await knex.raw<Array<{ rows: ChunkVectorRow[] }> | { rows: ChunkVectorRow[] }>(
+        `select ${settings.join(', ')};
+         select id, document_id, chunk_index, text, page, filename, 1 - (${distance}) as score
+           from "${table}"
+          where client_id = '${client_id}' and active
+          order by ${distance}
+          limit ${limit}`,
+      );
+      const last = Array.isArray(results) ? results[results.length - 1] : results;
+      return last.rows.map(toHit);
     },
 
     async deleteDocument({ clientId, documentId }) {
