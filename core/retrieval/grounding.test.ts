@@ -33,7 +33,7 @@ describe('grounded decision', () => {
   });
 
   it('uses dense similarity only for embedders with a known scale', () => {
-    const features = { coverage: 0.1, termShare: 0.2, sentenceCoverage: 0.1, pairShare: 0, dense: 0.9, lexical: 0.1, contentTerms: 3 };
+    const features = { coverage: 0.1, termShare: 0.2, dense: 0.9, lexical: 0.1, contentTerms: 3 };
     expect(isGrounded(features, thresholdsFor('multilingual-e5-small'))).toBe(true);
     expect(isGrounded(features, thresholdsFor('text-embedding-3-large'))).toBe(false);
     expect(isGrounded({ ...features, coverage: 1, termShare: 1, dense: 0.7 }, thresholdsFor('multilingual-e5-small'))).toBe(false);

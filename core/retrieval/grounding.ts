@@ -26,8 +26,8 @@ import { splitWords } from './terms';
  * unanswerable questions to a tenant holding all 83 paragraphs, plus each article's answerable
  * questions asked of a tenant holding only the other article (off-topic, 386). The thresholds
  * are the ones that decline the most off-topic questions while declining ≤ 5% of answerable ones
- * and keeping recall@5 ≥ BM25 + 5 points. Local embedder: minCoverage 0.33, minTermShare 0.34 →
- * 0.5% of answerable declined, 89% of off-topic declined, recall@5 95.9% (BM25 90.9%). SQuAD's
+ * and keeping recall@5 ≥ BM25 + 5 points. Local embedder: minCoverage 0.34, minTermShare 1/3 →
+ * 0.3% of answerable declined, 89% of off-topic declined, recall@5 96.1% (BM25 90.9%). SQuAD's
  * unanswerable questions are written against the very paragraph that holds all their words
  * (negations, swapped entities): these features decline only ~2% of them, and no threshold on
  * them reaches 50% without declining as many answerable ones (logistic fit ceiling ~12% at 5%).
@@ -37,10 +37,6 @@ import { splitWords } from './terms';
 export interface GroundingFeatures {
   coverage: number;
   termShare: number;
-  /** Best IDF-weighted coverage by one sentence of the top passages. */
-  sentenceCoverage: number;
-  /** Share of the question's adjacent content-word pairs found within 3 words of each other in one top passage. */
-  pairShare: number;
   dense: number;
   lexical: number;
   /** Content terms of the question after stopwords; 0 means nothing to judge by. */
@@ -57,7 +53,8 @@ export interface GroundingThresholds {
 }
 
 /** Calibrated in bench/grounded-calibration.ts (docs/decisions/007-grounded-decision.md). */
-export const DEFAULT_GROUNDING_THRESHOLDS: GroundingThresholds = { minCoverage: 0.33, minTermShare: 0.34, minDense: 0, denseAlone: Number.POSITIVE_INFINITY };
+// minTermShare: one term in three ("What does the word Rheinrinne translate to?" matches only its rare word).
+export const DEFAULT_GROUNDING_THRESHOLDS: GroundingThresholds = { minCoverage: 0.34, minTermShare: 1 / 3 - 1e-9, minDense: 0, denseAlone: Number.POSITIVE_INFINITY };
 
 /**
  * Dense thresholds per embedder family: cosine scales differ by model (the local hashed bag of
@@ -84,9 +81,9 @@ export interface PoolChunk {
  */
 export function groundingFeatures({ question, pool, top = 5 }: { question: string; pool: PoolChunk[]; top?: number }): GroundingFeatures {
   const terms = [...new Set(questionContentWords(question).map((word) => word.stem))];
-  const empty = { coverage: 0, termShare: 0, sentenceCoverage: 0, pairShare: 0, dense: 0, lexical: 0, contentTerms: terms.length };
+  const empty = { coverage: 0, termShare: 0, dense: 0, lexical: 0, contentTerms: terms.length };
   if (terms.length === 0 || pool.length === 0) return empty;
-  const stemsOf = pool.map((chunk) => new Set(splitWords(chunk.text).filter((word) => !word.stopword).map((word) => word.stem)));
+  const stemsOf = pool.map((chunk) => contentStemSet(chunk.text));
   const weights = terms.map((term) => {
     // A term no candidate holds weighs as much as the rarest one that is held: in a pool of one
     // or two chunks a zero frequency would otherwise outweigh every matched term.
@@ -108,29 +105,26 @@ export function groundingFeatures({ question, pool, top = 5 }: { question: strin
     termShare = Math.max(termShare, count / terms.length);
   }
   const head = pool.slice(0, top);
-  let sentenceCoverage = 0;
-  let pairShare = 0;
-  const pairs = questionPairs(question);
-  for (const chunk of head) {
-    for (const sentence of sentencesOf(chunk.text)) {
-      const stems = new Set(splitWords(sentence).filter((word) => !word.stopword).map((word) => word.stem));
-      let weighted = 0;
-      terms.forEach((term, index) => {
-        weighted += (stems.has(term) ? 1 : hasPrefixMatch(term, stems) ? 0.5 : 0) * weights[index];
-      });
-      sentenceCoverage = Math.max(sentenceCoverage, weighted / total);
-    }
-    if (pairs.length > 0) pairShare = Math.max(pairShare, pairsFound(pairs, chunk.text) / pairs.length);
-  }
   return {
     coverage,
     termShare,
-    sentenceCoverage,
-    pairShare: pairs.length > 0 ? pairShare : 1,
     dense: Math.max(0, ...head.map((chunk) => chunk.denseScore)),
     lexical: Math.max(0, ...head.map((chunk) => chunk.lexicalScore)),
     contentTerms: terms.length,
   };
+}
+
+// The same candidate chunks come back question after question; splitting them dominates the cost.
+const STEM_MEMO_MAX = 2000;
+const stemMemo = new Map<string, Set<string>>();
+function contentStemSet(text: string): Set<string> {
+  let stems = stemMemo.get(text);
+  if (!stems) {
+    stems = new Set(splitWords(text).filter((word) => !word.stopword).map((word) => word.stem));
+    stemMemo.set(text, stems);
+    if (stemMemo.size > STEM_MEMO_MAX) stemMemo.delete(stemMemo.keys().next().value!);
+  }
+  return stems;
 }
 
 /** The decision itself; see the module comment for what each threshold means and where it comes from. */
@@ -139,25 +133,4 @@ export function isGrounded(features: GroundingFeatures, thresholds: GroundingThr
   if (features.dense >= thresholds.denseAlone) return true;
   if (features.dense < thresholds.minDense) return false;
   return features.coverage >= thresholds.minCoverage && features.termShare >= thresholds.minTermShare;
-}
-
-const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
-function sentencesOf(text: string): string[] {
-  return [...sentenceSegmenter.segment(text.replace(/\s+/g, ' '))].map((segment) => segment.segment);
-}
-
-/** Adjacent content-word stem pairs of the question ("Norse leader" → [nors, leader]). */
-function questionPairs(question: string): Array<[string, string]> {
-  const words = questionContentWords(question);
-  const pairs: Array<[string, string]> = [];
-  for (let i = 1; i < words.length; i += 1) pairs.push([words[i - 1].stem, words[i].stem]);
-  return pairs;
-}
-
-const PAIR_WINDOW = 3;
-function pairsFound(pairs: Array<[string, string]>, text: string): number {
-  const stems = splitWords(text).filter((word) => !word.stopword).map((word) => word.stem);
-  const positions = new Map<string, number[]>();
-  stems.forEach((stem, index) => positions.set(stem, [...(positions.get(stem) ?? []), index]));
-  return pairs.filter(([a, b]) => (positions.get(a) ?? []).some((i) => (positions.get(b) ?? []).some((j) => Math.abs(i - j) <= PAIR_WINDOW))).length;
 }
