@@ -128,7 +128,10 @@ async function fetchAndRead(ctx: CrawlContext, page: PageRow): Promise<Outcome> 
       .whereNot({ id: page.id })
       .first('url');
     if (claimedBy) return { ...base, state: 'skipped', code: 'duplicate', message: `Same page as ${claimedBy.url} (canonical ${key}), so it is kept once.`, title: read.title };
-    if (document.content_hash === read.contentHash && document.status !== 'failed') {
+    // Unchanged only if its ingestion is underway or done: a page whose ingestion never started
+    // (workflows unreachable on an earlier attempt) is started again rather than reported as fine.
+    const ingestionStarted = document.status === 'ready' || document.status === 'processing' || Boolean(document.workflow_id);
+    if (document.content_hash === read.contentHash && document.status !== 'failed' && ingestionStarted) {
       return { ...base, state: 'unchanged', documentId: document.id, title: read.title, ...validators };
     }
   }

@@ -29,6 +29,8 @@ describe('recogniseSmallTalk', () => {
     ['obrigada', 'thanks', 'pt'],
     ['Posso falar com um atendente?', 'human', 'pt'],
     ['tschüss', 'goodbye', 'de'],
+    ['ok', 'thanks', 'en'],
+    ['Okay, great!', 'thanks', 'en'],
   ])('%s → %s', (message, kind, language) => {
     const result = recogniseSmallTalk(message);
     if (kind === null) {

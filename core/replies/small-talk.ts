@@ -127,7 +127,9 @@ export function recogniseSmallTalk(message: string): SmallTalk | null {
   const phrases = readPhrases(words);
   if (!phrases) return null;
   const kinds = new Set(phrases.map((phrase) => phrase.kind));
-  const kind = KIND_PRIORITY.find((candidate) => kinds.has(candidate));
+  // A bare acknowledgement ("ok", "great", "cool, perfect") is small talk too: answered like thanks,
+  // never searched for in the documents nor listed as unanswered.
+  const kind = KIND_PRIORITY.find((candidate) => kinds.has(candidate)) ?? (words.length <= 4 ? 'thanks' : undefined);
   if (!kind) return null;
   return { kind, language: phraseLanguage(phrases, message) };
 }
