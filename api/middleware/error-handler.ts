@@ -6,9 +6,15 @@ export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details ? { code, message, details } : { code, message } };
 }
 
+/** One sentence per issue; the field name goes in front only when the message does not already say it. */
 export function zodMessage(error: ZodError): string {
   return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .map((issue) => {
+      const field = issue.path.join('.');
+      if (!field) return issue.message;
+      const mentions = issue.message.toLowerCase().includes(String(issue.path[issue.path.length - 1]).toLowerCase());
+      return mentions ? issue.message : `${field}: ${issue.message}`;
+    })
     .join(' ');
 }
 

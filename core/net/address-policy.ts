@@ -47,7 +47,7 @@ export const blockedAddress = (url: string) =>
   new AppError({
     code: 'private_address',
     status: 400,
-    message: `${url} points to a private, loopback, link-local or cloud-metadata address, which is not allowed. Use the site's public address.`,
+    message: `${url} points to a private, loopback, link-local or cloud-metadata address, which is not allowed. Use the site's public address. (Operators trying pages on their own machine can set ALLOW_PRIVATE_URLS=true.)`,
   });
 
 export const invalidUrl = (message: string) => new AppError({ code: 'invalid_url', status: 400, message });

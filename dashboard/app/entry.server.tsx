@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { AppLoadContext, EntryContext } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
-import { RemixServer } from '@remix-run/react';
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
 import { NonceContext } from './nonce';
@@ -48,4 +48,17 @@ export default function handleRequest(
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+/**
+ * Remix logs every error a loader or action throws. A thrown Response (a 404 for an unknown page,
+ * a 403 from a CSRF check) is an expected user error and is answered as such: no stack trace in the
+ * log. Aborted requests (the browser went away) are not errors either. Everything else is logged once.
+ */
+export function handleError(error: unknown, { request }: { request: Request }): void {
+  if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) || error instanceof Response) return;
+  // Remix hands an unmatched URL over as the 404's inner Error.
+  if (error instanceof Error && /^No route matches URL/.test(error.message)) return;
+  console.error(error);
 }
