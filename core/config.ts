@@ -80,6 +80,8 @@ export const configSchema = z.object({
   RATE_LIMIT_FREE_PER_MINUTE: z.coerce.number().int().positive().default(100),
   RATE_LIMIT_PAID_PER_MINUTE: z.coerce.number().int().positive().default(1000),
   RATE_LIMIT_VISITOR_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** Prefix of the rate limiters' Redis keys, so deployments (or test runs) sharing one Redis keep their counts apart. */
+  RATE_LIMIT_KEY_PREFIX: z.string().max(100).default(''),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(2000),
 
   TRUST_PROXY: bool,

@@ -113,11 +113,11 @@ export async function createContainer({
 
   const minute = 60;
   const rateLimits = {
-    freeClient: createRateLimiter({ redis, keyPrefix: 'rl:client:free', points: config.RATE_LIMIT_FREE_PER_MINUTE, durationSeconds: minute }),
-    paidClient: createRateLimiter({ redis, keyPrefix: 'rl:client:paid', points: config.RATE_LIMIT_PAID_PER_MINUTE, durationSeconds: minute }),
-    visitor: createRateLimiter({ redis, keyPrefix: 'rl:visitor', points: config.RATE_LIMIT_VISITOR_PER_MINUTE, durationSeconds: minute }),
-    ip: createRateLimiter({ redis, keyPrefix: 'rl:ip', points: config.RATE_LIMIT_IP_PER_MINUTE, durationSeconds: minute }),
-    login: createRateLimiter({ redis, keyPrefix: 'rl:login', points: 10, durationSeconds: 15 * minute }),
+    freeClient: createRateLimiter({ redis, keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:client:free`, points: config.RATE_LIMIT_FREE_PER_MINUTE, durationSeconds: minute }),
+    paidClient: createRateLimiter({ redis, keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:client:paid`, points: config.RATE_LIMIT_PAID_PER_MINUTE, durationSeconds: minute }),
+    visitor: createRateLimiter({ redis, keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:visitor`, points: config.RATE_LIMIT_VISITOR_PER_MINUTE, durationSeconds: minute }),
+    ip: createRateLimiter({ redis, keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:ip`, points: config.RATE_LIMIT_IP_PER_MINUTE, durationSeconds: minute }),
+    login: createRateLimiter({ redis, keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:login`, points: 10, durationSeconds: 15 * minute }),
   };
 
   return {

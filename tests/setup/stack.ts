@@ -54,6 +54,8 @@ export async function startTestStack({
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     SHUTDOWN_GRACE_MS: '1000',
     METRICS_PORT: '0',
+    // Stacks share the machine's Redis (and one client address): each counts its own limits.
+    RATE_LIMIT_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}:`,
   };
   if (redis) vars.REDIS_URL = TEST_REDIS_URL;
   if (database === 'pglite') vars.EMBEDDED_DATABASE = 'pglite';
