@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { WebhookRetryPolicy, WorkflowGateway } from '../core/ports/workflow-gateway';
 import { ClientIdKey } from './gateway';
+import { WORKFLOW_TYPES, type deleteAccount, type deleteClient, type deliverContactWebhook } from './names';
 import { accountDeletionWorkflowId, clientDeletionWorkflowId, contactWebhookWorkflowId } from './task-queues';
 
 type LoopGateway = Required<Pick<WorkflowGateway, 'startContactDelivery' | 'startClientDeletion' | 'startAccountDeletion' | 'cancelClientWorkflows'>>;
@@ -15,7 +16,7 @@ export function createLoopGateway({ client, taskQueue, webhookRetry }: { client:
   return {
     async startContactDelivery({ clientId, contactId }) {
       const workflowId = contactWebhookWorkflowId(contactId);
-      await client.workflow.start('deliverContactWebhook', {
+      await client.workflow.start<typeof deliverContactWebhook>(WORKFLOW_TYPES.deliverContactWebhook, {
         taskQueue,
         workflowId,
         args: [{ clientId, contactId, retry: webhookRetry }],
@@ -27,7 +28,7 @@ export function createLoopGateway({ client, taskQueue, webhookRetry }: { client:
 
     async startClientDeletion({ clientId }) {
       const workflowId = clientDeletionWorkflowId(clientId);
-      await client.workflow.start('deleteClient', {
+      await client.workflow.start<typeof deleteClient>(WORKFLOW_TYPES.deleteClient, {
         taskQueue,
         workflowId,
         args: [{ clientId }],
@@ -40,7 +41,7 @@ export function createLoopGateway({ client, taskQueue, webhookRetry }: { client:
 
     async startAccountDeletion({ userId, clientIds }) {
       const workflowId = accountDeletionWorkflowId(userId);
-      await client.workflow.start('deleteAccount', {
+      await client.workflow.start<typeof deleteAccount>(WORKFLOW_TYPES.deleteAccount, {
         taskQueue,
         workflowId,
         args: [{ userId, clientIds }],
