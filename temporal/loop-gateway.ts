@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { validate as isUuid } from 'uuid';
 import type { WebhookRetryPolicy, WorkflowGateway } from '../core/ports/workflow-gateway';
 import { ClientIdKey } from './gateway';
 import { WORKFLOW_TYPES, type deleteAccount, type deleteClient, type deliverContactWebhook } from './names';
@@ -58,7 +59,7 @@ export function createLoopGateway({ client, taskQueue, webhookRetry }: { client:
 /** Cancels (or terminates) every running workflow carrying the client's `ClientId`, deletions excepted; returns how many. */
 export async function cancelClientWorkflowsWith(client: Client, { clientId, terminate = false }: { clientId: string; terminate?: boolean }): Promise<number> {
   // clientId is a UUID (checked by every caller), so it is safe inside the visibility query.
-  if (!/^[0-9a-f-]{36}$/i.test(clientId)) throw new Error('cancelClientWorkflows needs a UUID');
+  if (!isUuid(clientId)) throw new Error('cancelClientWorkflows needs a UUID');
   let count = 0;
   for await (const execution of client.workflow.list({ query: `ClientId = '${clientId}' AND ExecutionStatus = 'Running'` })) {
     if (isDeletion(execution.workflowId)) continue;
