@@ -34,6 +34,7 @@ import { getUsage } from '../../core/services/usage';
 import { asyncHandler } from '../middleware/async-handler';
 import { requireSession } from '../middleware/session';
 import { openSse } from '../sse';
+import { requireClientIdQuery } from './query';
 
 const intParam = (value: unknown, fallback: number) => {
   const parsed = typeof value === 'string' ? Number.parseInt(value, 10) : Number.NaN;
@@ -53,11 +54,7 @@ export function dashboardRouter(container: Container): Router {
   });
   /** Every tenant-owned call starts here: the session's user must own the client, else 404. */
   const ownedClient = (req: Request, clientId: unknown) => getClientForOwner(knex, { ownerId: requireSession(req).user.id, clientId });
-  const queryClientId = (req: Request) => {
-    const value = req.query.clientId;
-    if (typeof value !== 'string' || !value) throw new AppError({ code: 'invalid_input', status: 400, message: 'Pass the site as ?clientId=…' });
-    return value;
-  };
+  const queryClientId = requireClientIdQuery;
 
   router.use((req, _res, next) => {
     try {
