@@ -1,6 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** The architecture document's metrics, with `vector_search_duration_seconds{store}` standing for `qdrant_search_duration_seconds`. */
+/** The original design's metrics (docs/architecture.md, "The original design"), with `vector_search_duration_seconds{store}` standing for `qdrant_search_duration_seconds`. */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

@@ -1,6 +1,6 @@
 import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { CrawlGateway, CrawlProgress } from '../core/ports/crawl-gateway';
-import { crawlProgressQuery } from '../workflows/crawl-progress';
+import { WORKFLOW_TYPES, crawlProgressQuery, type crawlSource } from './names';
 import { ClientIdKey } from './gateway';
 import { crawlScheduleId, crawlWorkflowId } from './task-queues';
 
@@ -9,15 +9,18 @@ const INTERVAL_SECONDS = { daily: DAY_SECONDS, weekly: 7 * DAY_SECONDS } as cons
 
 /** The crawl port over a Temporal client: `crawlSource` runs, their `progress` query and the re-crawl schedules. */
 export function createCrawlGateway({ client, taskQueue }: { client: Client; taskQueue: string }): CrawlGateway {
-  const startAction = (clientId: string, sourceId: string, url: string) => ({
-    type: 'startWorkflow' as const,
-    workflowType: 'crawlSource',
-    taskQueue,
-    workflowId: crawlWorkflowId(sourceId),
-    args: [{ clientId, sourceId }],
-    typedSearchAttributes: [{ key: ClientIdKey, value: clientId }],
-    staticSummary: `Crawl ${url.slice(0, 200)}`,
-  });
+  const startAction = (clientId: string, sourceId: string, url: string) => {
+    const args: Parameters<typeof crawlSource> = [{ clientId, sourceId }];
+    return {
+      type: 'startWorkflow' as const,
+      workflowType: WORKFLOW_TYPES.crawlSource,
+      taskQueue,
+      workflowId: crawlWorkflowId(sourceId),
+      args,
+      typedSearchAttributes: [{ key: ClientIdKey, value: clientId }],
+      staticSummary: `Crawl ${url.slice(0, 200)}`,
+    };
+  };
 
   const cancel = async (workflowId: string) => {
     try {
@@ -30,7 +33,7 @@ export function createCrawlGateway({ client, taskQueue }: { client: Client; task
   return {
     async startCrawl({ clientId, sourceId, url }) {
       const { type: _type, workflowType, ...options } = startAction(clientId, sourceId, url);
-      const handle = await client.workflow.start(workflowType, {
+      const handle = await client.workflow.start<typeof crawlSource>(workflowType, {
         ...options,
         workflowId: crawlWorkflowId(sourceId),
         // "Crawl again" while a crawl runs keeps that crawl rather than starting a second one.

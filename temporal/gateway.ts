@@ -8,6 +8,7 @@ import type { ChatTurnLog, IngestionProgress, QueueHealth, WebhookRetryPolicy, W
 import { chatLogSummary, ingestionSummary } from './summaries';
 import { createLoopGateway } from './loop-gateway';
 import { chatLogWorkflowId, ingestionWorkflowId } from './task-queues';
+import { WORKFLOW_TYPES, chatTurnSignal, ingestionProgressQuery, type ingestDocument, type logChat } from './names';
 
 export const ClientIdKey = defineSearchAttributeKey('ClientId', SearchAttributeType.KEYWORD);
 export const DocumentIdKey = defineSearchAttributeKey('DocumentId', SearchAttributeType.KEYWORD);
@@ -29,7 +30,7 @@ export function createWorkflowGateway({ client, taskQueue, webhookRetry }: { cli
     ...(webhookRetry ? createLoopGateway({ client, taskQueue, webhookRetry }) : {}),
     async startIngestion({ clientId, documentId, version, filename, siteName }) {
       const workflowId = ingestionWorkflowId(documentId);
-      await client.workflow.start('ingestDocument', {
+      await client.workflow.start<typeof ingestDocument>(WORKFLOW_TYPES.ingestDocument, {
         taskQueue,
         workflowId,
         args: [{ clientId, documentId, version }],
@@ -58,18 +59,18 @@ export function createWorkflowGateway({ client, taskQueue, webhookRetry }: { cli
     async ingestionProgress(documentId): Promise<IngestionProgress | null> {
       try {
         const handle = client.workflow.getHandle(ingestionWorkflowId(documentId));
-        return (await handle.query<IngestionProgress>('progress')) ?? null;
+        return (await handle.query(ingestionProgressQuery)) ?? null;
       } catch {
         return null;
       }
     },
 
     async logChatTurn(turn: ChatTurnLog, { siteName }: { siteName?: string } = {}) {
-      await track(client.workflow.signalWithStart('logChat', {
+      await track(client.workflow.signalWithStart<typeof logChat, [ChatTurnLog]>(WORKFLOW_TYPES.logChat, {
         taskQueue,
         workflowId: chatLogWorkflowId(turn.clientId, turn.sessionId),
         args: [{ clientId: turn.clientId, sessionId: turn.sessionId }],
-        signal: 'chatTurn',
+        signal: chatTurnSignal,
         signalArgs: [turn],
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         typedSearchAttributes: [{ key: ClientIdKey, value: turn.clientId }],

@@ -1,6 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { validate as isUuid } from 'uuid';
 import type { WebhookRetryPolicy, WorkflowGateway } from '../core/ports/workflow-gateway';
 import { ClientIdKey } from './gateway';
+import { WORKFLOW_TYPES, type deleteAccount, type deleteClient, type deliverContactWebhook } from './names';
 import { accountDeletionWorkflowId, clientDeletionWorkflowId, contactWebhookWorkflowId } from './task-queues';
 
 type LoopGateway = Required<Pick<WorkflowGateway, 'startContactDelivery' | 'startClientDeletion' | 'startAccountDeletion' | 'cancelClientWorkflows'>>;
@@ -15,7 +17,7 @@ export function createLoopGateway({ client, taskQueue, webhookRetry }: { client:
   return {
     async startContactDelivery({ clientId, contactId }) {
       const workflowId = contactWebhookWorkflowId(contactId);
-      await client.workflow.start('deliverContactWebhook', {
+      await client.workflow.start<typeof deliverContactWebhook>(WORKFLOW_TYPES.deliverContactWebhook, {
         taskQueue,
         workflowId,
         args: [{ clientId, contactId, retry: webhookRetry }],
@@ -27,7 +29,7 @@ export function createLoopGateway({ client, taskQueue, webhookRetry }: { client:
 
     async startClientDeletion({ clientId }) {
       const workflowId = clientDeletionWorkflowId(clientId);
-      await client.workflow.start('deleteClient', {
+      await client.workflow.start<typeof deleteClient>(WORKFLOW_TYPES.deleteClient, {
         taskQueue,
         workflowId,
         args: [{ clientId }],
@@ -40,7 +42,7 @@ export function createLoopGateway({ client, taskQueue, webhookRetry }: { client:
 
     async startAccountDeletion({ userId, clientIds }) {
       const workflowId = accountDeletionWorkflowId(userId);
-      await client.workflow.start('deleteAccount', {
+      await client.workflow.start<typeof deleteAccount>(WORKFLOW_TYPES.deleteAccount, {
         taskQueue,
         workflowId,
         args: [{ userId, clientIds }],
@@ -57,7 +59,7 @@ export function createLoopGateway({ client, taskQueue, webhookRetry }: { client:
 /** Cancels (or terminates) every running workflow carrying the client's `ClientId`, deletions excepted; returns how many. */
 export async function cancelClientWorkflowsWith(client: Client, { clientId, terminate = false }: { clientId: string; terminate?: boolean }): Promise<number> {
   // clientId is a UUID (checked by every caller), so it is safe inside the visibility query.
-  if (!/^[0-9a-f-]{36}$/i.test(clientId)) throw new Error('cancelClientWorkflows needs a UUID');
+  if (!isUuid(clientId)) throw new Error('cancelClientWorkflows needs a UUID');
   let count = 0;
   for await (const execution of client.workflow.list({ query: `ClientId = '${clientId}' AND ExecutionStatus = 'Running'` })) {
     if (isDeletion(execution.workflowId)) continue;

@@ -17,7 +17,6 @@ import {
 import {
   cleanFilename,
   deleteDocument,
-  DOCUMENT_STATUSES,
   getDocument,
   listDocuments,
   newDocumentId,
@@ -26,7 +25,6 @@ import {
   reingestDocument,
   storeUpload,
   tooLarge,
-  type DocumentStatus,
 } from '../../core/services/documents';
 import { getWidgetConfig, updateWidgetConfig } from '../../core/services/widgets';
 import { getChatSession, listChatSessions, sessionsToCsv } from '../../core/services/conversations';
@@ -34,11 +32,7 @@ import { getUsage } from '../../core/services/usage';
 import { asyncHandler } from '../middleware/async-handler';
 import { requireSession } from '../middleware/session';
 import { openSse } from '../sse';
-
-const intParam = (value: unknown, fallback: number) => {
-  const parsed = typeof value === 'string' ? Number.parseInt(value, 10) : Number.NaN;
-  return Number.isFinite(parsed) ? parsed : fallback;
-};
+import { chatListQuery, documentListQuery, requireClientIdQuery, usageQuery } from './query';
 
 export function dashboardRouter(container: Container): Router {
   const router = Router();
@@ -53,11 +47,7 @@ export function dashboardRouter(container: Container): Router {
   });
   /** Every tenant-owned call starts here: the session's user must own the client, else 404. */
   const ownedClient = (req: Request, clientId: unknown) => getClientForOwner(knex, { ownerId: requireSession(req).user.id, clientId });
-  const queryClientId = (req: Request) => {
-    const value = req.query.clientId;
-    if (typeof value !== 'string' || !value) throw new AppError({ code: 'invalid_input', status: 400, message: 'Pass the site as ?clientId=…' });
-    return value;
-  };
+  const queryClientId = requireClientIdQuery;
 
   router.use((req, _res, next) => {
     try {
@@ -125,7 +115,7 @@ export function dashboardRouter(container: Container): Router {
   }));
   router.get('/documents', asyncHandler(async (req, res) => {
     const client = await ownedClient(req, queryClientId(req));
-    const status = typeof req.query.status === 'string' && (DOCUMENT_STATUSES as readonly string[]).includes(req.query.status) ? (req.query.status as DocumentStatus) : undefined;
+    const { status } = documentListQuery.parse(req.query);
     res.json({ documents: await listDocuments(knex, { clientId: client.id, status }) });
   }));
   router.get('/documents/events', asyncHandler(async (req, res) => {
@@ -149,14 +139,13 @@ export function dashboardRouter(container: Container): Router {
   // Conversations and usage
   router.get('/chats', asyncHandler(async (req, res) => {
     const client = await ownedClient(req, queryClientId(req));
-    const includeMessages = req.query.includeMessages !== 'false';
-    const format = req.query.format;
+    const { includeMessages, format, search, limit, offset } = chatListQuery.parse(req.query);
     const result = await listChatSessions(knex, {
       clientId: client.id,
-      search: typeof req.query.search === 'string' ? req.query.search : undefined,
+      search,
       includeMessages: includeMessages || format === 'csv',
-      limit: intParam(req.query.limit, format ? 200 : 50),
-      offset: intParam(req.query.offset, 0),
+      limit: limit ?? (format ? 200 : 50),
+      offset: offset ?? 0,
     });
     if (format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -175,7 +164,7 @@ export function dashboardRouter(container: Container): Router {
   }));
   router.get('/usage', asyncHandler(async (req, res) => {
     const client = await ownedClient(req, queryClientId(req));
-    const days = await getUsage(knex, { clientId: client.id, days: intParam(req.query.days, 30) });
+    const days = await getUsage(knex, { clientId: client.id, days: usageQuery.parse(req.query).days ?? 30 });
     const limitPerMinute = client.tier === 'paid' ? container.config.RATE_LIMIT_PAID_PER_MINUTE : container.config.RATE_LIMIT_FREE_PER_MINUTE;
     res.json({ days, limits: { tier: client.tier, requestsPerMinute: limitPerMinute } });
   }));

@@ -10,7 +10,7 @@ import { asyncHandler } from '../middleware/async-handler';
 const tierSchema = z.object({ tier: z.enum(['free', 'paid']) });
 const embedSchema = z.object({ texts: z.array(z.string().min(1).max(20_000)).min(1).max(256) });
 
-/** The architecture document's internal calls, for operators' scripts and other processes; absent when INTERNAL_API_SECRET is unset. */
+/** The original design's internal calls (docs/architecture.md, "The original design"), for operators' scripts and other processes; absent when INTERNAL_API_SECRET is unset. */
 export function internalRouter(container: Container): Router | null {
   const secret = container.config.INTERNAL_API_SECRET;
   if (!secret) return null;

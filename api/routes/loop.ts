@@ -1,6 +1,5 @@
 import { Router, type Request } from 'express';
 import type { Container } from '../../core/container';
-import { AppError } from '../../core/errors';
 import { getClientForOwner } from '../../core/services/clients';
 import { listContacts } from '../../core/services/contacts';
 import { deleteClientForOwner } from '../../core/services/deletion';
@@ -11,6 +10,7 @@ import { createWrittenAnswer, deleteWrittenAnswer, listWrittenAnswers, updateWri
 import { asyncHandler } from '../middleware/async-handler';
 import { requireSession } from '../middleware/session';
 import { openSse } from '../sse';
+import { feedbackQuery, requireClientIdQuery } from './query';
 import { conversationsFingerprint } from '../../core/services/conversation-events';
 
 /**
@@ -24,11 +24,7 @@ export function loopRouter(container: Container): Router {
   const router = Router();
   const knex = container.db.knex;
   const owned = (req: Request, clientId: unknown) => getClientForOwner(knex, { ownerId: requireSession(req).user.id, clientId });
-  const queryClient = (req: Request) => {
-    const value = req.query.clientId;
-    if (typeof value !== 'string' || !value) throw new AppError({ code: 'invalid_input', status: 400, message: 'Pass the site as ?clientId=…' });
-    return owned(req, value);
-  };
+  const queryClient = (req: Request) => owned(req, requireClientIdQuery(req));
   const answerDeps = () => ({ knex, cache: container.cache, embedder: container.embedder });
 
   router.delete('/clients/:clientId', asyncHandler(async (req, res) => {
@@ -45,8 +41,7 @@ export function loopRouter(container: Container): Router {
   }));
   router.get('/feedback', asyncHandler(async (req, res) => {
     const client = await queryClient(req);
-    const rating = typeof req.query.rating === 'string' && req.query.rating ? req.query.rating : undefined;
-    const days = typeof req.query.days === 'string' && req.query.days ? req.query.days : undefined;
+    const { rating, days } = feedbackQuery.parse(req.query);
     res.json({ feedback: await listFeedback(knex, { clientId: client.id, rating, days }) });
   }));
   router.get('/contacts', asyncHandler(async (req, res) => {

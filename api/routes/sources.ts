@@ -15,6 +15,7 @@ import {
 } from '../../core/services/sources';
 import { asyncHandler } from '../middleware/async-handler';
 import { requireSession } from '../middleware/session';
+import { requireClientIdQuery } from './query';
 
 /** Website sources (contract: "Website sources"): pages, sitemaps and crawls a site learns from. Mounted under /api/dashboard. */
 export function sourcesRouter(container: Container): Router {
@@ -41,9 +42,7 @@ export function sourcesRouter(container: Container): Router {
     res.status(202).json({ source: await createSource(deps(), { clientId, input }) });
   }));
   router.get('/sources', asyncHandler(async (req, res) => {
-    const value = req.query.clientId;
-    if (typeof value !== 'string' || !value) throw new AppError({ code: 'invalid_input', status: 400, message: 'Pass the site as ?clientId=…' });
-    res.json({ sources: await listSources(knex, { clientId: await ownedClientId(req, value) }) });
+    res.json({ sources: await listSources(knex, { clientId: await ownedClientId(req, requireClientIdQuery(req)) }) });
   }));
   router.get('/sources/:sourceId', asyncHandler(async (req, res) => {
     res.json({ source: await getSource(deps(), { clientId: await owner(req), sourceId: req.params.sourceId }) });

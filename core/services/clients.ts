@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { LRUCache } from 'lru-cache';
+import { validate as validateUuid } from 'uuid';
 import { notFound } from '../errors';
 import { normaliseDomainEntry } from './origins';
 import { INVALIDATION_TOPICS, type InvalidationBus } from '../adapters/invalidation/types';
@@ -99,8 +101,8 @@ export function toClient(row: ClientRow): Client {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+/** An RFC 9562 UUID string (the `uuid` package's `validate`); ids that fail it are answered 404 without a query. */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && validateUuid(value);
 
 /** Key material: `pk_live_` + 32 random url-safe characters; stored as sha256, shown once. */
 export function generateApiKey(): { key: string; prefix: string; hash: string } {
@@ -307,10 +309,16 @@ export async function announceClientChange(invalidation: InvalidationBus | undef
  * outage does not take every site's widget down.
  */
 export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErrorSeconds = 600, invalidation?: InvalidationBus) {
-  const cache = new Map<string, { value: KeyedClient | null; fetchedAt: number }>();
+  // Entries are kept for the longer of the two windows (lru-cache drops them after `ttl`); whether
+  // one is fresh is decided by its `fetchedAt`. At most 10,000 keys, least recently used evicted first.
+  const cache = new LRUCache<string, { value: KeyedClient | null; fetchedAt: number }>({
+    max: 10_000,
+    ttl: Math.max(ttlSeconds, staleIfErrorSeconds, 1) * 1000,
+  });
   invalidation?.subscribe(INVALIDATION_TOPICS.apiKeys, (clientId) => {
     if (clientId === '*') return cache.clear();
-    for (const [key, entry] of cache) if (entry.value?.clientId === clientId) cache.delete(key);
+    const stale = [...cache.entries()].filter(([, entry]) => entry.value?.clientId === clientId).map(([key]) => key);
+    for (const key of stale) cache.delete(key);
   });
   // Concurrent misses for one key share one lookup: when the entry expires under load, one query, not one per request.
   const inFlight = new Map<string, Promise<KeyedClient | null>>();
@@ -333,7 +341,6 @@ export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErro
       if (hit?.value && hit.fetchedAt + staleIfErrorSeconds * 1000 > Date.now()) return hit.value;
       throw error;
     }
-    if (cache.size > 10_000) cache.clear();
     cache.set(key, { value, fetchedAt: Date.now() });
     // "Last used" for the dashboard, at most once per cache window per key and never on the request's path.
     if (value) void knex('api_keys').where({ id: value.keyId }).update({ last_used_at: knex.fn.now() }).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { v5, validate } from 'uuid';
 import { AppError } from '../../errors';
 
 /**
@@ -7,10 +7,9 @@ import { AppError } from '../../errors';
  */
 export const POINT_ID_NAMESPACE = '6f1d3c2a-8b4e-4f7a-9c5d-2e8b7a1f0c93';
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
+/** An RFC 9562 UUID string (the `uuid` package's `validate`). */
 export function isUuid(value: string): boolean {
-  return UUID_PATTERN.test(value);
+  return validate(value);
 }
 
 /** Both stores key tenants and documents by UUID; rejecting anything else keeps them in step. */
@@ -23,13 +22,7 @@ export function requireUuid(value: string, field: string): string {
 
 /** RFC 4122 name-based UUID (version 5, SHA-1). */
 export function uuidV5(name: string, namespace: string): string {
-  const namespaceBytes = Buffer.from(requireUuid(namespace, 'namespace').replace(/-/g, ''), 'hex');
-  const digest = createHash('sha1').update(namespaceBytes).update(name, 'utf8').digest();
-  const bytes = digest.subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x50;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return v5(name, requireUuid(namespace, 'namespace'));
 }
 
 /**
