@@ -95,7 +95,7 @@ describe('a visitor rating answers, asking for a person, on a phone and under st
     await comment.fill('It did not say who pays for the return label.');
     await answer.getByRole('button', { name: EN.feedbackSend }).click();
     await expect.poll(() => backend.feedback.get(messageId)?.comment).toBe('It did not say who pays for the return label.');
-    expect(await comment.count()).toBe(0);
+    await expect.poll(() => comment.count()).toBe(0);
 
     await page.reload();
     await widget.launcher.click();
