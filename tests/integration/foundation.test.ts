@@ -35,7 +35,7 @@ for (const { database, vectorStore } of setups) {
       expect(response.data.checks.temporal.pollers).toBeGreaterThan(0);
     });
 
-    it('serves Prometheus metrics with the architecture document names on the operators\' port only', async () => {
+    it('serves Prometheus metrics with the original design's names (docs/architecture.md) on the operators\' port only', async () => {
       expect((await new TestClient(stack.url).get('/metrics')).status).toBe(404);
       const response = await new TestClient(stack.metricsServer!.url.replace(/\/metrics$/, '')).get('/metrics');
       expect(response.status).toBe(200);

@@ -12,7 +12,7 @@ import { buildPrompt, type PromptInput } from './prompt';
 import type { GenerateEvent, GenerateRequest, LlmProvider, Usage } from './types';
 import { llmAuthFailed, llmRateLimited, llmTimeout, llmUnavailable, parseRetryAfter, startUpstreamCall } from './upstream-call';
 
-/** The paid tier's model (architecture document: Claude Sonnet 4.5). */
+/** The paid tier's model (the original design, docs/architecture.md: Claude Sonnet 4.5). */
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
 
 /** The Messages API requires a cap; widget answers are short, and this bounds a runaway reply's cost. */

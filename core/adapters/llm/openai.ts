@@ -12,7 +12,7 @@ import { buildPrompt, type PromptInput } from './prompt';
 import type { GenerateEvent, GenerateRequest, LlmProvider, Usage } from './types';
 import { llmAuthFailed, llmRateLimited, llmTimeout, llmUnavailable, parseRetryAfter, startUpstreamCall } from './upstream-call';
 
-/** The free tier's model (architecture document: GPT-4o-mini). */
+/** The free tier's model (the original design, docs/architecture.md: GPT-4o-mini). */
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 
 /** Bounds a runaway reply's cost; widget answers are short. */

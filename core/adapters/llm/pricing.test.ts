@@ -14,7 +14,7 @@ describe('estimateCostUsd', () => {
     expect(estimateCostUsd({ model: 'claude-sonnet-4-5', tokensIn: million, tokensOut: million, cachedTokens: million })).toBeCloseTo(18.3, 10);
   });
 
-  it('prices a typical cached Sonnet answer near the architecture document’s ~$0.003 a query', () => {
+  it('prices a typical cached Sonnet answer near the original design's ~$0.003 a query (docs/architecture.md)', () => {
     // ~2,000 cached system tokens, ~400 tokens of excerpts and question, ~120 tokens of answer.
     const cost = estimateCostUsd({ model: 'claude-sonnet-4-5', tokensIn: 400, tokensOut: 120, cachedTokens: 2000 });
     expect(cost).toBeCloseTo(0.0036, 6);

@@ -15,7 +15,7 @@ export interface LlmRegistry {
   /** Which providers have credentials here; the dashboard offers only these. */
   available(): ProviderName[];
   /**
-   * The architecture document's tier strategy (free → OpenAI gpt-4o-mini, paid → Anthropic
+   * The original design's tier strategy (docs/architecture.md) (free → OpenAI gpt-4o-mini, paid → Anthropic
    * Claude Sonnet 4.5), overridable per client; a provider without credentials falls back to the
    * local answerer so a site never goes dark for want of a key.
    */
