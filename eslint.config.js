@@ -6,10 +6,22 @@ import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
-const OUTSIDE_CORE = ['./api', './dashboard', './temporal', './scripts', './workflows', './activities', './widget', './tests', './bench'];
+const OUTSIDE_CORE = [
+  './api',
+  './dashboard',
+  './temporal',
+  './scripts',
+  './workflows',
+  './activities',
+  './widget',
+  './tests',
+  './bench',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'build/**', 'widget/dist/**', '.data/**', 'coverage/**', 'dashboard/public/build/**'] },
+  {
+    ignores: ['node_modules/**', 'build/**', 'widget/dist/**', '.data/**', 'coverage/**', 'dashboard/public/build/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,7 +31,14 @@ export default tseslint.config(
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
     },
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
     },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
@@ -31,17 +50,39 @@ export default tseslint.config(
             // core is the bottom layer: config, data access, adapters, services.
             { target: './core', from: OUTSIDE_CORE, message: 'core/ imports nothing from the layers above it.' },
             // Workflows run in Temporal's sandbox: orchestration only, no I/O modules.
-            { target: './workflows', from: ['./api', './dashboard', './scripts', './activities/parse', './core/db', './core/adapters', './tests'], message: 'workflows/ only orchestrate.' },
+            {
+              target: './workflows',
+              from: [
+                './api',
+                './dashboard',
+                './scripts',
+                './activities/parse',
+                './core/db',
+                './core/adapters',
+                './tests',
+              ],
+              message: 'workflows/ only orchestrate.',
+            },
             { target: './activities', from: ['./api', './dashboard', './scripts', './tests', './widget'] },
             { target: './temporal', from: ['./api', './dashboard', './scripts', './tests', './widget'] },
             { target: './api', from: ['./dashboard/app', './scripts', './tests'] },
-            { target: './widget/src', from: ['./api', './dashboard', './temporal', './scripts', './workflows', './activities', './tests'] },
+            {
+              target: './widget/src',
+              from: ['./api', './dashboard', './temporal', './scripts', './workflows', './activities', './tests'],
+            },
             // Product code never reaches into test support.
-            { target: ['./core', './api', './dashboard/app', './temporal', './workflows', './activities', './scripts'], from: ['./tests'], except: [] },
+            {
+              target: ['./core', './api', './dashboard/app', './temporal', './workflows', './activities', './scripts'],
+              from: ['./tests'],
+              except: [],
+            },
           ],
         },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-empty': ['error', { allowEmptyCatch: true }],

@@ -5,7 +5,14 @@ import type { ParsedDocument } from '../core/ingestion/types';
 import { DocumentParseError } from '../core/errors';
 import { parsedBlobKey } from '../core/services/documents';
 import { parseDocument } from './parse';
-import { embeddingInput, failure, loadDocument, writeChunkRows, type DocumentRef, type IngestionDeps } from './ingestion-shared';
+import {
+  embeddingInput,
+  failure,
+  loadDocument,
+  writeChunkRows,
+  type DocumentRef,
+  type IngestionDeps,
+} from './ingestion-shared';
 
 /**
  * The fine-grained activities of ingestDocument before the `coarse-ingestion` patch (parse, chunk,
@@ -17,7 +24,9 @@ import { embeddingInput, failure, loadDocument, writeChunkRows, type DocumentRef
 export function createLegacyIngestionActivities(deps: IngestionDeps) {
   const { knex, blobStore, embedder, vectorStore } = deps;
   return {
-    async markDocumentProcessing(ref: DocumentRef & { stage: string; percent: number; chunksDone?: number; chunksTotal?: number }): Promise<void> {
+    async markDocumentProcessing(
+      ref: DocumentRef & { stage: string; percent: number; chunksDone?: number; chunksTotal?: number },
+    ): Promise<void> {
       await knex('documents')
         .where({ id: ref.documentId, client_id: ref.clientId, version: ref.version })
         .update({
@@ -41,9 +50,14 @@ export function createLegacyIngestionActivities(deps: IngestionDeps) {
           fileType: document.file_type,
           limits: deps.parseTimeoutMs ? { timeoutMs: deps.parseTimeoutMs } : undefined,
         });
-        await blobStore.put(parsedBlobKey(ref.clientId, ref.documentId, ref.version), Buffer.from(JSON.stringify(parsed)));
+        await blobStore.put(
+          parsedBlobKey(ref.clientId, ref.documentId, ref.version),
+          Buffer.from(JSON.stringify(parsed)),
+        );
         const characters = parsed.sections.reduce((sum, section) => sum + section.text.length, 0);
-        await knex('documents').where({ id: ref.documentId, client_id: ref.clientId }).update({ page_count: parsed.pageCount ?? null });
+        await knex('documents')
+          .where({ id: ref.documentId, client_id: ref.clientId })
+          .update({ page_count: parsed.pageCount ?? null });
         return { sections: parsed.sections.length, pageCount: parsed.pageCount ?? null, characters };
       } catch (error) {
         return failure(error);
@@ -53,10 +67,16 @@ export function createLegacyIngestionActivities(deps: IngestionDeps) {
     async chunkDocument(ref: DocumentRef): Promise<{ chunksTotal: number }> {
       try {
         await loadDocument(knex, ref);
-        const parsed = JSON.parse((await blobStore.get(parsedBlobKey(ref.clientId, ref.documentId, ref.version))).toString('utf8')) as ParsedDocument;
-        const chunks = chunkSections(parsed.sections, { maxTokens: deps.chunkTokens, overlapTokens: deps.chunkOverlapTokens });
+        const parsed = JSON.parse(
+          (await blobStore.get(parsedBlobKey(ref.clientId, ref.documentId, ref.version))).toString('utf8'),
+        ) as ParsedDocument;
+        const chunks = chunkSections(parsed.sections, {
+          maxTokens: deps.chunkTokens,
+          overlapTokens: deps.chunkOverlapTokens,
+        });
         await writeChunkRows(knex, ref, chunks);
-        if (chunks.length === 0) throw new DocumentParseError({ code: 'empty_document', message: 'No text found in this file.' });
+        if (chunks.length === 0)
+          throw new DocumentParseError({ code: 'empty_document', message: 'No text found in this file.' });
         return { chunksTotal: chunks.length };
       } catch (error) {
         return failure(error);
@@ -66,7 +86,8 @@ export function createLegacyIngestionActivities(deps: IngestionDeps) {
     async embedChunks(ref: DocumentRef & { from: number; to: number }): Promise<{ embedded: number }> {
       try {
         await loadDocument(knex, ref);
-        const resumeAt = (Context.current().info.heartbeatDetails as { cursor?: number } | undefined)?.cursor ?? ref.from;
+        const resumeAt =
+          (Context.current().info.heartbeatDetails as { cursor?: number } | undefined)?.cursor ?? ref.from;
         let embedded = 0;
         for (let cursor = Math.max(resumeAt, ref.from); cursor < ref.to; cursor += embedder.maxBatchSize) {
           const end = Math.min(cursor + embedder.maxBatchSize, ref.to);
@@ -77,7 +98,9 @@ export function createLegacyIngestionActivities(deps: IngestionDeps) {
             .orderBy('chunk_index')
             .select('id', 'text', 'heading');
           if (rows.length) {
-            const vectors = await embedder.embed(rows.map(embeddingInput), { signal: Context.current().cancellationSignal });
+            const vectors = await embedder.embed(rows.map(embeddingInput), {
+              signal: Context.current().cancellationSignal,
+            });
             await knex.transaction(async (trx) => {
               for (let index = 0; index < rows.length; index++) {
                 await trx('chunks').where({ id: rows[index].id }).update({ embedding: vectors[index] });

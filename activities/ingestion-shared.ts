@@ -43,15 +43,19 @@ export class DocumentGone extends Error {}
  * failure type; anything else is rethrown and retried by the activity's retry policy.
  */
 export const failure = (error: unknown): never => {
-  if (error instanceof DocumentGone) throw ApplicationFailure.nonRetryable('The document was deleted.', 'document_deleted');
+  if (error instanceof DocumentGone)
+    throw ApplicationFailure.nonRetryable('The document was deleted.', 'document_deleted');
   if (error instanceof DocumentParseError) throw ApplicationFailure.nonRetryable(error.message, error.code);
-  if (isAppError(error) && !error.retryable && error.status < 500) throw ApplicationFailure.nonRetryable(error.message, error.code);
+  if (isAppError(error) && !error.retryable && error.status < 500)
+    throw ApplicationFailure.nonRetryable(error.message, error.code);
   throw error;
 };
 
 /** The document row of this tenant, or DocumentGone. One indexed read by primary key. */
 export async function loadDocument(knex: Knex, { clientId, documentId }: DocumentRef): Promise<DocumentRecord> {
-  const row = await knex('documents').where({ id: documentId, client_id: clientId }).first('blob_key', 'file_type', 'filename', 'version');
+  const row = await knex('documents')
+    .where({ id: documentId, client_id: clientId })
+    .first('blob_key', 'file_type', 'filename', 'version');
   if (!row) throw new DocumentGone();
   return row as DocumentRecord;
 }
@@ -63,13 +67,22 @@ const CHUNK_INSERT_BATCH = 500;
  * Replaces this version's chunk rows (inactive, without vectors) in one transaction: a retried
  * activity starts clean with the same deterministic ids. `trx` may be the caller's transaction.
  */
-export async function writeChunkRows(knex: Knex | Knex.Transaction, ref: DocumentRef, chunks: TextChunk[]): Promise<void> {
+export async function writeChunkRows(
+  knex: Knex | Knex.Transaction,
+  ref: DocumentRef,
+  chunks: TextChunk[],
+): Promise<void> {
   const write = async (trx: Knex.Transaction) => {
     await trx('chunks').where({ document_id: ref.documentId, version: ref.version }).delete();
     for (let start = 0; start < chunks.length; start += CHUNK_INSERT_BATCH) {
       await trx('chunks').insert(
         chunks.slice(start, start + CHUNK_INSERT_BATCH).map((chunk) => ({
-          id: pointId({ clientId: ref.clientId, documentId: ref.documentId, version: ref.version, chunkIndex: chunk.index }),
+          id: pointId({
+            clientId: ref.clientId,
+            documentId: ref.documentId,
+            version: ref.version,
+            chunkIndex: chunk.index,
+          }),
           client_id: ref.clientId,
           document_id: ref.documentId,
           version: ref.version,
@@ -91,4 +104,5 @@ export async function writeChunkRows(knex: Knex | Knex.Transaction, ref: Documen
 }
 
 /** What the embedder reads for a chunk: its heading (when any) above its text. */
-export const embeddingInput = (row: { heading: string | null; text: string }) => (row.heading ? `${row.heading}\n${row.text}` : row.text);
+export const embeddingInput = (row: { heading: string | null; text: string }) =>
+  row.heading ? `${row.heading}\n${row.text}` : row.text;

@@ -6,7 +6,15 @@ import type { FileType } from '../core/ingestion/types';
 import { parsedBlobKey } from '../core/services/documents';
 import { bumpClientGeneration } from '../core/services/query-cache';
 import { createLegacyIngestionActivities } from './ingestion-legacy';
-import { DocumentGone, embeddingInput, failure, loadDocument, writeChunkRows, type DocumentRef, type IngestionDeps } from './ingestion-shared';
+import {
+  DocumentGone,
+  embeddingInput,
+  failure,
+  loadDocument,
+  writeChunkRows,
+  type DocumentRef,
+  type IngestionDeps,
+} from './ingestion-shared';
 import { parseDocument } from './parse';
 
 export type { DocumentRef, IngestionDeps } from './ingestion-shared';
@@ -55,8 +63,12 @@ export function createIngestionActivities(deps: IngestionDeps) {
           fileType: document.file_type,
           limits: deps.parseTimeoutMs ? { timeoutMs: deps.parseTimeoutMs } : undefined,
         });
-        const chunks = chunkSections(parsed.sections, { maxTokens: deps.chunkTokens, overlapTokens: deps.chunkOverlapTokens });
-        if (chunks.length === 0) throw new DocumentParseError({ code: 'empty_document', message: 'No text found in this file.' });
+        const chunks = chunkSections(parsed.sections, {
+          maxTokens: deps.chunkTokens,
+          overlapTokens: deps.chunkOverlapTokens,
+        });
+        if (chunks.length === 0)
+          throw new DocumentParseError({ code: 'empty_document', message: 'No text found in this file.' });
         const pageCount = parsed.pageCount ?? null;
         await knex.transaction(async (trx) => {
           await writeChunkRows(trx, ref, chunks);
@@ -82,15 +94,27 @@ export function createIngestionActivities(deps: IngestionDeps) {
      */
     async embedAndStoreChunks(ref: DocumentRef & { from: number; to: number }): Promise<{ stored: number }> {
       try {
-        const resumeAt = (Context.current().info.heartbeatDetails as { cursor?: number } | undefined)?.cursor ?? ref.from;
+        const resumeAt =
+          (Context.current().info.heartbeatDetails as { cursor?: number } | undefined)?.cursor ?? ref.from;
         const start = Math.max(resumeAt, ref.from);
         if (start >= ref.to) return { stored: 0 };
         const rows = (await knex('chunks')
           .join('documents', 'documents.id', 'chunks.document_id')
-          .where({ 'chunks.document_id': ref.documentId, 'chunks.version': ref.version, 'documents.client_id': ref.clientId })
+          .where({
+            'chunks.document_id': ref.documentId,
+            'chunks.version': ref.version,
+            'documents.client_id': ref.clientId,
+          })
           .whereBetween('chunks.chunk_index', [start, ref.to - 1])
           .orderBy('chunks.chunk_index')
-          .select('chunks.id', 'chunks.chunk_index', 'chunks.text', 'chunks.heading', 'chunks.page', 'documents.filename')) as Array<{
+          .select(
+            'chunks.id',
+            'chunks.chunk_index',
+            'chunks.text',
+            'chunks.heading',
+            'chunks.page',
+            'documents.filename',
+          )) as Array<{
           id: string;
           chunk_index: number;
           text: string;
@@ -104,7 +128,9 @@ export function createIngestionActivities(deps: IngestionDeps) {
         const batchSize = Math.min(embedder.maxBatchSize, MAX_CHUNKS_PER_EMBED_CALL);
         for (let offset = 0; offset < rows.length; offset += batchSize) {
           const batch = rows.slice(offset, offset + batchSize);
-          const vectors = await embedder.embed(batch.map(embeddingInput), { signal: Context.current().cancellationSignal });
+          const vectors = await embedder.embed(batch.map(embeddingInput), {
+            signal: Context.current().cancellationSignal,
+          });
           const points: VectorPoint[] = batch.map((row, index) => ({
             id: row.id,
             vector: vectors[index],
@@ -165,14 +191,12 @@ export function createIngestionActivities(deps: IngestionDeps) {
       if (!row) return;
       await knex('chunks').where({ document_id: ref.documentId, version: ref.version, active: false }).delete();
       await vectorStore.deleteVersion(ref).catch(() => undefined);
-      await knex('documents')
-        .where({ id: ref.documentId, client_id: ref.clientId, version: ref.version })
-        .update({
-          status: 'failed',
-          error_code: ref.code,
-          error_message: ref.message,
-          updated_at: knex.fn.now(),
-        });
+      await knex('documents').where({ id: ref.documentId, client_id: ref.clientId, version: ref.version }).update({
+        status: 'failed',
+        error_code: ref.code,
+        error_message: ref.message,
+        updated_at: knex.fn.now(),
+      });
       await blobStore.delete(parsedBlobKey(ref.clientId, ref.documentId, ref.version)).catch(() => undefined);
       deps.metrics?.documentsIngested.inc({ file_type: row.file_type, status: 'failed' });
     },

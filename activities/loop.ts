@@ -9,7 +9,12 @@ import { cancelClientWorkflowsWith } from '../temporal/loop-gateway';
 /** Activities of contact webhooks and deletions: plain functions over core/services. */
 export function createLoopActivities(container: Container) {
   const { knex } = container.db;
-  const deps = () => ({ knex, cache: container.cache, blobStore: container.blobStore, vectorStore: container.vectorStore });
+  const deps = () => ({
+    knex,
+    cache: container.cache,
+    blobStore: container.blobStore,
+    vectorStore: container.vectorStore,
+  });
   return {
     /** One POST; throws a retryable failure on a non-2xx or network error, a non-retryable one for a refused address. */
     async deliverContactAttempt({ contactId }: { contactId: string }): Promise<'delivered' | 'gone'> {
@@ -23,7 +28,8 @@ export function createLoopActivities(container: Container) {
     },
     async cancelClientWorkflows({ clientId, terminate }: { clientId: string; terminate: boolean }): Promise<number> {
       // An API process has a gateway; a worker process (`npm run worker`) uses the worker's own client.
-      if (container.workflows?.cancelClientWorkflows) return container.workflows.cancelClientWorkflows({ clientId, terminate });
+      if (container.workflows?.cancelClientWorkflows)
+        return container.workflows.cancelClientWorkflows({ clientId, terminate });
       return cancelClientWorkflowsWith(Context.current().client, { clientId, terminate });
     },
     async purgeClientFiles({ clientId }: { clientId: string }): Promise<number> {
@@ -32,8 +38,13 @@ export function createLoopActivities(container: Container) {
     /** Sources go with their crawls, schedules (which live in Temporal) and page documents; then any leftover rows. */
     async purgeClientSources({ clientId }: { clientId: string }): Promise<void> {
       // A worker process has no crawl gateway of its own: the activity's Temporal client serves.
-      const crawls = container.crawls ?? createCrawlGateway({ client: Context.current().client, taskQueue: container.config.TEMPORAL_TASK_QUEUE });
-      await deleteSourcesOfClient({ ...deps(), network: container.network, workflows: container.workflows, crawls, logger: container.logger }, { clientId });
+      const crawls =
+        container.crawls ??
+        createCrawlGateway({ client: Context.current().client, taskQueue: container.config.TEMPORAL_TASK_QUEUE });
+      await deleteSourcesOfClient(
+        { ...deps(), network: container.network, workflows: container.workflows, crawls, logger: container.logger },
+        { clientId },
+      );
       await purgeClientSources(deps(), { clientId });
     },
     async purgeClientRows({ clientId }: { clientId: string }): Promise<void> {

@@ -21,7 +21,15 @@ import { widgetRouter } from './routes/widget';
  * Builds the one Express app that serves the API, the widget script and the dashboard on one base
  * URL. `dashboard` is the Remix request handler (production build or Vite dev middleware).
  */
-export function createApp({ container, dashboard, dashboardCsp: withCsp = true }: { container: Container; dashboard?: RequestHandler[]; dashboardCsp?: boolean }) {
+export function createApp({
+  container,
+  dashboard,
+  dashboardCsp: withCsp = true,
+}: {
+  container: Container;
+  dashboard?: RequestHandler[];
+  dashboardCsp?: boolean;
+}) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', container.config.TRUST_PROXY ? 1 : false);
@@ -30,11 +38,17 @@ export function createApp({ container, dashboard, dashboardCsp: withCsp = true }
   app.use(
     compression({
       // Streams must reach the visitor token by token.
-      filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').includes('text/event-stream') && compression.filter(req, res),
+      filter: (req, res) =>
+        !String(res.getHeader('Content-Type') ?? '').includes('text/event-stream') && compression.filter(req, res),
     }),
   );
 
-  const resolveApiKey = createApiKeyResolver(container.db.knex, container.config.API_KEY_CACHE_TTL_SECONDS, undefined, container.invalidation);
+  const resolveApiKey = createApiKeyResolver(
+    container.db.knex,
+    container.config.API_KEY_CACHE_TTL_SECONDS,
+    undefined,
+    container.invalidation,
+  );
   app.use(operationsRouter(container));
   app.use(widgetRouter(container, resolveApiKey));
   app.use(chatRouter(container, resolveApiKey));
@@ -43,15 +57,26 @@ export function createApp({ container, dashboard, dashboardCsp: withCsp = true }
   const session = loadSession(container.db.knex, container.config.SECURE_COOKIES);
   const csrf = rejectCrossSiteWrites({ publicUrl: container.config.publicUrl });
   app.use('/api/auth', express.json({ limit: '16kb' }), csrf, session, authRouter(container), accountRouter(container));
-  app.use('/api/dashboard', (_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  }, express.json({ limit: '256kb' }), csrf, session, loopRouter(container), dashboardRouter(container), sourcesRouter(container));
+  app.use(
+    '/api/dashboard',
+    (_req, res, next) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    },
+    express.json({ limit: '256kb' }),
+    csrf,
+    session,
+    loopRouter(container),
+    dashboardRouter(container),
+    sourcesRouter(container),
+  );
   const internal = internalRouter(container);
   if (internal) app.use('/internal', express.json({ limit: '2mb' }), internal);
 
   app.use(['/api', '/internal', '/chat'], (_req, res) => {
-    res.status(404).json(errorBody('not_found', 'There is no such endpoint. See the API reference in docs/openapi.yaml.'));
+    res
+      .status(404)
+      .json(errorBody('not_found', 'There is no such endpoint. See the API reference in docs/openapi.yaml.'));
   });
   // Vite's dev server (npm run dev) injects its own inline scripts: the CSP is for the built dashboard.
   if (dashboard) app.use(...(withCsp ? [dashboardCsp()] : []), csrf, session, ...dashboard);

@@ -13,7 +13,15 @@ export interface MetricsServer {
  * are never served on the public port. Answers `GET /metrics` (text exposition format) and 404
  * for anything else. `port: 0` takes any free port (tests).
  */
-export async function startMetricsServer({ metrics, port, host }: { metrics: Metrics; port: number; host: string }): Promise<MetricsServer> {
+export async function startMetricsServer({
+  metrics,
+  port,
+  host,
+}: {
+  metrics: Metrics;
+  port: number;
+  host: string;
+}): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if ((req.method === 'GET' || req.method === 'HEAD') && path === '/metrics') {

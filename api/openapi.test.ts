@@ -141,21 +141,27 @@ function routerFacts(): RouterFacts {
     .map((name) => `api/routes/${name}`);
   for (const file of routeFiles) {
     if (/export function \w+Router\(/.test(read(file)) && !prefixesByFile.has(file)) {
-      throw new Error(`${file} defines a router that api/app.ts does not mount (or mounts in a way this test cannot read).`);
+      throw new Error(
+        `${file} defines a router that api/app.ts does not mount (or mounts in a way this test cannot read).`,
+      );
     }
   }
 
   const facts: RouterFacts = { operations: new Set(), preflightPaths: new Set(), staticPrefixes: new Set() };
   for (const [file, prefixes] of prefixesByFile) {
     const source = read(file);
-    if (/\brouter\.(all|route)\(/.test(source)) throw new Error(`${file} uses router.all/route, which this test does not read yet.`);
+    if (/\brouter\.(all|route)\(/.test(source))
+      throw new Error(`${file} uses router.all/route, which this test does not read yet.`);
     const withPath = [...source.matchAll(ROUTER_METHOD_WITH_PATH)];
     const calls = [...source.matchAll(ROUTER_METHOD_CALL)];
     if (withPath.length !== calls.length) {
-      throw new Error(`${file}: every router.<method>(…) must take a literal path so the API reference can be checked.`);
+      throw new Error(
+        `${file}: every router.<method>(…) must take a literal path so the API reference can be checked.`,
+      );
     }
     for (const prefix of prefixes) {
-      for (const match of withPath) facts.operations.add(`${match[1].toUpperCase()} ${toOpenApiPath(joinPath(prefix, match[3]))}`);
+      for (const match of withPath)
+        facts.operations.add(`${match[1].toUpperCase()} ${toOpenApiPath(joinPath(prefix, match[3]))}`);
       for (const args of callsOf(source, 'router.use')) {
         const paths = args.length ? stringLiterals(args[0]) : null;
         if (!paths) continue;
@@ -216,7 +222,7 @@ describe('docs/openapi.yaml', () => {
 
   beforeAll(() => {
     spec = parse(read('docs/openapi.yaml'));
-    deref = <T,>(node: T): T => {
+    deref = <T>(node: T): T => {
       let current: any = node;
       for (let hops = 0; current && typeof current === 'object' && typeof current.$ref === 'string'; hops++) {
         if (hops > 10) throw new Error(`Circular $ref ${current.$ref}`);
@@ -225,7 +231,12 @@ describe('docs/openapi.yaml', () => {
       return current;
     };
     operations = Object.entries(spec.paths as Json).flatMap(([route, pathItem]) =>
-      HTTP_METHODS.filter((method) => pathItem[method]).map((method) => ({ method, path: route, operation: pathItem[method], pathItem })),
+      HTTP_METHODS.filter((method) => pathItem[method]).map((method) => ({
+        method,
+        path: route,
+        operation: pathItem[method],
+        pathItem,
+      })),
     );
     facts = routerFacts();
   });
@@ -273,7 +284,11 @@ describe('docs/openapi.yaml', () => {
         // Served by another listener (the operators' metrics port), named in the path's own `servers`.
         if (spec.paths[route]?.servers?.length) return false;
         if (method === 'options' && facts.preflightPaths.has(route)) return false;
-        if (method === 'get' && [...facts.staticPrefixes].some((prefix) => new RegExp(`^${prefix}/\\{\\w+\\}$`).test(route))) return false;
+        if (
+          method === 'get' &&
+          [...facts.staticPrefixes].some((prefix) => new RegExp(`^${prefix}/\\{\\w+\\}$`).test(route))
+        )
+          return false;
         return true;
       })
       .map(({ key }) => key);
@@ -303,7 +318,9 @@ describe('docs/openapi.yaml', () => {
 
   it('declares each path template parameter exactly once, as required', () => {
     for (const { method, path: route, operation, pathItem } of operations) {
-      const parameters = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].map((parameter: Json) => deref(parameter));
+      const parameters = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].map((parameter: Json) =>
+        deref(parameter),
+      );
       const inPath = parameters.filter((parameter) => parameter.in === 'path');
       const templated = [...route.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
       expect(inPath.map((parameter) => parameter.name).sort(), `${method.toUpperCase()} ${route}`).toEqual(templated);
@@ -316,12 +333,15 @@ describe('docs/openapi.yaml', () => {
     for (const { method, path: route, operation } of operations) {
       const where = `${method.toUpperCase()} ${route}`;
       const effective: Json[] = operation.security ?? spec.security;
-      for (const requirement of effective) for (const name of Object.keys(requirement)) expect(schemes[name], where).toBeDefined();
+      for (const requirement of effective)
+        for (const name of Object.keys(requirement)) expect(schemes[name], where).toBeDefined();
       const names = effective.flatMap((requirement) => Object.keys(requirement));
       if (method === 'options') expect(names, where).toEqual([]);
-      else if (route.startsWith('/api/dashboard/') || route === '/api/auth/me') expect(names, where).toEqual(['sessionCookie']);
+      else if (route.startsWith('/api/dashboard/') || route === '/api/auth/me')
+        expect(names, where).toEqual(['sessionCookie']);
       else if (route.startsWith('/internal/')) expect(names, where).toEqual(['internalSecret']);
-      else if (route.startsWith('/chat') || route === '/api/widget/config') expect(names.length && names.every((name) => name.startsWith('apiKey')), where).toBeTruthy();
+      else if (route.startsWith('/chat') || route === '/api/widget/config')
+        expect(names.length && names.every((name) => name.startsWith('apiKey')), where).toBeTruthy();
       else expect(names, `${where} is public and must say so with security: []`).toEqual([]);
     }
   });
@@ -358,7 +378,9 @@ describe('docs/openapi.yaml', () => {
     const sent = (file: string) => new Set([...read(file).matchAll(/\bsse\.send\('(\w+)'/g)].map((match) => match[1]));
     const chatEvents = Object.keys(spec.components.responses.ChatEventStream['x-sse-events']);
     expect(new Set(chatEvents)).toEqual(sent('api/routes/chat.ts'));
-    const documentEvents = Object.keys(spec.paths['/api/dashboard/documents/events'].get.responses['200']['x-sse-events']);
+    const documentEvents = Object.keys(
+      spec.paths['/api/dashboard/documents/events'].get.responses['200']['x-sse-events'],
+    );
     expect(new Set(documentEvents)).toEqual(sent('api/routes/dashboard.ts'));
     const heartbeatMs = Number(/heartbeatMs = ([\d_]+)/.exec(read('api/sse.ts'))![1].replace(/_/g, ''));
     expect(spec.paths['/chat/stream'].post.description).toContain(`every ${heartbeatMs / 1000} s`);
@@ -373,7 +395,9 @@ describe('docs/openapi.yaml', () => {
     expect(row('RATE_LIMIT_PAID_PER_MINUTE')).toContain(`| ${config.RATE_LIMIT_PAID_PER_MINUTE} |`);
     expect(row('RATE_LIMIT_VISITOR_PER_MINUTE')).toContain(`| ${config.RATE_LIMIT_VISITOR_PER_MINUTE} |`);
     expect(row('RATE_LIMIT_IP_PER_MINUTE')).toContain(`| ${config.RATE_LIMIT_IP_PER_MINUTE} |`);
-    expect(spec.paths['/api/dashboard/documents/upload'].post.description).toContain(`default ${config.MAX_FILE_SIZE / 1024 / 1024} MB`);
+    expect(spec.paths['/api/dashboard/documents/upload'].post.description).toContain(
+      `default ${config.MAX_FILE_SIZE / 1024 / 1024} MB`,
+    );
     const bodyLimits = spec.components.responses.PayloadTooLarge.description as string;
     for (const match of read('api/app.ts').matchAll(/express\.json\(\{\s*limit:\s*'(\d+)(kb|mb)'/g)) {
       expect(bodyLimits).toContain(`${match[1]} ${match[2].toUpperCase()}`);
@@ -396,11 +420,14 @@ describe('docs/openapi.yaml', () => {
       expect(description).toContain(`\`${name}\``);
       expect(description).toContain(`(${type})`);
     }
-    const queries = [...read('workflows/ingest-document.ts').matchAll(/defineQuery<[^>]*>\('(\w+)'\)/g)].map((match) => match[1]);
+    const queries = [...read('workflows/ingest-document.ts').matchAll(/defineQuery<[^>]*>\('(\w+)'\)/g)].map(
+      (match) => match[1],
+    );
     expect(queries.length).toBeGreaterThan(0);
     for (const query of queries) expect(description).toContain(`Query \`${query}\``);
     const gateway = read('temporal/gateway.ts');
-    for (const match of gateway.matchAll(/workflow\.(?:start|signalWithStart)\('(\w+)'/g)) expect(description).toContain(`\`${match[1]}\``);
+    for (const match of gateway.matchAll(/workflow\.(?:start|signalWithStart)\('(\w+)'/g))
+      expect(description).toContain(`\`${match[1]}\``);
     for (const match of gateway.matchAll(/\bsignal:\s*'(\w+)'/g)) expect(description).toContain(`\`${match[1]}\``);
     expect(description).toContain(`\`${loadConfig({}).TEMPORAL_TASK_QUEUE}\``);
   });

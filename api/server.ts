@@ -46,13 +46,22 @@ async function dashboardHandlers(container: Container, mode: DashboardMode): Pro
     container.logger.warn('dashboard build missing: run `npm run build` (serving a notice instead)');
     return [
       (_req, res) => {
-        res.status(503).type('html').send('<!doctype html><title>ChatConnect</title><p>The dashboard has not been built yet. Run <code>npm run build</code> and restart.</p>');
+        res
+          .status(503)
+          .type('html')
+          .send(
+            '<!doctype html><title>ChatConnect</title><p>The dashboard has not been built yet. Run <code>npm run build</code> and restart.</p>',
+          );
       },
     ];
   }
   const build = await import(pathToFileURL(REMIX_BUILD).href);
   return [
-    express.static(path.join(REMIX_CLIENT, 'assets'), { immutable: true, maxAge: '1y', index: false }) as unknown as RequestHandler,
+    express.static(path.join(REMIX_CLIENT, 'assets'), {
+      immutable: true,
+      maxAge: '1y',
+      index: false,
+    }) as unknown as RequestHandler,
     express.static(REMIX_CLIENT, { maxAge: '1h', index: false }) as unknown as RequestHandler,
     createRequestHandler({ build, getLoadContext: getLoadContext as never }) as unknown as RequestHandler,
   ].map((handler, index) => (index < 2 ? prefixAssets(handler, index === 0) : handler));
@@ -84,7 +93,11 @@ export async function startHttpServer({
   host: string;
   dashboard?: DashboardMode;
 }): Promise<RunningServer> {
-  const app = createApp({ container, dashboard: await dashboardHandlers(container, dashboard), dashboardCsp: dashboard !== 'dev' });
+  const app = createApp({
+    container,
+    dashboard: await dashboardHandlers(container, dashboard),
+    dashboardCsp: dashboard !== 'dev',
+  });
   const server = http.createServer(app);
   // SSE streams are long-lived; the heartbeat keeps proxies from cutting them.
   server.keepAliveTimeout = 65_000;
@@ -123,12 +136,24 @@ export async function startApi({
   container: Container;
   temporalAddress: string;
   dashboard?: DashboardMode;
-}): Promise<{ http: RunningServer; metricsServer: MetricsServer; temporalClient: Client | undefined; stop(): Promise<void> }> {
+}): Promise<{
+  http: RunningServer;
+  metricsServer: MetricsServer;
+  temporalClient: Client | undefined;
+  stop(): Promise<void>;
+}> {
   const { config, logger } = container;
   const workflows = await connectWorkflows({ container, address: temporalAddress });
   if (workflows.client) {
     reembedStaleDocuments(
-      { knex: container.db.knex, blobStore: container.blobStore, vectorStore: container.vectorStore, cache: container.cache, workflows: container.workflows, logger },
+      {
+        knex: container.db.knex,
+        blobStore: container.blobStore,
+        vectorStore: container.vectorStore,
+        cache: container.cache,
+        workflows: container.workflows,
+        logger,
+      },
       { embeddingModel: container.embedder.model },
     ).catch((error) => logger.error({ err: error }, 'could not start re-embedding'));
   }
@@ -142,12 +167,19 @@ export async function startApi({
   }
   try {
     // Operators' Prometheus endpoint, on its own port (never the public one).
-    metricsServer = await startMetricsServer({ metrics: container.metrics, port: config.METRICS_PORT, host: config.METRICS_HOST }).catch(async (error) => {
+    metricsServer = await startMetricsServer({
+      metrics: container.metrics,
+      port: config.METRICS_PORT,
+      host: config.METRICS_HOST,
+    }).catch(async (error) => {
       // Several API processes on one host (the production layout) cannot share METRICS_PORT: the
       // first keeps it, later ones serve on a free port and say where, rather than failing to start.
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
       const fallback = await startMetricsServer({ metrics: container.metrics, port: 0, host: config.METRICS_HOST });
-      logger.warn({ metricsPort: config.METRICS_PORT, url: fallback.url }, 'METRICS_PORT is taken (another API process on this host?): metrics served on a free port instead');
+      logger.warn(
+        { metricsPort: config.METRICS_PORT, url: fallback.url },
+        'METRICS_PORT is taken (another API process on this host?): metrics served on a free port instead',
+      );
       return fallback;
     });
   } catch (error) {
@@ -168,15 +200,26 @@ export async function startApi({
 }
 
 /** `npm run api`: builds the container and runs the API role against `TEMPORAL_ADDRESS` (default 127.0.0.1:TEMPORAL_DEV_PORT). */
-export async function startApiProcess(config: Config, logger: Logger, dashboard: DashboardMode = 'build'): Promise<StartedProcess> {
+export async function startApiProcess(
+  config: Config,
+  logger: Logger,
+  dashboard: DashboardMode = 'build',
+): Promise<StartedProcess> {
   const steps = stopSteps(logger, config.SHUTDOWN_TIMEOUT_MS);
   try {
     const container = await createContainer({ config, logger });
     steps.push(() => container.close());
-    const api = await startApi({ container, temporalAddress: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`, dashboard });
+    const api = await startApi({
+      container,
+      temporalAddress: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`,
+      dashboard,
+    });
     steps.push(() => api.stop());
     return {
-      banner: [`  API            ${config.publicUrl}/ (listening on ${api.http.url})`, `  Metrics        ${api.metricsServer.url} (operators only)`],
+      banner: [
+        `  API            ${config.publicUrl}/ (listening on ${api.http.url})`,
+        `  Metrics        ${api.metricsServer.url} (operators only)`,
+      ],
       stop: steps.stopAll,
     };
   } catch (error) {
@@ -186,4 +229,7 @@ export async function startApiProcess(config: Config, logger: Logger, dashboard:
 }
 
 const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isMain) await runMain('api', (config, logger) => startApiProcess(config, logger, process.argv.includes('--dev') ? 'dev' : 'build'));
+if (isMain)
+  await runMain('api', (config, logger) =>
+    startApiProcess(config, logger, process.argv.includes('--dev') ? 'dev' : 'build'),
+  );

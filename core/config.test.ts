@@ -16,7 +16,11 @@ describe('config', () => {
   });
 
   it('picks Qdrant and OpenAI embeddings when their variables are set', () => {
-    const config = loadConfig({ QDRANT_URL: 'http://localhost:6333', OPENAI_API_KEY: 'sk-test', TEMPORAL_ADDRESS: 'temporal:7233' });
+    const config = loadConfig({
+      QDRANT_URL: 'http://localhost:6333',
+      OPENAI_API_KEY: 'sk-test',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+    });
     expect(config.vectorStore).toBe('qdrant');
     expect(config.embeddingProvider).toBe('openai');
     expect(config.startTemporalDevServer).toBe(false);

@@ -66,7 +66,11 @@ export const configSchema = z.object({
 
   SESSION_SECRET: optionalString,
   INTERNAL_API_SECRET: optionalString,
-  MAX_FILE_SIZE: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  MAX_FILE_SIZE: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   UPLOAD_DIR: optionalString,
   PARSE_TIMEOUT_MS: z.coerce.number().int().positive().default(45_000),
 
@@ -144,15 +148,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (raw.LLM_PROVIDER === 'anthropic' && !raw.ANTHROPIC_API_KEY) {
     issues.push('ANTHROPIC_API_KEY: required when LLM_PROVIDER=anthropic');
   }
-  if (raw.SHUTDOWN_GRACE_MS >= raw.SHUTDOWN_TIMEOUT_MS) issues.push('SHUTDOWN_GRACE_MS: must be smaller than SHUTDOWN_TIMEOUT_MS (the hard limit on shutting down)');
-  if (raw.CHUNK_OVERLAP_TOKENS >= raw.CHUNK_TOKENS) issues.push('CHUNK_OVERLAP_TOKENS: must be smaller than CHUNK_TOKENS');
+  if (raw.SHUTDOWN_GRACE_MS >= raw.SHUTDOWN_TIMEOUT_MS)
+    issues.push('SHUTDOWN_GRACE_MS: must be smaller than SHUTDOWN_TIMEOUT_MS (the hard limit on shutting down)');
+  if (raw.CHUNK_OVERLAP_TOKENS >= raw.CHUNK_TOKENS)
+    issues.push('CHUNK_OVERLAP_TOKENS: must be smaller than CHUNK_TOKENS');
   if (issues.length) throw new ConfigError(issues);
 
   const dataDir = path.resolve(raw.DATA_DIR);
   const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, '');
   return {
     ...raw,
-    SELF_SERVE_TIERS: raw.SELF_SERVE_TIERS === undefined ? raw.NODE_ENV !== 'production' : ['true', '1', 'yes'].includes(raw.SELF_SERVE_TIERS),
+    SELF_SERVE_TIERS:
+      raw.SELF_SERVE_TIERS === undefined
+        ? raw.NODE_ENV !== 'production'
+        : ['true', '1', 'yes'].includes(raw.SELF_SERVE_TIERS),
     dataDir,
     uploadDir: path.resolve(raw.UPLOAD_DIR ?? path.join(dataDir, 'uploads')),
     publicUrl,

@@ -103,21 +103,55 @@ export async function createContainer({
           sendInputType: config.EMBEDDING_SEND_INPUT_TYPE,
         })
       : createLocalEmbedder({ dimensions: config.LOCAL_EMBEDDING_DIMENSIONS });
-  const embedder = withEmbeddingCache({ embedder: baseEmbedder, cache, ttlSeconds: config.EMBEDDING_CACHE_TTL_SECONDS, metrics });
+  const embedder = withEmbeddingCache({
+    embedder: baseEmbedder,
+    cache,
+    ttlSeconds: config.EMBEDDING_CACHE_TTL_SECONDS,
+    metrics,
+  });
 
   const vectorStore =
     config.vectorStore === 'qdrant'
-      ? createQdrantStore({ url: config.QDRANT_URL!, apiKey: config.QDRANT_API_KEY, collection: config.QDRANT_COLLECTION })
+      ? createQdrantStore({
+          url: config.QDRANT_URL!,
+          apiKey: config.QDRANT_API_KEY,
+          collection: config.QDRANT_COLLECTION,
+        })
       : createPgvectorStore({ knex: db.knex, table: vectorTableFor(embedder.model, embedder.dimensions) });
   await vectorStore.ensureReady(embedder.dimensions);
 
   const minute = 60;
   const rateLimits = {
-    freeClient: createRateLimiter({ redis, keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:client:free`, points: config.RATE_LIMIT_FREE_PER_MINUTE, durationSeconds: minute }),
-    paidClient: createRateLimiter({ redis, keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:client:paid`, points: config.RATE_LIMIT_PAID_PER_MINUTE, durationSeconds: minute }),
-    visitor: createRateLimiter({ redis, keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:visitor`, points: config.RATE_LIMIT_VISITOR_PER_MINUTE, durationSeconds: minute }),
-    ip: createRateLimiter({ redis, keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:ip`, points: config.RATE_LIMIT_IP_PER_MINUTE, durationSeconds: minute }),
-    login: createRateLimiter({ redis, keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:login`, points: 10, durationSeconds: 15 * minute }),
+    freeClient: createRateLimiter({
+      redis,
+      keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:client:free`,
+      points: config.RATE_LIMIT_FREE_PER_MINUTE,
+      durationSeconds: minute,
+    }),
+    paidClient: createRateLimiter({
+      redis,
+      keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:client:paid`,
+      points: config.RATE_LIMIT_PAID_PER_MINUTE,
+      durationSeconds: minute,
+    }),
+    visitor: createRateLimiter({
+      redis,
+      keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:visitor`,
+      points: config.RATE_LIMIT_VISITOR_PER_MINUTE,
+      durationSeconds: minute,
+    }),
+    ip: createRateLimiter({
+      redis,
+      keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:ip`,
+      points: config.RATE_LIMIT_IP_PER_MINUTE,
+      durationSeconds: minute,
+    }),
+    login: createRateLimiter({
+      redis,
+      keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}rl:login`,
+      points: 10,
+      durationSeconds: 15 * minute,
+    }),
   };
 
   return {

@@ -31,7 +31,9 @@ describe('log format', () => {
   it('writes one JSON object per line with LOG_FORMAT=json, and by default when stdout is not a terminal', () => {
     for (const format of ['json', 'auto'] as const) {
       const out = capture();
-      createLogger({ format, destination: out.stream }).child({ requestId: 'req-1' }).info({ status: 404, code: 'not_found' }, 'request');
+      createLogger({ format, destination: out.stream })
+        .child({ requestId: 'req-1' })
+        .info({ status: 404, code: 'not_found' }, 'request');
       const [line, ...rest] = out.lines();
       expect(rest).toEqual([]);
       expect(JSON.parse(line)).toMatchObject({ level: 30, requestId: 'req-1', code: 'not_found', msg: 'request' });
@@ -39,9 +41,14 @@ describe('log format', () => {
   });
 
   it('writes colourised single lines on a terminal (auto) and with LOG_FORMAT=pretty', () => {
-    for (const [format, tty] of [['auto', true], ['pretty', false]] as const) {
+    for (const [format, tty] of [
+      ['auto', true],
+      ['pretty', false],
+    ] as const) {
       const out = capture({ tty });
-      createLogger({ format, destination: out.stream }).child({ workflowId: 'ingest-1' }).warn({ code: 'pdf_encrypted' }, 'Activity failed');
+      createLogger({ format, destination: out.stream })
+        .child({ workflowId: 'ingest-1' })
+        .warn({ code: 'pdf_encrypted' }, 'Activity failed');
       const lines = out.lines();
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(ANSI);
@@ -68,7 +75,8 @@ describe('errors in the API log', () => {
       const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/boom`);
       await response.text();
       // The request line is written on 'finish', which may follow the response by a tick.
-      for (let tries = 0; tries < 50 && !out.lines().some((line) => line.includes('request')); tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let tries = 0; tries < 50 && !out.lines().some((line) => line.includes('request')); tries++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       return { status: response.status, requestId: response.headers.get('x-request-id')!, lines: out.lines() };
     } finally {
       server.close();
@@ -77,7 +85,10 @@ describe('errors in the API log', () => {
 
   it('logs a user error (4xx) as one line with its code and request id, without a stack, in both formats', async () => {
     for (const format of ['json', 'pretty'] as const) {
-      const { status, requestId, lines } = await requestThrough(format, new AppError({ code: 'file_too_large', status: 413, message: 'Too large.' }));
+      const { status, requestId, lines } = await requestThrough(
+        format,
+        new AppError({ code: 'file_too_large', status: 413, message: 'Too large.' }),
+      );
       expect(status).toBe(413);
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain('file_too_large');
@@ -100,12 +111,20 @@ describe('Temporal SDK logs through pino', () => {
     const out = capture();
     const logger = createTemporalLogger(createLogger({ format: 'json', destination: out.stream }));
     const meta = { workflowId: 'ingest-42', activityType: 'prepareDocument', attempt: 1 };
-    logger.warn('Activity failed', { ...meta, error: ApplicationFailure.nonRetryable('This PDF is password-protected.', 'pdf_encrypted') });
+    logger.warn('Activity failed', {
+      ...meta,
+      error: ApplicationFailure.nonRetryable('This PDF is password-protected.', 'pdf_encrypted'),
+    });
     logger.warn('Activity failed', { ...meta, error: new Error('connection reset') });
     logger.info('Worker state changed', { state: 'RUNNING' });
     const [userError, systemError, ...rest] = out.lines().map((line) => JSON.parse(line));
     expect(rest).toEqual([]);
-    expect(userError).toMatchObject({ level: 30, msg: 'Activity failed', code: 'pdf_encrypted', workflowId: 'ingest-42' });
+    expect(userError).toMatchObject({
+      level: 30,
+      msg: 'Activity failed',
+      code: 'pdf_encrypted',
+      workflowId: 'ingest-42',
+    });
     expect(userError.err).toBeUndefined();
     expect(systemError).toMatchObject({ level: 40, workflowId: 'ingest-42' });
     expect(systemError.err.stack).toContain('connection reset');

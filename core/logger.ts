@@ -20,12 +20,26 @@ export function createLogger({
   name = 'chatconnect',
   format = 'auto',
   destination,
-}: { level?: string; name?: string; format?: LogFormat; destination?: NodeJS.WritableStream & { isTTY?: boolean } } = {}): Logger {
+}: {
+  level?: string;
+  name?: string;
+  format?: LogFormat;
+  destination?: NodeJS.WritableStream & { isTTY?: boolean };
+} = {}): Logger {
   const options = {
     name,
     level,
     redact: {
-      paths: ['apiKey', 'password', 'req.headers["x-api-key"]', 'req.headers.cookie', 'headers["x-api-key"]', 'headers.cookie', '*.password', '*.apiKey'],
+      paths: [
+        'apiKey',
+        'password',
+        'req.headers["x-api-key"]',
+        'req.headers.cookie',
+        'headers["x-api-key"]',
+        'headers.cookie',
+        '*.password',
+        '*.apiKey',
+      ],
       censor: '[redacted]',
     },
   };

@@ -39,9 +39,21 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     }),
-    embeddingCacheHits: new Counter({ name: 'embedding_cache_hits_total', help: 'Embedding cache hits', registers: [registry] }),
-    embeddingCacheMisses: new Counter({ name: 'embedding_cache_misses_total', help: 'Embedding cache misses', registers: [registry] }),
-    queryCacheHits: new Counter({ name: 'query_cache_hits_total', help: 'Retrieval query cache hits', registers: [registry] }),
+    embeddingCacheHits: new Counter({
+      name: 'embedding_cache_hits_total',
+      help: 'Embedding cache hits',
+      registers: [registry],
+    }),
+    embeddingCacheMisses: new Counter({
+      name: 'embedding_cache_misses_total',
+      help: 'Embedding cache misses',
+      registers: [registry],
+    }),
+    queryCacheHits: new Counter({
+      name: 'query_cache_hits_total',
+      help: 'Retrieval query cache hits',
+      registers: [registry],
+    }),
     documentsIngested: new Counter({
       name: 'documents_ingested_total',
       help: 'Ingestion outcomes',

@@ -26,12 +26,26 @@ describe('the one widget configuration (core/widget-config.ts)', () => {
   });
 
   it('refuses on the server what the widget would silently drop', () => {
-    for (const input of [{ locale: 'ko' }, { showSources: 'yes' }, { contactEnabled: 1 }, { title: 'T'.repeat(WIDGET_LIMITS.title + 1) }, { starterPrompts: ['1', '2', '3', '4', '5'] }, { primaryColor: 'red' }]) {
+    for (const input of [
+      { locale: 'ko' },
+      { showSources: 'yes' },
+      { contactEnabled: 1 },
+      { title: 'T'.repeat(WIDGET_LIMITS.title + 1) },
+      { starterPrompts: ['1', '2', '3', '4', '5'] },
+      { primaryColor: 'red' },
+    ]) {
       expect(widgetConfigSchema.safeParse(input).success, JSON.stringify(input)).toBe(false);
     }
   });
 
   it('lets the widget survive a tampered or older answer', () => {
-    expect(normalizeWidgetConfig({ locale: 'xx', showSources: 'no', contactEnabled: null, avatarUrl: 'javascript:alert(1)' })).toMatchObject({ locale: 'auto', showSources: true, contactEnabled: false, avatarUrl: null });
+    expect(
+      normalizeWidgetConfig({
+        locale: 'xx',
+        showSources: 'no',
+        contactEnabled: null,
+        avatarUrl: 'javascript:alert(1)',
+      }),
+    ).toMatchObject({ locale: 'auto', showSources: true, contactEnabled: false, avatarUrl: null });
   });
 });

@@ -47,7 +47,9 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       const result = await setSiteTier(db.knex, { clientId: siteId, tier });
-      console.log(`Site ${result.id}: ${result.previousTier} → ${result.tier}. The new limit applies within ${config.API_KEY_CACHE_TTL_SECONDS} s.`);
+      console.log(
+        `Site ${result.id}: ${result.previousTier} → ${result.tier}. The new limit applies within ${config.API_KEY_CACHE_TTL_SECONDS} s.`,
+      );
       return 0;
     }
     console.error(`Unknown command "${command}".\n${USAGE}`);

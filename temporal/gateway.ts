@@ -4,7 +4,13 @@ import protos from '@temporalio/proto';
 
 // The protos package is CommonJS: its namespaces come off the default export under native ESM.
 const { temporal } = protos;
-import type { ChatTurnLog, IngestionProgress, QueueHealth, WebhookRetryPolicy, WorkflowGateway } from '../core/ports/workflow-gateway';
+import type {
+  ChatTurnLog,
+  IngestionProgress,
+  QueueHealth,
+  WebhookRetryPolicy,
+  WorkflowGateway,
+} from '../core/ports/workflow-gateway';
 import { chatLogSummary, ingestionSummary } from './summaries';
 import { createLoopGateway } from './loop-gateway';
 import { chatLogWorkflowId, ingestionWorkflowId } from './task-queues';
@@ -19,7 +25,15 @@ export async function connectTemporal({ address, namespace }: { address: string;
 }
 
 /** The workflow port for services: starts, queries, cancels and signals workflows by their readable ids. */
-export function createWorkflowGateway({ client, taskQueue, webhookRetry }: { client: Client; taskQueue: string; webhookRetry?: WebhookRetryPolicy }): WorkflowGateway {
+export function createWorkflowGateway({
+  client,
+  taskQueue,
+  webhookRetry,
+}: {
+  client: Client;
+  taskQueue: string;
+  webhookRetry?: WebhookRetryPolicy;
+}): WorkflowGateway {
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(promise: Promise<T>): Promise<T> => {
     inFlight.add(promise);
@@ -66,17 +80,19 @@ export function createWorkflowGateway({ client, taskQueue, webhookRetry }: { cli
     },
 
     async logChatTurn(turn: ChatTurnLog, { siteName }: { siteName?: string } = {}) {
-      await track(client.workflow.signalWithStart<typeof logChat, [ChatTurnLog]>(WORKFLOW_TYPES.logChat, {
-        taskQueue,
-        workflowId: chatLogWorkflowId(turn.clientId, turn.sessionId),
-        args: [{ clientId: turn.clientId, sessionId: turn.sessionId }],
-        signal: chatTurnSignal,
-        signalArgs: [turn],
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        typedSearchAttributes: [{ key: ClientIdKey, value: turn.clientId }],
-        memo: { sessionId: turn.sessionId },
-        ...chatLogSummary({ clientId: turn.clientId, sessionId: turn.sessionId, siteName }),
-      }));
+      await track(
+        client.workflow.signalWithStart<typeof logChat, [ChatTurnLog]>(WORKFLOW_TYPES.logChat, {
+          taskQueue,
+          workflowId: chatLogWorkflowId(turn.clientId, turn.sessionId),
+          args: [{ clientId: turn.clientId, sessionId: turn.sessionId }],
+          signal: chatTurnSignal,
+          signalArgs: [turn],
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          typedSearchAttributes: [{ key: ClientIdKey, value: turn.clientId }],
+          memo: { sessionId: turn.sessionId },
+          ...chatLogSummary({ clientId: turn.clientId, sessionId: turn.sessionId, siteName }),
+        }),
+      );
     },
 
     async drain(timeoutMs) {

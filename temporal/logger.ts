@@ -19,7 +19,10 @@ export function isExpectedFailure(error: unknown): error is ApplicationFailure {
  * activityType, attempt — as fields. An `error`/`failure` in `meta` becomes pino's `err` (stack,
  * once) unless it is an expected failure, which is logged at INFO as `{code, reason}`.
  */
-export function createTemporalLogger(logger: Logger, { minimum = 'WARN' }: { minimum?: LogLevel } = {}): TemporalLogger {
+export function createTemporalLogger(
+  logger: Logger,
+  { minimum = 'WARN' }: { minimum?: LogLevel } = {},
+): TemporalLogger {
   const log = (level: LogLevel, message: string, meta: LogMetadata = {}) => {
     const { error, failure, ...fields } = meta as LogMetadata & { error?: unknown; failure?: unknown };
     const problem = error ?? failure;

@@ -5,15 +5,29 @@ import { ClientIdKey } from './gateway';
 import { WORKFLOW_TYPES, type deleteAccount, type deleteClient, type deliverContactWebhook } from './names';
 import { accountDeletionWorkflowId, clientDeletionWorkflowId, contactWebhookWorkflowId } from './task-queues';
 
-type LoopGateway = Required<Pick<WorkflowGateway, 'startContactDelivery' | 'startClientDeletion' | 'startAccountDeletion' | 'cancelClientWorkflows'>>;
+type LoopGateway = Required<
+  Pick<
+    WorkflowGateway,
+    'startContactDelivery' | 'startClientDeletion' | 'startAccountDeletion' | 'cancelClientWorkflows'
+  >
+>;
 
-const isDeletion = (workflowId: string) => workflowId.startsWith('delete-client-') || workflowId.startsWith('delete-account-');
+const isDeletion = (workflowId: string) =>
+  workflowId.startsWith('delete-client-') || workflowId.startsWith('delete-account-');
 
 /**
  * The workflow port's tenant-loop half: `webhook-<contactId>` deliveries, `delete-client-<clientId>`
  * and `delete-account-<userId>` purges, all carrying `ClientId` where they belong to one site.
  */
-export function createLoopGateway({ client, taskQueue, webhookRetry }: { client: Client; taskQueue: string; webhookRetry: WebhookRetryPolicy }): LoopGateway {
+export function createLoopGateway({
+  client,
+  taskQueue,
+  webhookRetry,
+}: {
+  client: Client;
+  taskQueue: string;
+  webhookRetry: WebhookRetryPolicy;
+}): LoopGateway {
   return {
     async startContactDelivery({ clientId, contactId }) {
       const workflowId = contactWebhookWorkflowId(contactId);
@@ -57,11 +71,16 @@ export function createLoopGateway({ client, taskQueue, webhookRetry }: { client:
 }
 
 /** Cancels (or terminates) every running workflow carrying the client's `ClientId`, deletions excepted; returns how many. */
-export async function cancelClientWorkflowsWith(client: Client, { clientId, terminate = false }: { clientId: string; terminate?: boolean }): Promise<number> {
+export async function cancelClientWorkflowsWith(
+  client: Client,
+  { clientId, terminate = false }: { clientId: string; terminate?: boolean },
+): Promise<number> {
   // clientId is a UUID (checked by every caller), so it is safe inside the visibility query.
   if (!isUuid(clientId)) throw new Error('cancelClientWorkflows needs a UUID');
   let count = 0;
-  for await (const execution of client.workflow.list({ query: `ClientId = '${clientId}' AND ExecutionStatus = 'Running'` })) {
+  for await (const execution of client.workflow.list({
+    query: `ClientId = '${clientId}' AND ExecutionStatus = 'Running'`,
+  })) {
     if (isDeletion(execution.workflowId)) continue;
     const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
     try {

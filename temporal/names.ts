@@ -9,14 +9,23 @@
  */
 import type * as Workflows from '../workflows';
 
-export type { ingestDocument, logChat, deliverContactWebhook, deleteClient, deleteAccount, crawlSource } from '../workflows';
+export type {
+  ingestDocument,
+  logChat,
+  deliverContactWebhook,
+  deleteClient,
+  deleteAccount,
+  crawlSource,
+} from '../workflows';
 
 // The definitions the workflows register (defined beside each workflow, imported here by the clients).
 export { progressQuery as ingestionProgressQuery } from '../workflows/ingest-document';
 export { chatTurnSignal } from '../workflows/log-chat';
 export { crawlProgressQuery } from '../workflows/crawl-progress';
 
-type WorkflowFunctionName = { [K in keyof typeof Workflows]: (typeof Workflows)[K] extends (...args: any[]) => Promise<unknown> ? K : never }[keyof typeof Workflows];
+type WorkflowFunctionName = {
+  [K in keyof typeof Workflows]: (typeof Workflows)[K] extends (...args: any[]) => Promise<unknown> ? K : never;
+}[keyof typeof Workflows];
 
 /** Workflow type names, each equal to its workflow function's name (checked at compile time). */
 export const WORKFLOW_TYPES = {

@@ -32,11 +32,22 @@ export function ingestionSummary({
 
 /** Control characters and line breaks out, and short enough for a list column. */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim().slice(0, 200);
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .trim()
+    .slice(0, 200);
 }
 
 /** The summary of a session's chat-logging workflow: whose conversation it records. */
-export function chatLogSummary({ clientId, sessionId, siteName }: { clientId: string; sessionId: string; siteName?: string }): {
+export function chatLogSummary({
+  clientId,
+  sessionId,
+  siteName,
+}: {
+  clientId: string;
+  sessionId: string;
+  siteName?: string;
+}): {
   staticSummary: string;
   staticDetails: string;
 } {

@@ -21,7 +21,10 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
     steps.push(() => workflows.close());
     const worker = await runWorker({ container, address });
     steps.push(() => worker.stop());
-    return { banner: [`  Worker         polling task queue "${config.TEMPORAL_TASK_QUEUE}" at ${address}`], stop: steps.stopAll };
+    return {
+      banner: [`  Worker         polling task queue "${config.TEMPORAL_TASK_QUEUE}" at ${address}`],
+      stop: steps.stopAll,
+    };
   } catch (error) {
     await steps.stopAll();
     throw error;

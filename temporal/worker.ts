@@ -1,5 +1,12 @@
 import { createRequire } from 'node:module';
-import { NativeConnection, Runtime, Worker, bundleWorkflowCode, makeTelemetryFilterString, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Runtime,
+  Worker,
+  bundleWorkflowCode,
+  makeTelemetryFilterString,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createTemporalLogger } from './logger';
 import { createActivities } from '../activities';
 import type { Container } from '../core/container';
@@ -30,7 +37,8 @@ export async function createWorker({ container, address }: { container: Containe
     runtimeInstalled = true;
     try {
       // The SDK's own logs (and core's, forwarded) go through pino at WARN and up, DEBUG with LOG_LEVEL=debug.
-      const minimum = container.config.LOG_LEVEL === 'debug' || container.config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN';
+      const minimum =
+        container.config.LOG_LEVEL === 'debug' || container.config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN';
       Runtime.install({
         logger: createTemporalLogger(container.logger.child({ component: 'temporal' }), { minimum }),
         telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: minimum }), forward: {} } },
@@ -56,7 +64,13 @@ export async function createWorker({ container, address }: { container: Containe
  * Starts a worker polling the configured task queue. `stop()` drains: in-flight activities finish
  * (or are cancelled after the 20 s grace time) before it resolves, so the database may close after.
  */
-export async function runWorker({ container, address }: { container: Container; address: string }): Promise<{ worker: Worker; stop(): Promise<void> }> {
+export async function runWorker({
+  container,
+  address,
+}: {
+  container: Container;
+  address: string;
+}): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const worker = await createWorker({ container, address });
   const running = worker.run();
   running.catch((error) => container.logger.error({ err: error }, 'worker stopped with an error'));

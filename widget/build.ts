@@ -136,10 +136,14 @@ async function bundleCss(entry: string, minify: boolean): Promise<string> {
 export function checkBudget(manifest: Pick<WidgetManifest, 'sizes'>, budget: WidgetBudget): string[] {
   const problems: string[] = [];
   if (manifest.sizes.loaderGzipBytes > budget.loaderGzipBytes) {
-    problems.push(`loader is ${manifest.sizes.loaderGzipBytes} B gzipped, over the ${budget.loaderGzipBytes} B budget for what loads with the page`);
+    problems.push(
+      `loader is ${manifest.sizes.loaderGzipBytes} B gzipped, over the ${budget.loaderGzipBytes} B budget for what loads with the page`,
+    );
   }
   if (manifest.sizes.totalGzipBytes > budget.totalGzipBytes) {
-    problems.push(`widget is ${manifest.sizes.totalGzipBytes} B gzipped in all, over the ${budget.totalGzipBytes} B budget`);
+    problems.push(
+      `widget is ${manifest.sizes.totalGzipBytes} B gzipped in all, over the ${budget.totalGzipBytes} B budget`,
+    );
   }
   return problems;
 }
@@ -157,7 +161,9 @@ export async function buildWidget(options: BuildWidgetOptions = {}): Promise<Wid
       return { locale, code, name: `i18n-${locale}-${contentHash(code)}.js` };
     }),
   );
-  const localePaths = Object.fromEntries(locales.map(({ locale, name }) => [locale, `${PANEL_PATH_FROM_LOADER}${name}`]));
+  const localePaths = Object.fromEntries(
+    locales.map(({ locale, name }) => [locale, `${PANEL_PATH_FROM_LOADER}${name}`]),
+  );
   const loader = await bundle('src/loader.ts', {
     minify,
     define: {
@@ -216,10 +222,16 @@ function kilobytes(bytes: number): string {
 async function main(): Promise<void> {
   const manifest = await buildWidget();
   for (const file of manifest.files) {
-    console.log(`${file.url.padEnd(36)} ${kilobytes(file.bytes).padStart(9)}  ${kilobytes(file.gzipBytes).padStart(8)} gzipped`);
+    console.log(
+      `${file.url.padEnd(36)} ${kilobytes(file.bytes).padStart(9)}  ${kilobytes(file.gzipBytes).padStart(8)} gzipped`,
+    );
   }
-  console.log(`loader: ${kilobytes(manifest.sizes.loaderGzipBytes)} gzipped (budget ${kilobytes(manifest.budget.loaderGzipBytes)})`);
-  console.log(`total:  ${kilobytes(manifest.sizes.totalGzipBytes)} gzipped (budget ${kilobytes(manifest.budget.totalGzipBytes)})`);
+  console.log(
+    `loader: ${kilobytes(manifest.sizes.loaderGzipBytes)} gzipped (budget ${kilobytes(manifest.budget.loaderGzipBytes)})`,
+  );
+  console.log(
+    `total:  ${kilobytes(manifest.sizes.totalGzipBytes)} gzipped (budget ${kilobytes(manifest.budget.totalGzipBytes)})`,
+  );
   const problems = checkBudget(manifest, manifest.budget);
   if (problems.length) {
     for (const problem of problems) console.error(`widget build failed: ${problem}`);

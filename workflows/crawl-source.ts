@@ -1,4 +1,13 @@
-import { ApplicationFailure, ContinueAsNew, continueAsNew, isCancellation, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  ContinueAsNew,
+  continueAsNew,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { CrawlActivities } from '../activities/crawl';
 import { crawlProgressQuery, emptyCrawlProgress, type CrawlProgress } from './crawl-progress';
 
@@ -61,10 +70,13 @@ export async function crawlSource(input: CrawlSourceInput): Promise<CrawlProgres
   } catch (error) {
     if (isCancellation(error) || error instanceof ContinueAsNew || generation === undefined) throw error;
     const cause = (error as { cause?: unknown }).cause;
-    const failure = cause instanceof ApplicationFailure ? cause : error instanceof ApplicationFailure ? error : undefined;
+    const failure =
+      cause instanceof ApplicationFailure ? cause : error instanceof ApplicationFailure ? error : undefined;
     const userFacing = failure?.nonRetryable === true;
     const code = userFacing ? (failure?.type ?? 'crawl_failed') : 'crawl_failed';
-    const message = userFacing ? failure!.message : 'The crawl failed after several attempts. Use "Crawl again" to try again; if it keeps failing, contact support.';
+    const message = userFacing
+      ? failure!.message
+      : 'The crawl failed after several attempts. Use "Crawl again" to try again; if it keeps failing, contact support.';
     log.warn('crawl failed', { sourceId, code });
     await quick.failCrawl({ clientId, sourceId, generation, code, message });
     throw ApplicationFailure.nonRetryable(message, code);

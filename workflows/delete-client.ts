@@ -3,11 +3,12 @@ import { executeChild, proxyActivities, sleep } from '@temporalio/workflow';
 import type { LoopActivities } from '../activities/loop';
 
 // Purges retry until they land (a database outage delays a deletion, never half-does it).
-const { cancelClientWorkflows, purgeClientFiles, purgeClientSources, purgeClientRows, purgeUser } = proxyActivities<LoopActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const { cancelClientWorkflows, purgeClientFiles, purgeClientSources, purgeClientRows, purgeUser } =
+  proxyActivities<LoopActivities>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
 
 const CANCEL_GRACE = '5 seconds';
 

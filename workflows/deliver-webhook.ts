@@ -14,20 +14,32 @@ export interface DeliverContactWebhookInput {
  * 2xx or until `giveUpAfterMs` (a day by default) has passed; then the contact is marked failed.
  * Each attempt's status is on the contact row, and the retries are visible in Temporal Web.
  */
-export async function deliverContactWebhook({ contactId, retry }: DeliverContactWebhookInput): Promise<{ delivered: boolean; reason?: string }> {
+export async function deliverContactWebhook({
+  contactId,
+  retry,
+}: DeliverContactWebhookInput): Promise<{ delivered: boolean; reason?: string }> {
   const { deliverContactAttempt } = proxyActivities<LoopActivities>({
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: retry.giveUpAfterMs,
-    retry: { initialInterval: retry.initialIntervalMs, backoffCoefficient: 2, maximumInterval: retry.maximumIntervalMs },
+    retry: {
+      initialInterval: retry.initialIntervalMs,
+      backoffCoefficient: 2,
+      maximumInterval: retry.maximumIntervalMs,
+    },
   });
   const { markContactUndelivered } = proxyActivities<LoopActivities>({ startToCloseTimeout: '30 seconds' });
   try {
     const outcome = await deliverContactAttempt({ contactId });
-    return outcome === 'delivered' ? { delivered: true } : { delivered: false, reason: 'the site or its webhook no longer exists' };
+    return outcome === 'delivered'
+      ? { delivered: true }
+      : { delivered: false, reason: 'the site or its webhook no longer exists' };
   } catch (error) {
     const cause = error instanceof ActivityFailure ? error.cause : error;
     const reason = cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'delivery failed';
-    await markContactUndelivered({ contactId, reason: `Gave up after ${Math.round((Date.now() - workflowInfo().startTime.getTime()) / 60_000)} min: ${reason}` });
+    await markContactUndelivered({
+      contactId,
+      reason: `Gave up after ${Math.round((Date.now() - workflowInfo().startTime.getTime()) / 60_000)} min: ${reason}`,
+    });
     return { delivered: false, reason };
   }
 }

@@ -31,9 +31,7 @@ export interface Progress {
  * row is `failed` with the same code and message either way.
  */
 export type IngestResult =
-  | ({ outcome: 'ready' } & Progress)
-  | { outcome: 'user_error'; code: string; message: string }
-  | { outcome: 'deleted' };
+  ({ outcome: 'ready' } & Progress) | { outcome: 'user_error'; code: string; message: string } | { outcome: 'deleted' };
 
 export const progressQuery = defineQuery<Progress>('progress');
 
@@ -122,14 +120,19 @@ function applicationFailureOf(error: unknown): ApplicationFailure | undefined {
 }
 
 /** A non-retryable activity failure is one the tenant can fix, with a message written for them. */
-function describeFailure(failureCause: ApplicationFailure | undefined): { userError: boolean; code: string; message: string } {
+function describeFailure(failureCause: ApplicationFailure | undefined): {
+  userError: boolean;
+  code: string;
+  message: string;
+} {
   if (failureCause?.nonRetryable === true) {
     return { userError: true, code: failureCause.type ?? 'processing_failed', message: failureCause.message };
   }
   return {
     userError: false,
     code: 'processing_failed',
-    message: 'Processing failed after several attempts. Use "Retry" to try again; if it keeps failing, contact support.',
+    message:
+      'Processing failed after several attempts. Use "Retry" to try again; if it keeps failing, contact support.',
   };
 }
 
@@ -142,7 +145,13 @@ async function ingestLegacy(input: IngestDocumentInput): Promise<Progress> {
   const enter = async (stage: keyof typeof SPAN) => {
     progress.stage = stage;
     progress.percent = SPAN[stage][0];
-    await quick.markDocumentProcessing({ ...ref, stage, percent: progress.percent, chunksDone: progress.chunksDone, chunksTotal: progress.chunksTotal });
+    await quick.markDocumentProcessing({
+      ...ref,
+      stage,
+      percent: progress.percent,
+      chunksDone: progress.chunksDone,
+      chunksTotal: progress.chunksTotal,
+    });
   };
   const advance = (stage: 'embedding' | 'upserting', done: number) => {
     const [from, to] = SPAN[stage];
@@ -180,7 +189,8 @@ async function ingestLegacy(input: IngestDocumentInput): Promise<Progress> {
     // Deleting the document cancels this workflow: its data is already gone, nothing to record.
     if (isCancellation(error)) throw error;
     const cause = (error as { cause?: unknown }).cause;
-    const failureCause = cause instanceof ApplicationFailure ? cause : error instanceof ApplicationFailure ? error : undefined;
+    const failureCause =
+      cause instanceof ApplicationFailure ? cause : error instanceof ApplicationFailure ? error : undefined;
     if (failureCause?.type === 'document_deleted') throw error;
     const userFacing = failureCause?.nonRetryable === true;
     const code = userFacing ? (failureCause?.type ?? 'processing_failed') : 'processing_failed';

@@ -1,4 +1,12 @@
-import { allHandlersFinished, condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ChatLogActivities } from '../activities/chat-log';
 import type { ChatTurnLog } from '../core/ports/workflow-gateway';
 

@@ -62,7 +62,10 @@ export class CrawlContext {
     this.lastRequestAt = source.last_fetch_at ? new Date(source.last_fetch_at).getTime() : 0;
   }
 
-  static async load(deps: CrawlDeps, { clientId, sourceId, generation }: { clientId: string; sourceId: string; generation: number }): Promise<CrawlContext | null> {
+  static async load(
+    deps: CrawlDeps,
+    { clientId, sourceId, generation }: { clientId: string; sourceId: string; generation: number },
+  ): Promise<CrawlContext | null> {
     const source = await deps.knex<SourceRow>('sources').where({ id: sourceId, client_id: clientId }).first();
     if (!source || source.generation !== generation) return null;
     return new CrawlContext(deps, source);
@@ -79,7 +82,10 @@ export class CrawlContext {
 
   private get delayMs(): number {
     const robotsDelay = Number(this.robots.getCrawlDelay(ROBOTS_AGENT) ?? 0);
-    return Math.max(this.deps.delayMs, Math.min(Number.isFinite(robotsDelay) ? robotsDelay : 0, MAX_CRAWL_DELAY_SECONDS) * 1000);
+    return Math.max(
+      this.deps.delayMs,
+      Math.min(Number.isFinite(robotsDelay) ? robotsDelay : 0, MAX_CRAWL_DELAY_SECONDS) * 1000,
+    );
   }
 
   /** Waits until the host may be asked again, then records this request's time (kept across activities in the source row). */
@@ -90,7 +96,10 @@ export class CrawlContext {
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
     this.lastRequestAt = Date.now();
-    await this.deps.knex('sources').where({ id: this.source.id }).update({ last_fetch_at: new Date(this.lastRequestAt) });
+    await this.deps
+      .knex('sources')
+      .where({ id: this.source.id })
+      .update({ last_fetch_at: new Date(this.lastRequestAt) });
   }
 
   /** Whether this crawl is still the source's current one (a newer crawl or a deletion stops it). */
@@ -110,7 +119,10 @@ export class CrawlContext {
     const unique = [...new Set(urls.map((url) => normalizeUrl(url)).filter((url): url is string => Boolean(url)))];
     if (unique.length === 0) return 0;
     const taken = new Set<string>(
-      await knex('source_pages').where({ source_id: source.id, seen_generation: source.generation }).whereIn('url', unique).pluck('url'),
+      await knex('source_pages')
+        .where({ source_id: source.id, seen_generation: source.generation })
+        .whereIn('url', unique)
+        .pluck('url'),
     );
     const counted = await knex('source_pages')
       .where({ source_id: source.id, seen_generation: source.generation })
@@ -125,11 +137,29 @@ export class CrawlContext {
       if (!allowed && added > source.max_pages * 2) continue;
       const state = allowed
         ? { state: 'pending', reason_code: null, reason_message: null }
-        : { state: 'skipped', reason_code: 'robots', reason_message: "The site's robots.txt asks crawlers not to fetch this page, so it was not requested." };
+        : {
+            state: 'skipped',
+            reason_code: 'robots',
+            reason_message: "The site's robots.txt asks crawlers not to fetch this page, so it was not requested.",
+          };
       await knex('source_pages')
-        .insert({ id: randomUUID(), source_id: source.id, client_id: source.client_id, url, seen_generation: source.generation, fetched: false, ...state })
+        .insert({
+          id: randomUUID(),
+          source_id: source.id,
+          client_id: source.client_id,
+          url,
+          seen_generation: source.generation,
+          fetched: false,
+          ...state,
+        })
         .onConflict(['source_id', 'url'])
-        .merge({ seen_generation: source.generation, fetched: false, http_status: null, updated_at: knex.fn.now(), ...state });
+        .merge({
+          seen_generation: source.generation,
+          fetched: false,
+          http_status: null,
+          updated_at: knex.fn.now(),
+          ...state,
+        });
       if (allowed) budget--;
       added++;
     }

@@ -34,11 +34,24 @@ export function createCrawlActivities(deps: CrawlDeps) {
 
   return {
     /** Opens a new crawl generation: the source is `crawling` under this workflow. Null when the source is gone. */
-    async beginCrawl({ clientId, sourceId }: { clientId: string; sourceId: string }): Promise<{ generation: number } | null> {
+    async beginCrawl({
+      clientId,
+      sourceId,
+    }: {
+      clientId: string;
+      sourceId: string;
+    }): Promise<{ generation: number } | null> {
       const workflowId = Context.current().info.workflowExecution?.workflowId ?? null;
       const [row] = await knex('sources')
         .where({ id: sourceId, client_id: clientId })
-        .update({ generation: knex.raw('generation + 1'), status: 'crawling', workflow_id: workflowId, error_code: null, error_message: null, updated_at: knex.fn.now() })
+        .update({
+          generation: knex.raw('generation + 1'),
+          status: 'crawling',
+          workflow_id: workflowId,
+          error_code: null,
+          error_message: null,
+          updated_at: knex.fn.now(),
+        })
         .returning(['generation']);
       return row ? { generation: Number(row.generation) } : null;
     },
@@ -50,13 +63,21 @@ export function createCrawlActivities(deps: CrawlDeps) {
       const robotsUrl = new URL('/robots.txt', ctx.source.url).href;
       let robots = '';
       try {
-        const response = await safeFetch({ url: robotsUrl, policy: deps.network(), userAgent: deps.userAgent, timeoutMs: deps.timeoutMs, maxBytes: ROBOTS_MAX_BYTES, beforeRequest: () => ctx.politeWait() });
+        const response = await safeFetch({
+          url: robotsUrl,
+          policy: deps.network(),
+          userAgent: deps.userAgent,
+          timeoutMs: deps.timeoutMs,
+          maxBytes: ROBOTS_MAX_BYTES,
+          beforeRequest: () => ctx.politeWait(),
+        });
         if (response.status >= 500) robots = 'User-agent: *\nDisallow: /';
         else if (response.status >= 200 && response.status < 300) robots = response.body?.toString('utf8') ?? '';
       } catch (error) {
         if (!(error instanceof FetchRefused)) throw error;
         if (error.code === 'blocked_address') throw failSource(error.code, error.message);
-        if (error.code !== 'redirect_off_site' && error.code !== 'too_many_redirects') throw failSource('site_unreachable', `The site could not be reached: ${error.message}`);
+        if (error.code !== 'redirect_off_site' && error.code !== 'too_many_redirects')
+          throw failSource('site_unreachable', `The site could not be reached: ${error.message}`);
       }
       ctx.setRobots(robots);
       await knex('sources').where({ id: ref.sourceId }).update({ robots_txt: robots });
@@ -66,7 +87,9 @@ export function createCrawlActivities(deps: CrawlDeps) {
     },
 
     /** Fetches up to `limit` pending pages, one at a time with the politeness delay; heartbeats per page. */
-    async crawlBatch(ref: CrawlRef & { limit: number }): Promise<{ progress: CrawlProgress; remaining: number } | null> {
+    async crawlBatch(
+      ref: CrawlRef & { limit: number },
+    ): Promise<{ progress: CrawlProgress; remaining: number } | null> {
       const ctx = await CrawlContext.load(deps, ref);
       if (!ctx) return null;
       const pages: PageRow[] = await knex('source_pages')
@@ -79,8 +102,13 @@ export function createCrawlActivities(deps: CrawlDeps) {
         await processPage(ctx, page);
         heartbeatSafely({ pageId: page.id });
       }
-      const remaining = await knex('source_pages').where({ source_id: ref.sourceId, seen_generation: ref.generation, state: 'pending' }).count<{ count: string }[]>({ count: '*' });
-      return { progress: await countPages(knex, ref.sourceId, ref.generation), remaining: Number(remaining[0]?.count ?? 0) };
+      const remaining = await knex('source_pages')
+        .where({ source_id: ref.sourceId, seen_generation: ref.generation, state: 'pending' })
+        .count<{ count: string }[]>({ count: '*' });
+      return {
+        progress: await countPages(knex, ref.sourceId, ref.generation),
+        remaining: Number(remaining[0]?.count ?? 0),
+      };
     },
 
     /**
@@ -95,13 +123,30 @@ export function createCrawlActivities(deps: CrawlDeps) {
       const keep = knex('source_pages')
         .where({ source_id: ref.sourceId, seen_generation: ref.generation })
         .whereNotNull('document_id')
-        .where((query) => query.whereIn('state', ['ingested', 'unchanged']).orWhere((failed) => failed.where({ state: 'failed' }).whereIn('reason_code', TRANSIENT_CODES)))
+        .where((query) =>
+          query
+            .whereIn('state', ['ingested', 'unchanged'])
+            .orWhere((failed) => failed.where({ state: 'failed' }).whereIn('reason_code', TRANSIENT_CODES)),
+        )
         .select('document_id');
-      const stale = await knex('documents').where({ client_id: ref.clientId, source_id: ref.sourceId }).whereNotIn('id', keep).pluck('id');
+      const stale = await knex('documents')
+        .where({ client_id: ref.clientId, source_id: ref.sourceId })
+        .whereNotIn('id', keep)
+        .pluck('id');
       await removeDocuments({ ...deps, workflows: deps.workflows() }, { clientId: ref.clientId, documentIds: stale });
-      await knex('source_pages').where({ source_id: ref.sourceId }).where('seen_generation', '<', ref.generation).delete();
+      await knex('source_pages')
+        .where({ source_id: ref.sourceId })
+        .where('seen_generation', '<', ref.generation)
+        .delete();
       const kept = progress.pagesIngested + progress.pagesUnchanged;
-      const firstProblem = kept > 0 ? undefined : await knex('source_pages').where({ source_id: ref.sourceId, seen_generation: ref.generation }).whereNotNull('reason_code').orderBy('seq').first('url', 'reason_message');
+      const firstProblem =
+        kept > 0
+          ? undefined
+          : await knex('source_pages')
+              .where({ source_id: ref.sourceId, seen_generation: ref.generation })
+              .whereNotNull('reason_code')
+              .orderBy('seq')
+              .first('url', 'reason_message');
       await knex('sources')
         .where({ id: ref.sourceId, client_id: ref.clientId, generation: ref.generation })
         .update({
@@ -109,7 +154,12 @@ export function createCrawlActivities(deps: CrawlDeps) {
           page_count: kept,
           last_crawled_at: knex.fn.now(),
           error_code: kept > 0 ? null : 'no_pages',
-          error_message: kept > 0 ? null : firstProblem ? `No page could be read. ${firstProblem.url}: ${firstProblem.reason_message}` : 'No page was found at this address.',
+          error_message:
+            kept > 0
+              ? null
+              : firstProblem
+                ? `No page could be read. ${firstProblem.url}: ${firstProblem.reason_message}`
+                : 'No page was found at this address.',
           updated_at: knex.fn.now(),
         });
       return progress;
@@ -117,9 +167,13 @@ export function createCrawlActivities(deps: CrawlDeps) {
 
     /** Records why a crawl stopped; the documents it already holds stay. */
     async failCrawl(ref: CrawlRef & { code: string; message: string }): Promise<void> {
-      await knex('sources')
-        .where({ id: ref.sourceId, client_id: ref.clientId, generation: ref.generation })
-        .update({ status: 'failed', error_code: ref.code, error_message: ref.message, last_crawled_at: knex.fn.now(), updated_at: knex.fn.now() });
+      await knex('sources').where({ id: ref.sourceId, client_id: ref.clientId, generation: ref.generation }).update({
+        status: 'failed',
+        error_code: ref.code,
+        error_message: ref.message,
+        last_crawled_at: knex.fn.now(),
+        updated_at: knex.fn.now(),
+      });
     },
   };
 
@@ -137,7 +191,14 @@ export function createCrawlActivities(deps: CrawlDeps) {
       read++;
       let body: Buffer | null = null;
       try {
-        const response = await safeFetch({ url, policy: deps.network(), userAgent: deps.userAgent, timeoutMs: deps.timeoutMs, maxBytes: deps.maxBytes, beforeRequest: () => ctx.politeWait() });
+        const response = await safeFetch({
+          url,
+          policy: deps.network(),
+          userAgent: deps.userAgent,
+          timeoutMs: deps.timeoutMs,
+          maxBytes: deps.maxBytes,
+          beforeRequest: () => ctx.politeWait(),
+        });
         if (response.status < 200 || response.status >= 300) {
           if (depth === 0) throw failSource('sitemap_unavailable', `The sitemap answered HTTP ${response.status}.`);
         } else if (response.tooLarge) {
@@ -150,11 +211,20 @@ export function createCrawlActivities(deps: CrawlDeps) {
       if (!body) continue;
       const sitemap = parseSitemap(body, deps.maxBytes);
       if (sitemap.kind === 'invalid') {
-        if (depth === 0) throw failSource('sitemap_invalid', 'This address is not a sitemap (XML <urlset> or <sitemapindex>). Use mode "page" or "crawl" for a web page.');
+        if (depth === 0)
+          throw failSource(
+            'sitemap_invalid',
+            'This address is not a sitemap (XML <urlset> or <sitemapindex>). Use mode "page" or "crawl" for a web page.',
+          );
         continue;
       }
       if (sitemap.kind === 'index') {
-        if (depth + 1 < MAX_SITEMAP_DEPTH) queue.push(...sitemap.sitemaps.filter((child) => sameHost(child, ctx.source.url)).map((child) => ({ url: child, depth: depth + 1 })));
+        if (depth + 1 < MAX_SITEMAP_DEPTH)
+          queue.push(
+            ...sitemap.sitemaps
+              .filter((child) => sameHost(child, ctx.source.url))
+              .map((child) => ({ url: child, depth: depth + 1 })),
+          );
         continue;
       }
       listed += await ctx.enqueue(sitemap.urls.filter((page) => sameHost(page, ctx.source.url)));

@@ -4,9 +4,16 @@ import { XMLParser } from 'fast-xml-parser';
 /** A sitemap (sitemaps.org 0.9): either the pages it lists, or the child sitemaps of a sitemap index. */
 export type Sitemap = { kind: 'urlset'; urls: string[] } | { kind: 'index'; sitemaps: string[] } | { kind: 'invalid' };
 
-const parser = new XMLParser({ ignoreAttributes: true, removeNSPrefix: true, processEntities: true, trimValues: true, parseTagValue: false });
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  processEntities: true,
+  trimValues: true,
+  parseTagValue: false,
+});
 
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Reads a sitemap or sitemap index with fast-xml-parser; gzip (`.xml.gz`) is unpacked up to `maxBytes`. */
 export function parseSitemap(bytes: Buffer, maxBytes: number): Sitemap {

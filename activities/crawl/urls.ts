@@ -21,4 +21,5 @@ export const sameHost = (url: string, origin: string): boolean => {
 };
 
 /** Whether a Content-Type is a web page. */
-export const isHtmlType = (contentType: string | undefined) => /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType ?? '');
+export const isHtmlType = (contentType: string | undefined) =>
+  /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType ?? '');

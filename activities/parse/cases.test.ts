@@ -23,8 +23,15 @@ describe.skipIf(!casesAvailable)('shared cases: text that reads like the documen
     async (name) => {
       const chunks = await chunkTexts('02', name);
       const all = chunks.join('\n');
-      expect(oneChunkWith(chunks, 'The Model K4 blender comes with a limited warranty of three years that protects the motor and the jar.')).toBeDefined();
-      expect(all).toMatch(/Replacement blades can be ordered online from our shop, and the authorised service centre in Brookdale repairs units that are out of guarantee for a flat fee/);
+      expect(
+        oneChunkWith(
+          chunks,
+          'The Model K4 blender comes with a limited warranty of three years that protects the motor and the jar.',
+        ),
+      ).toBeDefined();
+      expect(all).toMatch(
+        /Replacement blades can be ordered online from our shop, and the authorised service centre in Brookdale repairs units that are out of guarantee for a flat fee/,
+      );
       expect(all).not.toMatch(/\p{L}-\s+\p{Ll}/u);
       if (name !== 'control-hard-wrapped.txt') {
         expect(all).toContain('a flat fee of forty-five euros.');

@@ -149,7 +149,9 @@ describe.skipIf(!corpusAvailable)('parsing the shared corpus', () => {
 
   it('reads the text of nearly every good file', () => {
     const good = [...outcomes.values()].filter((outcome) => outcome.folder !== 'bad');
-    const failures = good.filter((outcome) => !outcome.parsed).map((outcome) => `${outcome.file}: ${outcome.failed?.code}`);
+    const failures = good
+      .filter((outcome) => !outcome.parsed)
+      .map((outcome) => `${outcome.file}: ${outcome.failed?.code}`);
     // The only good-folder file without text: a .docx holding nothing but images.
     expect(failures).toEqual(['pythondocx-having-images.docx: empty_document']);
   });
@@ -159,12 +161,16 @@ describe.skipIf(!corpusAvailable)('parsing the shared corpus', () => {
     expect(pdfs.length).toBeGreaterThan(20);
     for (const file of pdfs) expect(outcomes.get(key('pdf', file))?.failed?.code, file).toBeUndefined();
     // pdf.js rebuilds its index (as for the damaged files in bad/), but the file is complete and contradicts nothing.
-    expect(textOf(outcomes.get(key('pdf', 'pdfminer-simple1.pdf'))?.parsed ?? { sections: [] })).toContain('Hello World');
+    expect(textOf(outcomes.get(key('pdf', 'pdfminer-simple1.pdf'))?.parsed ?? { sections: [] })).toContain(
+      'Hello World',
+    );
   });
 
   it('refuses or fails every bad file with a readable message, within the time limit, except the documented ones', () => {
     const files = corpusFiles('bad').map((filePath) => path.basename(filePath));
-    expect(files.sort()).toEqual([...Object.keys(BAD_FILE_EXPECTATIONS), ...Object.keys(READ_DESPITE_BEING_IN_BAD)].sort());
+    expect(files.sort()).toEqual(
+      [...Object.keys(BAD_FILE_EXPECTATIONS), ...Object.keys(READ_DESPITE_BEING_IN_BAD)].sort(),
+    );
     for (const file of files) {
       const outcome = outcomes.get(key('bad', file));
       expect(outcome?.unexpected, file).toBeUndefined();
@@ -201,7 +207,12 @@ describe.skipIf(!corpusAvailable)('parsing the shared corpus', () => {
     expect(parsed?.pageCount).toBe(400);
     const pages = parsed?.sections.map((section) => section.page) ?? [];
     expect(pages.length).toBeGreaterThan(390);
-    expect(pages.every((page, index) => page !== undefined && page >= 1 && page <= 400 && (index === 0 || page > (pages[index - 1] ?? 0)))).toBe(true);
+    expect(
+      pages.every(
+        (page, index) =>
+          page !== undefined && page >= 1 && page <= 400 && (index === 0 || page > (pages[index - 1] ?? 0)),
+      ),
+    ).toBe(true);
     // The last page or two are blank, so they have no section.
     expect(pages[pages.length - 1]).toBeGreaterThanOrEqual(395);
 
@@ -213,7 +224,10 @@ describe.skipIf(!corpusAvailable)('parsing the shared corpus', () => {
       const holding = chunks.filter((candidate) => candidate.text.includes(opening));
       expect(holding.length, `page ${section.page}`).toBeGreaterThan(0);
       const page = section.page ?? 0;
-      expect(holding.some((chunk) => (chunk.page ?? 0) <= page && (chunk.pageEnd ?? 0) >= page), `page ${page}`).toBe(true);
+      expect(
+        holding.some((chunk) => (chunk.page ?? 0) <= page && (chunk.pageEnd ?? 0) >= page),
+        `page ${page}`,
+      ).toBe(true);
     }
   });
 
@@ -234,7 +248,11 @@ describe.skipIf(!corpusAvailable)('parsing the shared corpus', () => {
     const splits: string[] = [];
     for (const outcome of outcomes.values()) {
       if (!outcome.parsed || (outcome.folder !== 'pdf' && outcome.folder !== 'txt')) continue;
-      const words = new Set(textOf(outcome.parsed).toLowerCase().match(/\p{L}+/gu) ?? []);
+      const words = new Set(
+        textOf(outcome.parsed)
+          .toLowerCase()
+          .match(/\p{L}+/gu) ?? [],
+      );
       for (const chunk of chunkSections(outcome.parsed.sections)) {
         // "exe- cuted" or "exe-\ncuted": a hyphen after letters, then whitespace, then a lowercase word.
         for (const match of chunk.text.matchAll(/(\p{L}+)-[ \n]+(\p{Ll}+)/gu)) {

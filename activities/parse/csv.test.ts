@@ -66,7 +66,9 @@ describe('parseCsv', () => {
 
   it('uses a title line above the header as the heading', () => {
     const { sections } = parseCsv(Buffer.from('Stanley Cups,,\nTeam,Location,Cups\nBlues,STL,1\n'));
-    expect(sections).toEqual([{ text: 'Team: Blues; Location: STL; Cups: 1', rowStart: 1, rowEnd: 1, heading: 'Stanley Cups' }]);
+    expect(sections).toEqual([
+      { text: 'Team: Blues; Location: STL; Cups: 1', rowStart: 1, rowEnd: 1, heading: 'Stanley Cups' },
+    ]);
   });
 
   it('keeps formula-looking cells as inert text', () => {

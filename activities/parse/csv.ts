@@ -74,7 +74,12 @@ export function parseCsv(bytes: Uint8Array): ParsedDocument {
 function takeTitleRows(records: string[][]): string[] {
   const filled = (record: string[]) => record.filter(Boolean);
   const titles: string[] = [];
-  while (records.length > 1 && titles.length < MAX_TITLE_ROWS && filled(records[0]).length === 1 && filled(records[1]).length > 1) {
+  while (
+    records.length > 1 &&
+    titles.length < MAX_TITLE_ROWS &&
+    filled(records[0]).length === 1 &&
+    filled(records[1]).length > 1
+  ) {
     titles.push(filled(records[0])[0]);
     records.shift();
   }

@@ -12,7 +12,20 @@ const CHECKED = '\u2611';
 const UNCHECKED = '\u2610';
 
 const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
-const BLOCK_TAGS = new Set([...HEADING_TAGS, 'p', 'ul', 'ol', 'li', 'table', 'tr', 'td', 'th', 'div', 'blockquote', 'pre']);
+const BLOCK_TAGS = new Set([
+  ...HEADING_TAGS,
+  'p',
+  'ul',
+  'ol',
+  'li',
+  'table',
+  'tr',
+  'td',
+  'th',
+  'div',
+  'blockquote',
+  'pre',
+]);
 
 /**
  * Turns mammoth's HTML into sections: each heading names the text that follows it, tables
@@ -47,7 +60,9 @@ class SectionBuilder {
 
   private flush(): void {
     if (this.blocks.length === 0) return;
-    this.sections.push(this.heading ? { text: this.blocks.join('\n\n'), heading: this.heading } : { text: this.blocks.join('\n\n') });
+    this.sections.push(
+      this.heading ? { text: this.blocks.join('\n\n'), heading: this.heading } : { text: this.blocks.join('\n\n') },
+    );
     this.blocks = [];
   }
 }
@@ -88,7 +103,8 @@ function inlineText(node: HtmlNode, options: { skipLists?: boolean } = {}): stri
   if (node.tag === 'br') return '\n';
   if (node.tag === 'img') return '';
   // mammoth writes a Word check box content control (w14:checkbox) as a disabled <input>.
-  if (node.tag === 'input' && node.attributes.type === 'checkbox') return 'checked' in node.attributes ? CHECKED : UNCHECKED;
+  if (node.tag === 'input' && node.attributes.type === 'checkbox')
+    return 'checked' in node.attributes ? CHECKED : UNCHECKED;
   if (isNoteBackLink(node)) return '';
   if (options.skipLists && (node.tag === 'ul' || node.tag === 'ol')) return '';
   const parts = node.children.map((child) => {
@@ -105,7 +121,9 @@ function isNoteBackLink(node: HtmlElement): boolean {
 }
 
 function noteKind(list: HtmlElement): 'Footnotes' | 'Endnotes' | undefined {
-  const firstItem = list.children.find((child): child is HtmlElement => typeof child !== 'string' && child.tag === 'li');
+  const firstItem = list.children.find(
+    (child): child is HtmlElement => typeof child !== 'string' && child.tag === 'li',
+  );
   const id = firstItem?.attributes.id ?? '';
   if (id.startsWith('footnote-')) return 'Footnotes';
   if (id.startsWith('endnote-')) return 'Endnotes';
@@ -127,7 +145,8 @@ function listLines(list: HtmlElement, depth: number): string[] {
     const text = oneLine(inlineText(item, { skipLists: true }));
     if (text) lines.push(`${'  '.repeat(depth)}- ${text}`);
     for (const child of item.children) {
-      if (typeof child !== 'string' && (child.tag === 'ul' || child.tag === 'ol')) lines.push(...listLines(child, depth + 1));
+      if (typeof child !== 'string' && (child.tag === 'ul' || child.tag === 'ol'))
+        lines.push(...listLines(child, depth + 1));
     }
   }
   return lines;
@@ -156,12 +175,25 @@ function tableBlocks(table: HtmlElement): string[] {
   if (grid.length === 0) return blocks;
 
   if (isKeyValueTable(rows)) {
-    for (const row of grid) blocks.push(row.filter((cell) => cell.text && !cell.spanned).map((cell) => cell.text).join(': ').replace(/:: /g, ': '));
+    for (const row of grid)
+      blocks.push(
+        row
+          .filter((cell) => cell.text && !cell.spanned)
+          .map((cell) => cell.text)
+          .join(': ')
+          .replace(/:: /g, ': '),
+      );
     return blocks;
   }
   const headers = grid.length > 1 && headerRowOf(rows[0], grid) ? grid[0].map((cell) => cell.text) : undefined;
   if (!headers) {
-    for (const row of grid) blocks.push(row.filter((cell) => cell.text && !cell.spanned).map((cell) => cell.text).join(' | '));
+    for (const row of grid)
+      blocks.push(
+        row
+          .filter((cell) => cell.text && !cell.spanned)
+          .map((cell) => cell.text)
+          .join(' | '),
+      );
     return blocks;
   }
   for (const [index, row] of grid.entries()) {
@@ -172,7 +204,9 @@ function tableBlocks(table: HtmlElement): string[] {
       continue;
     }
     const lines = row
-      .map((cell, column) => (cell.text && !cell.spanned ? `${headers[column] || `Column ${column + 1}`}: ${cell.text}` : ''))
+      .map((cell, column) =>
+        cell.text && !cell.spanned ? `${headers[column] || `Column ${column + 1}`}: ${cell.text}` : '',
+      )
       .filter(Boolean);
     // One line per row, like CSV rows: a record stays together for retrieval and answers.
     blocks.push(lines.join('; '));
@@ -197,7 +231,8 @@ function layoutGrid(rows: HtmlElement[]): GridCell[][] {
       const colspan = spanOf(cell.attributes.colspan);
       const rowspan = spanOf(cell.attributes.rowspan);
       for (let down = 0; down < rowspan && rowIndex + down < rows.length; down++) {
-        for (let across = 0; across < colspan; across++) grid[rowIndex + down][column + across] = { text, spanned: across > 0 };
+        for (let across = 0; across < colspan; across++)
+          grid[rowIndex + down][column + across] = { text, spanned: across > 0 };
       }
       column += colspan;
     }
@@ -253,7 +288,11 @@ function isKeyValueTable(rows: HtmlElement[]): boolean {
 /** Every bit of text in the cell is inside <strong> (Word bold). */
 function isAllBold(cell: HtmlElement): boolean {
   const plain = (node: HtmlNode): string =>
-    typeof node === 'string' ? node : node.tag === 'strong' || node.tag === 'b' ? '' : node.children.map(plain).join('');
+    typeof node === 'string'
+      ? node
+      : node.tag === 'strong' || node.tag === 'b'
+        ? ''
+        : node.children.map(plain).join('');
   return cellText(cell) !== '' && plain(cell).trim() === '';
 }
 
@@ -262,7 +301,8 @@ function tableRows(table: HtmlElement): HtmlElement[] {
   for (const child of table.children) {
     if (typeof child === 'string') continue;
     if (child.tag === 'tr') rows.push(child);
-    else if (child.tag === 'thead' || child.tag === 'tbody' || child.tag === 'tfoot') rows.push(...elementChildren(child, 'tr'));
+    else if (child.tag === 'thead' || child.tag === 'tbody' || child.tag === 'tfoot')
+      rows.push(...elementChildren(child, 'tr'));
   }
   return rows;
 }

@@ -73,7 +73,10 @@ function linear(node) {
     case 'm:borderBox':
       return part('m:e');
     case 'm:eqArr':
-      return (node.children ?? []).filter((candidate) => candidate.name === 'm:e').map(linear).join('; ');
+      return (node.children ?? [])
+        .filter((candidate) => candidate.name === 'm:e')
+        .map(linear)
+        .join('; ');
     case 'm:m':
       return `[${children(node)
         .map((row) => children(row).map(linear).join(', '))
@@ -84,7 +87,10 @@ function linear(node) {
 }
 
 function textChildren(node) {
-  return (node.children ?? []).filter((candidate) => candidate.type === 'text' && node.name === 'm:t').map((text) => text.data).join('');
+  return (node.children ?? [])
+    .filter((candidate) => candidate.type === 'text' && node.name === 'm:t')
+    .map((text) => text.data)
+    .join('');
 }
 
 function escapeXml(text) {

@@ -29,7 +29,8 @@ describe('Word tables', () => {
   });
 
   it('reads a table of bold labels beside values as label: value rows', () => {
-    const html = '<table><tr><td><strong>Name</strong></td><td>Dana Whitfield</td></tr><tr><td><strong>Plan:</strong></td><td>Gold annual</td></tr></table>';
+    const html =
+      '<table><tr><td><strong>Name</strong></td><td>Dana Whitfield</td></tr><tr><td><strong>Plan:</strong></td><td>Gold annual</td></tr></table>';
     expect(textOf(htmlToSections(html))).toBe('Name: Dana Whitfield\n\nPlan: Gold annual');
   });
 });

@@ -35,7 +35,10 @@ describe('parseDocx', () => {
 
     expect(sections).toEqual([
       { text: 'Welcome to Acme.' },
-      { heading: 'Pricing', text: 'Plans are billed monthly.\n\nPlan: Basic; Price: 10 EUR\n\nPlan: Pro; Price: 20 EUR' },
+      {
+        heading: 'Pricing',
+        text: 'Plans are billed monthly.\n\nPlan: Basic; Price: 10 EUR\n\nPlan: Pro; Price: 20 EUR',
+      },
       { heading: 'Features', text: '- Fast\n  - Nested detail\n- Cheap' },
     ]);
   });
@@ -78,9 +81,14 @@ describe('parseDocx', () => {
     const docx = Buffer.from(await makeDocx({ body: docxXml.paragraph('small') }));
     // Rewrite word/document.xml's declared uncompressed size in the central directory to 4 GB.
     const name = Buffer.from('word/document.xml');
-    for (let offset = docx.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); offset >= 0; offset = docx.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), offset + 4)) {
+    for (
+      let offset = docx.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+      offset >= 0;
+      offset = docx.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), offset + 4)
+    ) {
       const nameLength = docx.readUInt16LE(offset + 28);
-      if (docx.subarray(offset + 46, offset + 46 + nameLength).equals(name)) docx.writeUInt32LE(0xfffffff0, offset + 24);
+      if (docx.subarray(offset + 46, offset + 46 + nameLength).equals(name))
+        docx.writeUInt32LE(0xfffffff0, offset + 24);
     }
     expect((await parseError(parseDocx(docx))).code).toBe('document_too_complex');
   });
@@ -90,7 +98,9 @@ describe('htmlToSections', () => {
   it('treats a first row of numbers or sentences as data, not headers', () => {
     const html =
       '<table><tr><td colspan="2"><p>January</p></td></tr><tr><td>1</td><td>New Year’s Day, a public holiday in most countries</td></tr><tr><td>6</td><td>Epiphany</td></tr></table>';
-    expect(htmlToSections(html)).toEqual([{ text: 'January\n\n1 | New Year’s Day, a public holiday in most countries\n\n6 | Epiphany' }]);
+    expect(htmlToSections(html)).toEqual([
+      { text: 'January\n\n1 | New Year’s Day, a public holiday in most countries\n\n6 | Epiphany' },
+    ]);
   });
 
   it('keeps full-width rows as their own line and names headerless columns', () => {

@@ -3,7 +3,13 @@ import { listZipEntries, type ZipEntry } from '../../core/ingestion/detect-type'
 import type { ParsedDocument, ParsedSection } from '../../core/ingestion/types';
 import { htmlToSections } from './docx-html';
 import { cleanSections } from './normalize-text';
-import { DEFAULT_EXTRACTION_LIMITS, type ExtractionLimits, isResourceExhaustion, runExtraction, tooComplexError } from './run-extraction';
+import {
+  DEFAULT_EXTRACTION_LIMITS,
+  type ExtractionLimits,
+  isResourceExhaustion,
+  runExtraction,
+  tooComplexError,
+} from './run-extraction';
 
 /**
  * XML parts larger than this (as the archive declares them) are a zip bomb, not a document:
@@ -11,7 +17,10 @@ import { DEFAULT_EXTRACTION_LIMITS, type ExtractionLimits, isResourceExhaustion,
  */
 const MAX_DECLARED_XML_BYTES = 256 * 1024 * 1024;
 
-export async function parseDocx(bytes: Uint8Array, limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS): Promise<ParsedDocument> {
+export async function parseDocx(
+  bytes: Uint8Array,
+  limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS,
+): Promise<ParsedDocument> {
   requirePlausibleArchive(bytes);
 
   const outcome = await runExtraction({ kind: 'docx', bytes }, limits);
@@ -56,7 +65,8 @@ function requirePlausibleArchive(bytes: Uint8Array): void {
 function corruptError(cause: unknown): DocumentParseError {
   return new DocumentParseError({
     code: 'docx_corrupt',
-    message: 'This Word document is damaged and cannot be read. Open it in Word, save it again as .docx and upload it again.',
+    message:
+      'This Word document is damaged and cannot be read. Open it in Word, save it again as .docx and upload it again.',
     cause,
   });
 }

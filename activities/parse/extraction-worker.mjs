@@ -20,7 +20,8 @@ function collectPdfjsWarnings() {
     const line = args.map(String).join(' ');
     if (!line.startsWith('Warning: ')) return;
     const shape = line.replace(/\d+/g, '#');
-    if (warnings.size < MAX_DISTINCT_WARNINGS && !warnings.has(shape)) warnings.set(shape, line.slice('Warning: '.length));
+    if (warnings.size < MAX_DISTINCT_WARNINGS && !warnings.has(shape))
+      warnings.set(shape, line.slice('Warning: '.length));
   };
   // pdf.js has printed warnings with console.log in some versions and console.warn in others.
   console.log = collect;
@@ -47,7 +48,10 @@ function widgetText(annotation) {
   if (annotation.fieldType === 'Btn' && (annotation.checkBox || annotation.radioButton)) {
     const value = annotation.fieldValue;
     const on = annotation.checkBox
-      ? value !== undefined && value !== null && value !== 'Off' && (annotation.exportValue === undefined || value === annotation.exportValue)
+      ? value !== undefined &&
+        value !== null &&
+        value !== 'Off' &&
+        (annotation.exportValue === undefined || value === annotation.exportValue)
       : value !== undefined && value !== null && value === annotation.buttonValue;
     return { text: on ? '\u2611' : '\u2610', label, box: true };
   }
@@ -74,7 +78,17 @@ async function extractPdf({ bytes, pdfOptions }, { pdfjs }) {
         if (!('str' in item)) continue;
         const [a, b, , d, x, y] = item.transform;
         // [text, x, y, width, font size, font, rotated, ends a line, right-to-left]
-        items.push([item.str, round(x), round(y), round(item.width), round(Math.hypot(a, b) || Math.abs(d) || item.height), item.fontName, Math.abs(b) > Math.abs(a) ? 1 : 0, item.hasEOL ? 1 : 0, item.dir === 'rtl' ? 1 : 0]);
+        items.push([
+          item.str,
+          round(x),
+          round(y),
+          round(item.width),
+          round(Math.hypot(a, b) || Math.abs(d) || item.height),
+          item.fontName,
+          Math.abs(b) > Math.abs(a) ? 1 : 0,
+          item.hasEOL ? 1 : 0,
+          item.dir === 'rtl' ? 1 : 0,
+        ]);
       }
       const fields = [];
       for (const annotation of hasFields ? await page.getAnnotations({ intent: 'display' }) : []) {
@@ -148,7 +162,8 @@ try {
 }
 if (libraries) {
   try {
-    const extracted = request.kind === 'pdf' ? await extractPdf(request, libraries) : await extractDocx(request, libraries);
+    const extracted =
+      request.kind === 'pdf' ? await extractPdf(request, libraries) : await extractDocx(request, libraries);
     reply({ ok: true, extracted });
   } catch (error) {
     reply({ ok: false, phase: 'extract', error: describeError(error) });

@@ -34,11 +34,15 @@ describe('readHtmlPage', () => {
   });
 
   it('drops navigation, header, footer, scripts, styles and the cookie banner', () => {
-    for (const furniture of ['About us', 'Jobs', 'do not index', 'color:red', 'cookies', 'All rights reserved']) expect(text).not.toContain(furniture);
+    for (const furniture of ['About us', 'Jobs', 'do not index', 'color:red', 'cookies', 'All rights reserved'])
+      expect(text).not.toContain(furniture);
   });
 
   it('gives the page title as heading to text without one', () => {
-    const plain = readHtmlPage({ html: '<title>Opening hours</title><body><p>We open at nine every weekday and close at six in the evening.</p></body>', url: 'https://a.test/' });
+    const plain = readHtmlPage({
+      html: '<title>Opening hours</title><body><p>We open at nine every weekday and close at six in the evening.</p></body>',
+      url: 'https://a.test/',
+    });
     expect(plain.sections[0]).toMatchObject({ heading: 'Opening hours' });
   });
 
@@ -50,21 +54,29 @@ describe('readHtmlPage', () => {
   });
 
   it('hashes the extracted text: furniture changes keep the hash, text changes move it', () => {
-    const newFooter = readHtmlPage({ html: PAGE.replace('All rights reserved', 'Made in Berlin'), url: 'https://acme.test/pricing' });
+    const newFooter = readHtmlPage({
+      html: PAGE.replace('All rights reserved', 'Made in Berlin'),
+      url: 'https://acme.test/pricing',
+    });
     const newPrice = readHtmlPage({ html: PAGE.replace('$49', '$59'), url: 'https://acme.test/pricing' });
     expect(newFooter.contentHash).toBe(page.contentHash);
     expect(newPrice.contentHash).not.toBe(page.contentHash);
   });
 
   it('reads robots meta', () => {
-    const page = readHtmlPage({ html: '<meta name="robots" content="noindex, nofollow"><p>x</p>', url: 'https://a.test/' });
+    const page = readHtmlPage({
+      html: '<meta name="robots" content="noindex, nofollow"><p>x</p>',
+      url: 'https://a.test/',
+    });
     expect(page).toMatchObject({ noindex: true, nofollow: true });
   });
 });
 
 describe('parseHtml and decodeHtml', () => {
   it('fails a page without text with a readable message', () => {
-    expect(() => parseHtml(new TextEncoder().encode('<html><body><script>x()</script></body></html>'))).toThrow(/no readable text/);
+    expect(() => parseHtml(new TextEncoder().encode('<html><body><script>x()</script></body></html>'))).toThrow(
+      /no readable text/,
+    );
   });
   it('decodes by the header charset, then the meta charset', () => {
     const latin1 = Uint8Array.from([...Buffer.from('<meta charset="iso-8859-1"><p>caf'), 0xe9, ...Buffer.from('</p>')]);

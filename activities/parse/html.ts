@@ -23,7 +23,8 @@ export interface HtmlPage {
 }
 
 /** Page furniture that is never the answer: dropped before the main text is found. */
-const FURNITURE = 'title, meta, link, base, script, style, noscript, template, iframe, svg, canvas, nav, header, footer, aside, form, button, dialog, [role="navigation"], [role="banner"], [role="contentinfo"], [role="dialog"], [aria-hidden="true"], [hidden]';
+const FURNITURE =
+  'title, meta, link, base, script, style, noscript, template, iframe, svg, canvas, nav, header, footer, aside, form, button, dialog, [role="navigation"], [role="banner"], [role="contentinfo"], [role="dialog"], [aria-hidden="true"], [hidden]';
 /** Cookie and consent banners (the common CMPs name themselves in id or class). */
 const CONSENT = /(^|[\s_-])(cookie|cookies|consent|gdpr|cmp|onetrust|cookiebot|didomi|truste|usercentrics)([\s_-]|$)/i;
 
@@ -36,7 +37,8 @@ const CONSENT = /(^|[\s_-])(cookie|cookies|consent|gdpr|cmp|onetrust|cookiebot|d
 export function readHtmlPage({ html, url }: { html: string; url: string }): HtmlPage {
   let { document } = parseHTML(html);
   // linkedom builds no <body> for a fragment: give it the document shape a browser would.
-  if (!document.body || document.documentElement?.tagName !== 'HTML') ({ document } = parseHTML(`<!doctype html><html><head></head><body>${html}</body></html>`));
+  if (!document.body || document.documentElement?.tagName !== 'HTML')
+    ({ document } = parseHTML(`<!doctype html><html><head></head><body>${html}</body></html>`));
   const base = baseUrl(document, url);
   const robots = (document.querySelector('meta[name="robots" i]')?.getAttribute('content') ?? '').toLowerCase();
   const canonicalHref = document.querySelector('link[rel~="canonical" i]')?.getAttribute('href');
@@ -47,12 +49,15 @@ export function readHtmlPage({ html, url }: { html: string; url: string }): Html
     if (link) links.push(link);
   }
 
-  const pageTitle = oneLine(document.querySelector('title')?.textContent ?? '') || oneLine(document.querySelector('h1')?.textContent ?? '');
+  const pageTitle =
+    oneLine(document.querySelector('title')?.textContent ?? '') ||
+    oneLine(document.querySelector('h1')?.textContent ?? '');
   for (const element of [...document.querySelectorAll(FURNITURE)]) element.remove();
   for (const element of [...document.querySelectorAll('[id], [class]')]) {
     if (CONSENT.test(`${element.getAttribute('id') ?? ''} ${element.getAttribute('class') ?? ''}`)) element.remove();
   }
-  const fallbackHtml = document.querySelector('main, [role="main"], article')?.innerHTML ?? document.body?.innerHTML ?? '';
+  const fallbackHtml =
+    document.querySelector('main, [role="main"], article')?.innerHTML ?? document.body?.innerHTML ?? '';
   let article: { title?: string | null; content?: string | null } | null = null;
   try {
     article = new Readability(document as unknown as Document, { charThreshold: 200, keepClasses: false }).parse();
@@ -62,7 +67,9 @@ export function readHtmlPage({ html, url }: { html: string; url: string }): Html
   const title = pageTitle || oneLine(article?.title ?? '');
   let sections = htmlToSections(asSectionHtml(article?.content || fallbackHtml));
   if (sections.length === 0 && article?.content) sections = htmlToSections(asSectionHtml(fallbackHtml));
-  sections = cleanSections(sections).map((section) => (section.heading || !title ? section : { ...section, heading: title }));
+  sections = cleanSections(sections).map((section) =>
+    section.heading || !title ? section : { ...section, heading: title },
+  );
   const contentHash = createHash('sha256').update(JSON.stringify({ title, sections })).digest('hex');
   return {
     title,
@@ -79,7 +86,10 @@ export function readHtmlPage({ html, url }: { html: string; url: string }): Html
 export function parseHtml(bytes: Uint8Array, url = 'http://localhost/'): ParsedDocument {
   const page = readHtmlPage({ html: new TextDecoder('utf-8').decode(bytes), url });
   if (page.sections.length === 0) {
-    throw new DocumentParseError({ code: 'empty_document', message: 'This page has no readable text (it may be built by scripts or consist of images only).' });
+    throw new DocumentParseError({
+      code: 'empty_document',
+      message: 'This page has no readable text (it may be built by scripts or consist of images only).',
+    });
   }
   return { sections: page.sections, encoding: 'utf-8' };
 }
@@ -89,7 +99,9 @@ export function parseHtml(bytes: Uint8Array, url = 'http://localhost/'): ParsedD
  * in the first 1024 bytes (the HTML standard's prescan window), else UTF-8.
  */
 export function decodeHtml(bytes: Uint8Array, contentType = ''): string {
-  const declared = /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType)?.[1] ?? /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(new TextDecoder('latin1').decode(bytes.subarray(0, 1024)))?.[1];
+  const declared =
+    /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType)?.[1] ??
+    /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(new TextDecoder('latin1').decode(bytes.subarray(0, 1024)))?.[1];
   try {
     return new TextDecoder(declared ?? 'utf-8').decode(bytes);
   } catch {
@@ -97,7 +109,10 @@ export function decodeHtml(bytes: Uint8Array, contentType = ''): string {
   }
 }
 
-function baseUrl(document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null }, url: string): string {
+function baseUrl(
+  document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null },
+  url: string,
+): string {
   const href = document.querySelector('base[href]')?.getAttribute('href');
   return (href && absolute(href, url)) || url;
 }

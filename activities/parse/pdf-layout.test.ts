@@ -4,7 +4,17 @@ import type { PdfPageContent, PdfTextItem } from './run-extraction';
 
 /** Lines of 11 pt body text from the top of a page, 14 pt apart, at x = 72. */
 function page(number: number, lines: string[], extra: PdfTextItem[] = []): PdfPageContent {
-  const items: PdfTextItem[] = lines.map((text, index) => [text, 72, 700 - index * 14, text.length * 5.5, 11, 'body', 0, 1, 0]);
+  const items: PdfTextItem[] = lines.map((text, index) => [
+    text,
+    72,
+    700 - index * 14,
+    text.length * 5.5,
+    11,
+    'body',
+    0,
+    1,
+    0,
+  ]);
   return { page: number, items: [...items, ...extra], fields: [] };
 }
 

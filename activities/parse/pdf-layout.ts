@@ -28,7 +28,9 @@ export function layoutPages(pages: readonly PdfPageContent[]): Array<{ page: num
   const pageLines = pages.map((page) => (isMostlyRotated(page.items) ? undefined : buildLines(page)));
   dropRunningHeadersAndFooters(pageLines);
   const vocabulary = new DocumentVocabulary(
-    pageLines.map((lines, index) => (lines ? lines.map((line) => line.text).join('\n') : plainText(pages[index].items))).join('\n'),
+    pageLines
+      .map((lines, index) => (lines ? lines.map((line) => line.text).join('\n') : plainText(pages[index].items)))
+      .join('\n'),
   );
   const texts = pages.map((page, index) => {
     const lines = pageLines[index];
@@ -41,7 +43,10 @@ export function layoutPages(pages: readonly PdfPageContent[]): Array<{ page: num
 }
 
 /** A word hyphenated at the foot of a page ends on the next: its end moves up to join it ("al-" | "lowed"). */
-function rejoinWordsSplitAcrossPages(texts: Array<{ page: number; text: string }>, vocabulary: DocumentVocabulary): void {
+function rejoinWordsSplitAcrossPages(
+  texts: Array<{ page: number; text: string }>,
+  vocabulary: DocumentVocabulary,
+): void {
   for (let index = 0; index + 1 < texts.length; index++) {
     const current = texts[index];
     const next = texts[index + 1];
@@ -109,7 +114,15 @@ function placeField(field: PdfFieldValue, lines: Line[]): void {
   if (!host) {
     const text = field.box ? `${field.text} ${name}` : `${name}: ${field.text}`;
     const size = Math.min(Math.max((top - bottom) * 0.6, 6), 14);
-    const line: Line = { text, left, right: Math.max(x1, x2), y: bottom + (top - bottom) * 0.3, size, fonts: new Set(['#form']), cells: true };
+    const line: Line = {
+      text,
+      left,
+      right: Math.max(x1, x2),
+      y: bottom + (top - bottom) * 0.3,
+      size,
+      fonts: new Set(['#form']),
+      cells: true,
+    };
     const at = lines.findIndex((candidate) => candidate.y < line.y);
     lines.splice(at < 0 ? lines.length : at, 0, line);
     return;

@@ -43,7 +43,8 @@ export async function measureInflatedStreams(pdf: Uint8Array, capBytes: number):
     const end = buffer.indexOf('endstream', start, 'latin1');
     let data: Buffer = buffer.subarray(start, end < 0 ? buffer.length : end);
     from = end < 0 ? buffer.length : end + 9;
-    for (const filter of filters.slice(0, flateAt)) data = filter === 'ASCIIHexDecode' ? fromHex(data) : fromAscii85(data);
+    for (const filter of filters.slice(0, flateAt))
+      data = filter === 'ASCIIHexDecode' ? fromHex(data) : fromAscii85(data);
 
     let layers = 0;
     while (filters[flateAt + layers] === 'FlateDecode') layers++;
@@ -91,13 +92,20 @@ function inflatedLength(data: Buffer, layers: number, budget: number): Promise<n
 }
 
 function fromHex(data: Buffer): Buffer {
-  const hex = data.toString('latin1').replace(/>[\s\S]*$/, '').replace(/[^0-9a-fA-F]/g, '');
+  const hex = data
+    .toString('latin1')
+    .replace(/>[\s\S]*$/, '')
+    .replace(/[^0-9a-fA-F]/g, '');
   return Buffer.from(hex.length % 2 ? `${hex}0` : hex, 'hex');
 }
 
 /** ASCII85 (Adobe's base-85, "~>" ends it, "z" is four zero bytes). */
 function fromAscii85(data: Buffer): Buffer {
-  const text = data.toString('latin1').replace(/~>[\s\S]*$/, '').replace(/^<~/, '').replace(/\s/g, '');
+  const text = data
+    .toString('latin1')
+    .replace(/~>[\s\S]*$/, '')
+    .replace(/^<~/, '')
+    .replace(/\s/g, '');
   const out: number[] = [];
   let group: number[] = [];
   const flush = (count: number) => {

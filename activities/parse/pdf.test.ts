@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { DocumentParseError } from '../../core/errors';
 import { parsePdf, pdfLoadOptions, refusalFor } from './pdf';
 import { DEFAULT_EXTRACTION_LIMITS } from './run-extraction';
-import { type CircularStructure, makeCircularPdf, makePdf, withCrlfLineEndings, withoutCrossReference } from './test-fixtures';
+import {
+  type CircularStructure,
+  makeCircularPdf,
+  makePdf,
+  withCrlfLineEndings,
+  withoutCrossReference,
+} from './test-fixtures';
 
 async function parseError(promise: Promise<unknown>): Promise<DocumentParseError> {
   const error = await promise.then(
@@ -17,7 +23,9 @@ async function parseError(promise: Promise<unknown>): Promise<DocumentParseError
 
 describe('parsePdf', () => {
   it('keeps the text of each page with its 1-based page number', async () => {
-    const parsed = await parsePdf(makePdf([['Hello (world)', 'Second   line'], ['Page two text'], null, ['Last page']]));
+    const parsed = await parsePdf(
+      makePdf([['Hello (world)', 'Second   line'], ['Page two text'], null, ['Last page']]),
+    );
 
     expect(parsed.pageCount).toBe(4);
     expect(parsed.sections).toEqual([
@@ -76,25 +84,36 @@ describe('parsePdf', () => {
     expect(error.code).toBe('pdf_damaged');
   });
 
-  it.each<CircularStructure>(['form-draws-itself', 'forms-draw-each-other', 'length-is-itself', 'page-tree-contains-itself'])(
-    'refuses a PDF with a self-referencing structure (%s) as unsafe',
-    async (structure) => {
-      const error = await parseError(parsePdf(makeCircularPdf(structure)));
-      expect(error.code).toBe('pdf_unsafe');
-      expect(error.message).toBe(
-        'This PDF contains malformed or unsafe content (parts of it refer to themselves in an endless loop) and was not indexed. Re-create it from the original document and upload it again.',
-      );
-      expect(String(error.cause)).toMatch(/circular reference/);
-    },
-  );
+  it.each<CircularStructure>([
+    'form-draws-itself',
+    'forms-draw-each-other',
+    'length-is-itself',
+    'page-tree-contains-itself',
+  ])('refuses a PDF with a self-referencing structure (%s) as unsafe', async (structure) => {
+    const error = await parseError(parsePdf(makeCircularPdf(structure)));
+    expect(error.code).toBe('pdf_unsafe');
+    expect(error.message).toBe(
+      'This PDF contains malformed or unsafe content (parts of it refer to themselves in an endless loop) and was not indexed. Re-create it from the original document and upload it again.',
+    );
+    expect(String(error.cause)).toMatch(/circular reference/);
+  });
 
   it('lets harmless pdf.js warnings through and judges a rebuilt index by the bytes', () => {
     const complete = withoutCrossReference(makePdf([['x']]));
-    expect(refusalFor(['TT: undefined function: 32', 'Invalid "Length1" property in Type1 font -- trying to recover.'], makePdf([['x']]))).toBeUndefined();
+    expect(
+      refusalFor(
+        ['TT: undefined function: 32', 'Invalid "Length1" property in Type1 font -- trying to recover.'],
+        makePdf([['x']]),
+      ),
+    ).toBeUndefined();
     expect(refusalFor(['Indexing all PDF objects'], complete)).toBeUndefined();
     expect(refusalFor(['Indexing all PDF objects'], makePdf([['x']]))?.code).toBe('pdf_damaged');
-    expect(refusalFor(['Indexing all PDF objects'], complete.subarray(0, complete.length - 7))?.code).toBe('pdf_damaged');
-    expect(refusalFor(['Indexing all PDF objects', 'Ignoring circular reference: 4R.'], makePdf([['x']]))?.code).toBe('pdf_unsafe');
+    expect(refusalFor(['Indexing all PDF objects'], complete.subarray(0, complete.length - 7))?.code).toBe(
+      'pdf_damaged',
+    );
+    expect(refusalFor(['Indexing all PDF objects', 'Ignoring circular reference: 4R.'], makePdf([['x']]))?.code).toBe(
+      'pdf_unsafe',
+    );
   });
 
   it('stops a parse that outlives its time budget', async () => {
@@ -104,7 +123,9 @@ describe('parsePdf', () => {
   });
 
   it('turns a worker that runs out of memory into document_too_complex', async () => {
-    const error = await parseError(parsePdf(makePdf([['big']]), { ...DEFAULT_EXTRACTION_LIMITS, timeoutMs: 30_000, maxMemoryMb: 2 }));
+    const error = await parseError(
+      parsePdf(makePdf([['big']]), { ...DEFAULT_EXTRACTION_LIMITS, timeoutMs: 30_000, maxMemoryMb: 2 }),
+    );
     expect(error.code).toBe('document_too_complex');
   });
 

@@ -43,7 +43,10 @@ export function pdfLoadOptions(): PdfLoadOptions {
   };
 }
 
-export async function parsePdf(bytes: Uint8Array, limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS): Promise<ParsedDocument> {
+export async function parsePdf(
+  bytes: Uint8Array,
+  limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS,
+): Promise<ParsedDocument> {
   const inflated = await measureInflatedStreams(bytes, limits.maxInflatedMb * 1024 * 1024);
   if (inflated.exceeded) throw inflationBombError(limits.maxInflatedMb);
   const outcome = await runExtraction({ kind: 'pdf', bytes, pdfOptions: pdfLoadOptions() }, limits);

@@ -16,7 +16,12 @@ export interface ExtractionLimits {
   maxInflatedMb: number;
 }
 
-export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = { timeoutMs: 45_000, maxMemoryMb: 1024, maxRssGrowthMb: 512, maxInflatedMb: 256 };
+export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
+  timeoutMs: 45_000,
+  maxMemoryMb: 1024,
+  maxRssGrowthMb: 512,
+  maxInflatedMb: 256,
+};
 
 /** How often the memory watchdog samples the process's resident memory. */
 const RSS_SAMPLE_MS = 50;
@@ -35,8 +40,7 @@ export interface PdfLoadOptions {
 }
 
 export type ExtractionRequest =
-  | { kind: 'pdf'; bytes: Uint8Array; pdfOptions: PdfLoadOptions }
-  | { kind: 'docx'; bytes: Uint8Array };
+  { kind: 'pdf'; bytes: Uint8Array; pdfOptions: PdfLoadOptions } | { kind: 'docx'; bytes: Uint8Array };
 
 export type Extracted =
   | {
@@ -76,8 +80,7 @@ export interface ExtractionFailure {
 }
 
 type WorkerReply =
-  | { ok: true; extracted: Extracted }
-  | { ok: false; phase: 'load' | 'extract'; error: ExtractionFailure };
+  { ok: true; extracted: Extracted } | { ok: false; phase: 'load' | 'extract'; error: ExtractionFailure };
 
 const WORKER_URL = new URL('./extraction-worker.mjs', import.meta.url);
 
@@ -126,7 +129,8 @@ export function runExtraction(
     const baselineRss = process.memoryUsage.rss();
     const watchdog = setInterval(() => {
       const grownMb = (process.memoryUsage.rss() - baselineRss) / (1024 * 1024);
-      if (grownMb > limits.maxRssGrowthMb) finish(() => reject(tooComplexError(`resident memory grew by ${Math.round(grownMb)} MB`)));
+      if (grownMb > limits.maxRssGrowthMb)
+        finish(() => reject(tooComplexError(`resident memory grew by ${Math.round(grownMb)} MB`)));
     }, RSS_SAMPLE_MS);
     watchdog.unref();
 
@@ -150,7 +154,8 @@ export function runExtraction(
 /** Stack overflows and heap exhaustion are the file's fault, not a bug to retry. */
 export function isResourceExhaustion(failure: ExtractionFailure): boolean {
   return (
-    (failure.name === 'RangeError' && /call stack|Invalid (string|array) length|Array buffer allocation/i.test(failure.message)) ||
+    (failure.name === 'RangeError' &&
+      /call stack|Invalid (string|array) length|Array buffer allocation/i.test(failure.message)) ||
     failure.code === 'ERR_WORKER_OUT_OF_MEMORY'
   );
 }

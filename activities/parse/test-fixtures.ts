@@ -31,7 +31,8 @@ export function makePdf(pages: Array<string[] | null>, options: { encrypt?: bool
     );
   }
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pagesObject} 0 R >>`;
-  objects[pagesObject - 1] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;
+  objects[pagesObject - 1] =
+    `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;
   const fileId = '<0123456789abcdef0123456789abcdef>';
   let encryptRef = '';
   if (options.encrypt) {
@@ -42,7 +43,8 @@ export function makePdf(pages: Array<string[] | null>, options: { encrypt?: bool
   return writePdf(objects, `/Root ${catalog} 0 R /ID [${fileId} ${fileId}]${encryptRef}`);
 }
 
-export type CircularStructure = 'form-draws-itself' | 'forms-draw-each-other' | 'length-is-itself' | 'page-tree-contains-itself';
+export type CircularStructure =
+  'form-draws-itself' | 'forms-draw-each-other' | 'length-is-itself' | 'page-tree-contains-itself';
 
 /**
  * A one-page PDF holding `text` and a structure that refers back to itself, the shape used to make
@@ -58,7 +60,9 @@ export function makeCircularPdf(structure: CircularStructure, text = 'Text aroun
   const usesForms = structure === 'form-draws-itself' || structure === 'forms-draw-each-other';
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
-    structure === 'page-tree-contains-itself' ? '<< /Type /Pages /Kids [4 0 R 2 0 R] /Count 2 >>' : '<< /Type /Pages /Kids [4 0 R] /Count 1 >>',
+    structure === 'page-tree-contains-itself'
+      ? '<< /Type /Pages /Kids [4 0 R 2 0 R] /Count 2 >>'
+      : '<< /Type /Pages /Kids [4 0 R] /Count 1 >>',
     HELVETICA,
     `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >>${usesForms ? ' /XObject << /X6 6 0 R >>' : ''} >> /Contents 5 0 R >>`,
     usesForms
@@ -80,7 +84,11 @@ export function withCrlfLineEndings(pdf: Buffer): Buffer {
 /** The same file written without a cross-reference table or startxref, as some hand-made PDFs are; the trailer and %%EOF stay. */
 export function withoutCrossReference(pdf: Buffer): Buffer {
   const text = pdf.toString('latin1');
-  return Buffer.from(text.slice(0, text.lastIndexOf('xref\n0 ')) + text.slice(text.lastIndexOf('trailer\n')).replace(/startxref\n\d+\n/, ''), 'latin1');
+  return Buffer.from(
+    text.slice(0, text.lastIndexOf('xref\n0 ')) +
+      text.slice(text.lastIndexOf('trailer\n')).replace(/startxref\n\d+\n/, ''),
+    'latin1',
+  );
 }
 
 const HELVETICA = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
@@ -100,7 +108,10 @@ function pdfStream(content: string, dictEntries = ''): string {
  * the inflated bytes; `hexWrapped` adds an ASCIIHexDecode layer in front of the Flate one,
  * `doubleFlate` a second Flate layer (a file of a few KB).
  */
-export async function makeInflationBombPdf(inflatedMb = 1024, { hexWrapped = false, doubleFlate = false } = {}): Promise<Buffer> {
+export async function makeInflationBombPdf(
+  inflatedMb = 1024,
+  { hexWrapped = false, doubleFlate = false } = {},
+): Promise<Buffer> {
   const deflate = createDeflate({ level: 9, memLevel: 9 });
   const parts: Buffer[] = [];
   deflate.on('data', (chunk: Buffer) => parts.push(chunk));
@@ -114,7 +125,11 @@ export async function makeInflationBombPdf(inflatedMb = 1024, { hexWrapped = fal
   // A second Flate layer shrinks the first layer's repetitive output a hundredfold again.
   const compressed = doubleFlate ? deflateSync(Buffer.concat(parts), { level: 9 }) : Buffer.concat(parts);
   const data = hexWrapped ? `${compressed.toString('hex')}>` : compressed.toString('latin1');
-  const filter = hexWrapped ? '[/ASCIIHexDecode /FlateDecode]' : doubleFlate ? '[/FlateDecode /FlateDecode]' : '/FlateDecode';
+  const filter = hexWrapped
+    ? '[/ASCIIHexDecode /FlateDecode]'
+    : doubleFlate
+      ? '[/FlateDecode /FlateDecode]'
+      : '/FlateDecode';
   return writePdf(
     [
       '<< /Type /Catalog /Pages 2 0 R >>',
@@ -192,7 +207,10 @@ export async function makeDocx({
   zip.file(
     'word/styles.xml',
     `<?xml version="1.0" encoding="UTF-8"?><w:styles xmlns:w="${W}">${[1, 2, 3]
-      .map((level) => `<w:style w:type="paragraph" w:styleId="Heading${level}"><w:name w:val="heading ${level}"/></w:style>`)
+      .map(
+        (level) =>
+          `<w:style w:type="paragraph" w:styleId="Heading${level}"><w:name w:val="heading ${level}"/></w:style>`,
+      )
       .join('')}</w:styles>`,
   );
   zip.file(
@@ -209,7 +227,8 @@ export async function makeDocx({
   );
   zip.file(
     'word/document.xml',
-    documentXml ?? `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${W}"><w:body>${body}</w:body></w:document>`,
+    documentXml ??
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${W}"><w:body>${body}</w:body></w:document>`,
   );
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }

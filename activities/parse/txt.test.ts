@@ -65,8 +65,11 @@ describe('normalizeWhitespace', () => {
 
 describe('parseTxt on XML saved as text', () => {
   it('reads the text of the elements, not the tags', () => {
-    const feed = '<?xml version="1.0"?>\n<rss xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Shop news</title><item><description><![CDATA[Opening hours <b>change</b> in May.]]></description><dc:date>2024-05-01</dc:date></item></channel></rss>';
-    const text = parseTxt(Buffer.from(feed)).sections.map((section) => section.text).join('\n');
+    const feed =
+      '<?xml version="1.0"?>\n<rss xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Shop news</title><item><description><![CDATA[Opening hours <b>change</b> in May.]]></description><dc:date>2024-05-01</dc:date></item></channel></rss>';
+    const text = parseTxt(Buffer.from(feed))
+      .sections.map((section) => section.text)
+      .join('\n');
     expect(text).toContain('Shop news');
     expect(text).toContain('Opening hours <b>change</b> in May.');
     expect(text).not.toMatch(/<\/?(rss|channel|item|dc:date)/);

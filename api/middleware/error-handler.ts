@@ -60,7 +60,8 @@ export function errorHandler() {
       );
       return;
     }
-    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+    const status =
+      (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
     const type = (error as { type?: string }).type;
     if (status === 413 || type === 'entity.too.large') {
       reply(413, errorBody('payload_too_large', 'The request body is too large.'));

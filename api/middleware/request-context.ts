@@ -19,13 +19,20 @@ export function requestContext({ logger, metrics }: { logger: Logger; metrics: M
     res.setHeader('x-request-id', req.id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : req.path.startsWith('/assets') ? '/assets' : 'other';
+      const route = req.route?.path
+        ? `${req.baseUrl}${req.route.path}`
+        : req.path.startsWith('/assets')
+          ? '/assets'
+          : 'other';
       metrics.httpRequests.inc({ method: req.method, route, status: `${Math.floor(res.statusCode / 100)}xx` });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // A refused request (4xx) is one info line with its error code; a 5xx's stack was logged by the error handler.
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug';
       const code = res.locals.errorCode as string | undefined;
-      req.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms), ...(code && { code }) }, 'request');
+      req.log[level](
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms), ...(code && { code }) },
+        'request',
+      );
     });
     next();
   };

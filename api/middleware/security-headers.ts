@@ -23,7 +23,8 @@ export function securityHeaders({ secureCookies }: { secureCookies: 'auto' | 'tr
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
       xFrameOptions: { action: 'deny' },
     }),
-    (req, res, next) => (secureCookies === 'true' || (secureCookies === 'auto' && req.secure) ? hsts(req, res, next) : next()),
+    (req, res, next) =>
+      secureCookies === 'true' || (secureCookies === 'auto' && req.secure) ? hsts(req, res, next) : next(),
   ];
 }
 

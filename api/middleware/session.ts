@@ -13,7 +13,8 @@ declare module 'express-serve-static-core' {
 }
 
 /** `Secure` whenever the request arrived over HTTPS (directly or, with TRUST_PROXY, behind a proxy). */
-export const wantsSecureCookie = (req: Request, mode: 'auto' | 'true' | 'false') => (mode === 'auto' ? req.secure : mode === 'true');
+export const wantsSecureCookie = (req: Request, mode: 'auto' | 'true' | 'false') =>
+  mode === 'auto' ? req.secure : mode === 'true';
 
 /** The session token this request carries, under the cookie name its security calls for (see sessionCookieName). */
 export const sessionToken = (req: Request, mode: 'auto' | 'true' | 'false') =>
@@ -47,8 +48,18 @@ export function rejectCrossSiteWrites({ publicUrl }: { publicUrl: string }) {
     const origin = req.header('origin');
     const site = req.header('sec-fetch-site');
     const ownOrigin = `${req.protocol}://${req.get('host')}`;
-    if (site === 'cross-site' || (origin && origin !== 'null' && origin !== ownOrigin && origin !== publicOrigin) || origin === 'null') {
-      return next(new AppError({ code: 'cross_site_request', status: 403, message: 'This request came from another site and was refused.' }));
+    if (
+      site === 'cross-site' ||
+      (origin && origin !== 'null' && origin !== ownOrigin && origin !== publicOrigin) ||
+      origin === 'null'
+    ) {
+      return next(
+        new AppError({
+          code: 'cross_site_request',
+          status: 403,
+          message: 'This request came from another site and was refused.',
+        }),
+      );
     }
     next();
   };

@@ -8,14 +8,28 @@ import { clearedSessionCookie, requireSession, wantsSecureCookie } from '../midd
 export function accountRouter(container: Container): Router {
   const router = Router();
   const knex = container.db.knex;
-  router.delete('/me', asyncHandler(async (req, res) => {
-    const session = requireSession(req);
-    await deleteAccount(
-      { knex, cache: container.cache, blobStore: container.blobStore, vectorStore: container.vectorStore, workflows: container.workflows, logger: container.logger, invalidation: container.invalidation },
-      { userId: session.user.id, password: req.body?.password },
-    );
-    res.setHeader('Set-Cookie', clearedSessionCookie({ secure: wantsSecureCookie(req, container.config.SECURE_COOKIES) }));
-    res.status(204).end();
-  }));
+  router.delete(
+    '/me',
+    asyncHandler(async (req, res) => {
+      const session = requireSession(req);
+      await deleteAccount(
+        {
+          knex,
+          cache: container.cache,
+          blobStore: container.blobStore,
+          vectorStore: container.vectorStore,
+          workflows: container.workflows,
+          logger: container.logger,
+          invalidation: container.invalidation,
+        },
+        { userId: session.user.id, password: req.body?.password },
+      );
+      res.setHeader(
+        'Set-Cookie',
+        clearedSessionCookie({ secure: wantsSecureCookie(req, container.config.SECURE_COOKIES) }),
+      );
+      res.status(204).end();
+    }),
+  );
   return router;
 }

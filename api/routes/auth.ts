@@ -3,18 +3,27 @@ import type { Container } from '../../core/container';
 import { authenticateThrottled, TooManyLoginAttemptsError } from '../../core/services/login-throttle';
 import { createSession, destroySession, registerUser } from '../../core/services/auth';
 import { asyncHandler } from '../middleware/async-handler';
-import { clearedSessionCookie, requireSession, sessionCookie, sessionToken, wantsSecureCookie } from '../middleware/session';
+import {
+  clearedSessionCookie,
+  requireSession,
+  sessionCookie,
+  sessionToken,
+  wantsSecureCookie,
+} from '../middleware/session';
 
 export function authRouter(container: Container): Router {
   const router = Router();
   const knex = container.db.knex;
-  const secure = (req: Parameters<typeof wantsSecureCookie>[0]) => wantsSecureCookie(req, container.config.SECURE_COOKIES);
+  const secure = (req: Parameters<typeof wantsSecureCookie>[0]) =>
+    wantsSecureCookie(req, container.config.SECURE_COOKIES);
 
   router.post(
     '/register',
     asyncHandler(async (req, res) => {
       const user = await registerUser(knex, req.body ?? {});
-      const session = await createSession(knex, user.id, { replacing: sessionToken(req, container.config.SECURE_COOKIES) });
+      const session = await createSession(knex, user.id, {
+        replacing: sessionToken(req, container.config.SECURE_COOKIES),
+      });
       res.setHeader('Set-Cookie', sessionCookie(session.token, { secure: secure(req) }));
       res.status(201).json({ user });
     }),
@@ -31,7 +40,9 @@ export function authRouter(container: Container): Router {
         throw error;
       }
       // A new session id on every login; the one the browser held before is revoked (no fixation).
-      const session = await createSession(knex, user.id, { replacing: sessionToken(req, container.config.SECURE_COOKIES) });
+      const session = await createSession(knex, user.id, {
+        replacing: sessionToken(req, container.config.SECURE_COOKIES),
+      });
       res.setHeader('Set-Cookie', sessionCookie(session.token, { secure: secure(req) }));
       res.json({ user });
     }),

@@ -18,14 +18,27 @@ export const CONTACTS_PER_SITE_PER_MINUTE = 60;
  * `POST /chat/feedback` (rate an answer) and `POST /chat/contact` (ask for a person).
  * Limited per visitor and per address like chat, not counted against the site's chat limit.
  */
-export function chatExtrasRouter(container: Container, resolveApiKey: (key: string) => Promise<KeyedClient | null>): Router {
+export function chatExtrasRouter(
+  container: Container,
+  resolveApiKey: (key: string) => Promise<KeyedClient | null>,
+): Router {
   const router = Router();
   const { knex } = container.db;
   // Contact requests reach the tenant's inbox and webhook, and a publishable key is public: a
   // session id costs nothing to invent, so they are also limited per address and per site.
   const contactLimits = {
-    address: createRateLimiter({ redis: container.redis, keyPrefix: 'rl:contact:ip', points: CONTACTS_PER_ADDRESS_PER_HOUR, durationSeconds: 3600 }),
-    site: createRateLimiter({ redis: container.redis, keyPrefix: 'rl:contact:site', points: CONTACTS_PER_SITE_PER_MINUTE, durationSeconds: 60 }),
+    address: createRateLimiter({
+      redis: container.redis,
+      keyPrefix: 'rl:contact:ip',
+      points: CONTACTS_PER_ADDRESS_PER_HOUR,
+      durationSeconds: 3600,
+    }),
+    site: createRateLimiter({
+      redis: container.redis,
+      keyPrefix: 'rl:contact:site',
+      points: CONTACTS_PER_SITE_PER_MINUTE,
+      durationSeconds: 60,
+    }),
   };
 
   async function limit(req: Request, res: Response, sessionId: string, extra: Array<[RateLimiter, string]> = []) {
@@ -37,20 +50,28 @@ export function chatExtrasRouter(container: Container, resolveApiKey: (key: stri
     ]) {
       if (!decision.allowed) {
         res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-        throw new AppError({ code: 'rate_limited', status: 429, message: `You are sending requests too quickly. Try again in ${decision.retryAfterSeconds} seconds.` });
+        throw new AppError({
+          code: 'rate_limited',
+          status: 429,
+          message: `You are sending requests too quickly. Try again in ${decision.retryAfterSeconds} seconds.`,
+        });
       }
     }
   }
 
   router.use(['/chat/feedback', '/chat/contact'], publicCors);
-  const access = [express.json({ limit: '16kb' }), requireWidgetAccess(resolveApiKey, { publicUrl: container.config.publicUrl })];
+  const access = [
+    express.json({ limit: '16kb' }),
+    requireWidgetAccess(resolveApiKey, { publicUrl: container.config.publicUrl }),
+  ];
 
   router.post(
     '/chat/feedback',
     access,
     asyncHandler(async (req, res) => {
       const parsed = feedbackInputSchema.safeParse(req.body ?? {});
-      if (!parsed.success) throw new AppError({ code: 'invalid_input', status: 400, message: zodMessage(parsed.error) });
+      if (!parsed.success)
+        throw new AppError({ code: 'invalid_input', status: 400, message: zodMessage(parsed.error) });
       await limit(req, res, parsed.data.sessionId);
       await rateMessage(knex, { clientId: req.keyedClient!.clientId, input: parsed.data });
       res.status(204).end();
@@ -75,7 +96,9 @@ export function chatExtrasRouter(container: Container, resolveApiKey: (key: stri
         // The request is stored either way; a delivery that cannot start is shown as failed.
         await (start ?? Promise.reject(new Error('no workflow engine'))).catch(async (error) => {
           req.log.error({ err: error, contactId: contact.id }, 'could not start webhook delivery');
-          await knex('contacts').where({ id: contact.id }).update({ webhook_status: 'failed', webhook_error: 'Delivery could not start.' });
+          await knex('contacts')
+            .where({ id: contact.id })
+            .update({ webhook_status: 'failed', webhook_error: 'Delivery could not start.' });
         });
       }
       res.status(202).json({ contact: { id: contact.id, sessionId: contact.sessionId, createdAt: contact.createdAt } });

@@ -14,7 +14,10 @@ import { publicError, zodMessage } from '../middleware/error-handler';
 import express from 'express';
 import { openSse } from '../sse';
 
-const VISITOR_SAFE_FAILURE = { code: 'internal_error', message: 'Something went wrong while answering. Please try again.' };
+const VISITOR_SAFE_FAILURE = {
+  code: 'internal_error',
+  message: 'Something went wrong while answering. Please try again.',
+};
 
 export function chatRouter(container: Container, resolveApiKey: (key: string) => Promise<KeyedClient | null>): Router {
   const router = Router();
@@ -32,24 +35,43 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     ];
     for (const check of checks) {
       const decision = await check;
-      if (decision && !decision.allowed) throw rateLimited(res, decision.retryAfterSeconds, 'You are sending messages too quickly.');
+      if (decision && !decision.allowed)
+        throw rateLimited(res, decision.retryAfterSeconds, 'You are sending messages too quickly.');
     }
     const tierLimiter = client.tier === 'paid' ? container.rateLimits.paidClient : container.rateLimits.freeClient;
     const decision = await tierLimiter.consume(client.clientId);
-    if (!decision.allowed) throw rateLimited(res, decision.retryAfterSeconds, 'This site is receiving too many questions right now.');
-    return { client, message, sessionId, newSession: !parsed.data.sessionId, metadata, messageId: randomUUID(), startedAt: Date.now() };
+    if (!decision.allowed)
+      throw rateLimited(res, decision.retryAfterSeconds, 'This site is receiving too many questions right now.');
+    return {
+      client,
+      message,
+      sessionId,
+      newSession: !parsed.data.sessionId,
+      metadata,
+      messageId: randomUUID(),
+      startedAt: Date.now(),
+    };
   }
 
   function rateLimited(res: Response, retryAfterSeconds: number, reason: string) {
     res.setHeader('Retry-After', String(retryAfterSeconds));
-    return new AppError({ code: 'rate_limited', status: 429, message: `${reason} Try again in ${retryAfterSeconds} seconds.` });
+    return new AppError({
+      code: 'rate_limited',
+      status: 429,
+      message: `${reason} Try again in ${retryAfterSeconds} seconds.`,
+    });
   }
 
   /** Hands the turn to its logging workflow without waiting; if Temporal is unreachable, writes it directly. */
   function logTurn(turn: ChatTurnLog, siteName: string, log: Logger) {
-    const viaWorkflow = container.workflows ? container.workflows.logChatTurn(turn, { siteName }) : Promise.reject(new Error('no workflow gateway'));
+    const viaWorkflow = container.workflows
+      ? container.workflows.logChatTurn(turn, { siteName })
+      : Promise.reject(new Error('no workflow gateway'));
     viaWorkflow.catch((error) => {
-      log.warn({ err: (error as Error).message, messageId: turn.messageId }, 'chat log workflow unavailable; writing directly');
+      log.warn(
+        { err: (error as Error).message, messageId: turn.messageId },
+        'chat log workflow unavailable; writing directly',
+      );
       recordChatTurn(container.db.knex, turn).catch((inner) =>
         log.error({ err: inner, messageId: turn.messageId }, 'chat turn could not be logged'),
       );
@@ -57,8 +79,27 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
   }
 
   function finish(
-    turn: Omit<ChatTurnLog, 'answer' | 'sources' | 'model' | 'tokensIn' | 'tokensOut' | 'cachedTokens' | 'latencyMs' | 'status' | 'grounded' | 'replyKind'>,
-    result: { answer: string; sources: ChatSource[]; usage: Usage; status: ChatTurnLog['status']; grounded: boolean; replyKind: ReplyKind },
+    turn: Omit<
+      ChatTurnLog,
+      | 'answer'
+      | 'sources'
+      | 'model'
+      | 'tokensIn'
+      | 'tokensOut'
+      | 'cachedTokens'
+      | 'latencyMs'
+      | 'status'
+      | 'grounded'
+      | 'replyKind'
+    >,
+    result: {
+      answer: string;
+      sources: ChatSource[];
+      usage: Usage;
+      status: ChatTurnLog['status'];
+      grounded: boolean;
+      replyKind: ReplyKind;
+    },
     { tier, name: siteName }: KeyedClient,
     startedAt: number,
     log: Logger,
@@ -70,25 +111,37 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     metrics.llmTokens.inc({ model: result.usage.model, type: 'output' }, result.usage.tokensOut);
     metrics.llmTokens.inc({ model: result.usage.model, type: 'cached' }, result.usage.cachedTokens);
     log.info(
-      { clientId: turn.clientId, messageId: turn.messageId, latencyMs, tokensIn: result.usage.tokensIn, tokensOut: result.usage.tokensOut, status: result.status },
+      {
+        clientId: turn.clientId,
+        messageId: turn.messageId,
+        latencyMs,
+        tokensIn: result.usage.tokensIn,
+        tokensOut: result.usage.tokensOut,
+        status: result.status,
+      },
       'chat_request_completed',
     );
     // A visitor who left before the first token still leaves a turn (status aborted, tokens spent).
     // After the response: the signal is built and sent on a later turn of the event loop.
     if (result.answer || result.status === 'aborted') {
-      setImmediate(logTurn, {
-        ...turn,
-        answer: result.answer,
-        sources: result.sources,
-        model: result.usage.model,
-        tokensIn: result.usage.tokensIn,
-        tokensOut: result.usage.tokensOut,
-        cachedTokens: result.usage.cachedTokens,
-        latencyMs,
-        status: result.status,
-        grounded: result.grounded,
-        replyKind: result.replyKind,
-      }, siteName, log);
+      setImmediate(
+        logTurn,
+        {
+          ...turn,
+          answer: result.answer,
+          sources: result.sources,
+          model: result.usage.model,
+          tokensIn: result.usage.tokensIn,
+          tokensOut: result.usage.tokensOut,
+          cachedTokens: result.usage.cachedTokens,
+          latencyMs,
+          status: result.status,
+          grounded: result.grounded,
+          replyKind: result.replyKind,
+        },
+        siteName,
+        log,
+      );
     }
   }
 
@@ -119,7 +172,13 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     let replyKind: ReplyKind = 'answer';
     let firstToken = true;
     try {
-      for await (const event of answerQuestion(deps(), { client, question: message, sessionId, newSession, signal: abort.signal })) {
+      for await (const event of answerQuestion(deps(), {
+        client,
+        question: message,
+        sessionId,
+        newSession,
+        signal: abort.signal,
+      })) {
         if (abort.signal.aborted) {
           // The visitor left: nothing more is sent, but the tokens already spent are still logged.
           if (event.type === 'done') usage = event.usage;
@@ -138,7 +197,15 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
         } else {
           usage = event.usage;
           ({ grounded, replyKind } = event);
-          sse.send('done', { usage: { model: usage.model, tokensIn: usage.tokensIn, tokensOut: usage.tokensOut, cachedTokens: usage.cachedTokens }, grounded });
+          sse.send('done', {
+            usage: {
+              model: usage.model,
+              tokensIn: usage.tokensIn,
+              tokensOut: usage.tokensOut,
+              cachedTokens: usage.cachedTokens,
+            },
+            grounded,
+          });
         }
       }
       if (abort.signal.aborted) status = 'aborted';
@@ -152,7 +219,14 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       sse.close();
     }
     finish(
-      { messageId, clientId: client.clientId, sessionId, question: message, createdAt: new Date(startedAt).toISOString(), metadata },
+      {
+        messageId,
+        clientId: client.clientId,
+        sessionId,
+        question: message,
+        createdAt: new Date(startedAt).toISOString(),
+        metadata,
+      },
       { answer, sources, usage, status, grounded, replyKind },
       client,
       startedAt,
@@ -169,7 +243,11 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
     '/chat',
     access,
     asyncHandler(async (req, res) => {
-      const { client, message, sessionId, newSession, messageId, startedAt, metadata } = await admit(req, res, req.body);
+      const { client, message, sessionId, newSession, messageId, startedAt, metadata } = await admit(
+        req,
+        res,
+        req.body,
+      );
       const abort = new AbortController();
       res.on('close', () => {
         if (!res.writableFinished) abort.abort();
@@ -179,14 +257,39 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       let usage: Usage = { model: 'unknown', tokensIn: 0, tokensOut: 0, cachedTokens: 0 };
       let grounded = false;
       let replyKind: ReplyKind = 'answer';
-      for await (const event of answerQuestion(deps(), { client, question: message, sessionId, newSession, signal: abort.signal })) {
+      for await (const event of answerQuestion(deps(), {
+        client,
+        question: message,
+        sessionId,
+        newSession,
+        signal: abort.signal,
+      })) {
         if (event.type === 'token') answer += event.text;
         else if (event.type === 'sources') sources = event.sources;
         else ({ usage, grounded, replyKind } = event);
       }
-      res.json({ answer, grounded, sessionId, messageId, sources, usage: { model: usage.model, tokensIn: usage.tokensIn, tokensOut: usage.tokensOut, cachedTokens: usage.cachedTokens } });
+      res.json({
+        answer,
+        grounded,
+        sessionId,
+        messageId,
+        sources,
+        usage: {
+          model: usage.model,
+          tokensIn: usage.tokensIn,
+          tokensOut: usage.tokensOut,
+          cachedTokens: usage.cachedTokens,
+        },
+      });
       finish(
-        { messageId, clientId: client.clientId, sessionId, question: message, createdAt: new Date(startedAt).toISOString(), metadata },
+        {
+          messageId,
+          clientId: client.clientId,
+          sessionId,
+          question: message,
+          createdAt: new Date(startedAt).toISOString(),
+          metadata,
+        },
         { answer, sources, usage, status: abort.signal.aborted ? 'aborted' : 'ok', grounded, replyKind },
         client,
         startedAt,
@@ -194,7 +297,11 @@ export function chatRouter(container: Container, resolveApiKey: (key: string) =>
       );
     }),
   );
-  router.post('/chat/stream', access, asyncHandler((req, res) => stream(req, res, req.body)));
+  router.post(
+    '/chat/stream',
+    access,
+    asyncHandler((req, res) => stream(req, res, req.body)),
+  );
   router.get(
     '/chat/stream',
     access,

@@ -2,7 +2,10 @@ import { Router } from 'express';
 import type { Container } from '../../core/container';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
+  ]);
 
 /** A short, safe reason: an error code like ECONNREFUSED or a timeout, never a raw message (which may carry SQL or hosts). */
 function describeFailure(error: unknown): string {
@@ -31,15 +34,27 @@ export function operationsRouter(container: Container): Router {
       check(() => container.vectorStore.ping()),
       check(() => container.cache.ping()),
       container.workflows
-        ? withTimeout(container.workflows.health(), 3000).catch((error) => ({ ok: false, taskQueue: container.config.TEMPORAL_TASK_QUEUE, pollers: 0, error: describeFailure(error) }))
-        : Promise.resolve({ ok: false, taskQueue: container.config.TEMPORAL_TASK_QUEUE, pollers: 0, error: 'not connected' }),
+        ? withTimeout(container.workflows.health(), 3000).catch((error) => ({
+            ok: false,
+            taskQueue: container.config.TEMPORAL_TASK_QUEUE,
+            pollers: 0,
+            error: describeFailure(error),
+          }))
+        : Promise.resolve({
+            ok: false,
+            taskQueue: container.config.TEMPORAL_TASK_QUEUE,
+            pollers: 0,
+            error: 'not connected',
+          }),
     ]);
     const temporal = {
       status: queue.ok ? ('ok' as const) : ('down' as const),
       taskQueue: queue.taskQueue,
       pollers: queue.pollers,
       backlog: 'backlog' in queue ? queue.backlog : undefined,
-      ...(queue.ok ? {} : { error: 'error' in queue && queue.error === 'not connected' ? 'not connected' : 'unreachable' }),
+      ...(queue.ok
+        ? {}
+        : { error: 'error' in queue && queue.error === 'not connected' ? 'not connected' : 'unreachable' }),
     };
     const checks = {
       db: { ...db, kind: container.db.kind },
@@ -47,7 +62,9 @@ export function operationsRouter(container: Container): Router {
       vectorStore: { ...vectorStore, kind: container.vectorStore.name },
       cache: { ...cache, kind: container.cache.name },
     };
-    const down = Object.entries(checks).filter(([, value]) => value.status !== 'ok').map(([name]) => name);
+    const down = Object.entries(checks)
+      .filter(([, value]) => value.status !== 'ok')
+      .map(([name]) => name);
     res.setHeader('Cache-Control', 'no-store');
     res.status(down.length ? 503 : 200).json({ status: down.length ? 'degraded' : 'ok', down, checks });
   });

@@ -12,7 +12,8 @@ const clientIdQuery = z.object({ clientId: z.string().min(1) });
  */
 export function requireClientIdQuery(req: Request): string {
   const parsed = clientIdQuery.safeParse(req.query);
-  if (!parsed.success) throw new AppError({ code: 'invalid_input', status: 400, message: 'Pass the site as ?clientId=…' });
+  if (!parsed.success)
+    throw new AppError({ code: 'invalid_input', status: 400, message: 'Pass the site as ?clientId=…' });
   return parsed.data.clientId;
 }
 

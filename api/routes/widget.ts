@@ -11,7 +11,10 @@ import { publicCors, requireWidgetAccess } from '../middleware/widget-access';
 const WIDGET_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'widget', 'dist');
 
 /** The public widget surface: its config (by publishable key), health, the loader script and its hashed chunks. */
-export function widgetRouter(container: Container, resolveApiKey: (key: string) => Promise<KeyedClient | null>): Router {
+export function widgetRouter(
+  container: Container,
+  resolveApiKey: (key: string) => Promise<KeyedClient | null>,
+): Router {
   const router = Router();
 
   router.get('/api/widget/health', (_req, res) => {
@@ -39,7 +42,11 @@ export function widgetRouter(container: Container, resolveApiKey: (key: string) 
     }
     res.setHeader('Cache-Control', 'public, max-age=300, must-revalidate');
     res.type('text/javascript; charset=utf-8');
-    res.sendFile(file, { etag: true, lastModified: true, headers: { 'Content-Type': 'text/javascript; charset=utf-8' } }, (error) => error && next(error));
+    res.sendFile(
+      file,
+      { etag: true, lastModified: true, headers: { 'Content-Type': 'text/javascript; charset=utf-8' } },
+      (error) => error && next(error),
+    );
   });
   // A sample site with the widget on it, for trying a key and for the dashboard's live preview.
   const demo = (_req: express.Request, res: express.Response, next: express.NextFunction) => {
@@ -57,8 +64,17 @@ export function widgetRouter(container: Container, resolveApiKey: (key: string) 
     res.sendFile(file, (error) => error && next(error));
   };
   router.get('/widget/demo', demo);
-  router.get('/demo', (req, res) => res.redirect(302, `/widget/demo${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`));
-  router.use('/widget', express.static(path.join(WIDGET_DIST, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
+  router.get('/demo', (req, res) =>
+    res.redirect(302, `/widget/demo${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`),
+  );
+  router.use(
+    '/widget',
+    express.static(path.join(WIDGET_DIST, 'assets'), {
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      fallthrough: true,
+    }),
+  );
   return router;
 }
-

@@ -26,7 +26,11 @@ export interface ChildServer {
 const CHILD_ENTRY = path.join(import.meta.dirname, 'server-child.ts');
 
 /** Starts a benchmark target in its own Node process (tsx, --expose-gc) and waits until it serves. */
-export async function startChildServer(kind: 'stack' | 'bare-sse', stackEnv: Record<string, string> = {}, startTimeoutMs = 180_000): Promise<ChildServer> {
+export async function startChildServer(
+  kind: 'stack' | 'bare-sse',
+  stackEnv: Record<string, string> = {},
+  startTimeoutMs = 180_000,
+): Promise<ChildServer> {
   const child: ChildProcess = fork(CHILD_ENTRY, [], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
     env: { ...process.env, BENCH_CHILD_KIND: kind, BENCH_STACK_ENV: JSON.stringify(stackEnv) },

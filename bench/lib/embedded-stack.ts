@@ -27,7 +27,10 @@ export const UNLIMITED_RATES: Record<string, string> = {
   RATE_LIMIT_IP_PER_MINUTE: '1000000',
 };
 
-export async function embeddedStackEnv(dataDir: string, overrides: Record<string, string> = {}): Promise<Record<string, string>> {
+export async function embeddedStackEnv(
+  dataDir: string,
+  overrides: Record<string, string> = {},
+): Promise<Record<string, string>> {
   return {
     NODE_ENV: 'production',
     SESSION_SECRET: randomBytes(32).toString('hex'),
@@ -76,7 +79,8 @@ export async function startEmbeddedStack({ env = {} }: { env?: Record<string, st
 async function waitForWorkflows(stack: Stack, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!stack.container.workflows) {
-    if (Date.now() > deadline) throw new Error(`Temporal at ${stack.temporalAddress} was not reachable within ${timeoutMs / 1000}s`);
+    if (Date.now() > deadline)
+      throw new Error(`Temporal at ${stack.temporalAddress} was not reachable within ${timeoutMs / 1000}s`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -30,21 +30,34 @@ function fail(what: string, response: { status: number; text: string }): never {
 
 export async function signUp(baseUrl: string): Promise<TestClient> {
   const admin = new TestClient(baseUrl);
-  const response = await withTimeout(admin.post('/api/auth/register', {
-    email: `bench-${randomUUID().slice(0, 8)}@example.com`,
-    password: 'correct horse battery staple',
-    name: 'Bench Admin',
-  }), CALL_TIMEOUT_MS, 'sign-up');
+  const response = await withTimeout(
+    admin.post('/api/auth/register', {
+      email: `bench-${randomUUID().slice(0, 8)}@example.com`,
+      password: 'correct horse battery staple',
+      name: 'Bench Admin',
+    }),
+    CALL_TIMEOUT_MS,
+    'sign-up',
+  );
   if (response.status !== 201) fail('sign-up', response);
   return admin;
 }
 
 export async function createSite(
   admin: TestClient,
-  { name = 'Bench site', tier = 'free', llmProvider }: { name?: string; tier?: 'free' | 'paid'; llmProvider?: 'local' | 'openai' | 'anthropic' } = {},
+  {
+    name = 'Bench site',
+    tier = 'free',
+    llmProvider,
+  }: { name?: string; tier?: 'free' | 'paid'; llmProvider?: 'local' | 'openai' | 'anthropic' } = {},
 ): Promise<BenchSite> {
   const response = await withTimeout(
-    admin.post('/api/dashboard/clients', { name, tier, allowedDomains: ['bench.example.com'], ...(llmProvider ? { llmProvider } : {}) }),
+    admin.post('/api/dashboard/clients', {
+      name,
+      tier,
+      allowedDomains: ['bench.example.com'],
+      ...(llmProvider ? { llmProvider } : {}),
+    }),
     CALL_TIMEOUT_MS,
     'creating a site',
   );
@@ -58,13 +71,21 @@ export async function uploadDocument(
   filename: string,
   bytes: Uint8Array | string,
 ): Promise<{ ok: true; id: string } | { ok: false; status: number; message: string }> {
-  const response = await withTimeout(site.admin.upload(site.clientId, filename, bytes), CALL_TIMEOUT_MS, `uploading ${filename}`);
+  const response = await withTimeout(
+    site.admin.upload(site.clientId, filename, bytes),
+    CALL_TIMEOUT_MS,
+    `uploading ${filename}`,
+  );
   if (response.status === 202) return { ok: true, id: response.data.document.id };
   return { ok: false, status: response.status, message: response.data?.error?.message ?? response.text.slice(0, 200) };
 }
 
 export async function getDocument(site: BenchSite, documentId: string): Promise<DocumentState> {
-  const response = await withTimeout(site.admin.get(`/api/dashboard/documents/${documentId}`), CALL_TIMEOUT_MS, `reading document ${documentId}`);
+  const response = await withTimeout(
+    site.admin.get(`/api/dashboard/documents/${documentId}`),
+    CALL_TIMEOUT_MS,
+    `reading document ${documentId}`,
+  );
   if (response.status !== 200) fail(`reading document ${documentId}`, response);
   return response.data.document as DocumentState;
 }
@@ -77,14 +98,22 @@ export async function getDocument(site: BenchSite, documentId: string): Promise<
 export async function waitForDocuments(
   site: BenchSite,
   documentIds: string[],
-  { timeoutMs = 300_000, pollMs = 100, onPollError }: { timeoutMs?: number; pollMs?: number; onPollError?: (message: string) => void } = {},
+  {
+    timeoutMs = 300_000,
+    pollMs = 100,
+    onPollError,
+  }: { timeoutMs?: number; pollMs?: number; onPollError?: (message: string) => void } = {},
 ): Promise<Map<string, DocumentState & { settledAt: number }>> {
   const settled = new Map<string, DocumentState & { settledAt: number }>();
   const pollErrors: string[] = [];
   const wanted = new Set(documentIds);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await withTimeout(site.admin.get(`/api/dashboard/documents?clientId=${site.clientId}`), CALL_TIMEOUT_MS, 'listing documents');
+    const response = await withTimeout(
+      site.admin.get(`/api/dashboard/documents?clientId=${site.clientId}`),
+      CALL_TIMEOUT_MS,
+      'listing documents',
+    );
     // A 5xx while polling is the product's failure to report, not a reason to stop waiting.
     if (response.status >= 500) {
       pollErrors.push(`${response.status}: ${response.text.slice(0, 200)}`);
@@ -97,12 +126,15 @@ export async function waitForDocuments(
     const now = performance.now();
     for (const document of response.data.documents as DocumentState[]) {
       if (!wanted.has(document.id) || settled.has(document.id)) continue;
-      if (document.status === 'ready' || document.status === 'failed') settled.set(document.id, { ...document, settledAt: now });
+      if (document.status === 'ready' || document.status === 'failed')
+        settled.set(document.id, { ...document, settledAt: now });
     }
     if (settled.size === wanted.size) return settled;
     if (Date.now() > deadline) {
       const pending = documentIds.filter((id) => !settled.has(id));
-      throw new Error(`${pending.length} document(s) still not settled after ${timeoutMs / 1000}s: ${pending.slice(0, 5).join(', ')}`);
+      throw new Error(
+        `${pending.length} document(s) still not settled after ${timeoutMs / 1000}s: ${pending.slice(0, 5).join(', ')}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }

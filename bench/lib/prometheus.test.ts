@@ -6,7 +6,13 @@ import { histogramQuantile } from './stats';
 describe('histogramBuckets', () => {
   it('reads a prom-client histogram summed over its labels, and subtracts snapshots', async () => {
     const registry = new Registry();
-    const histogram = new Histogram({ name: 'ttft_seconds', help: 'x', labelNames: ['tier'], buckets: [0.01, 0.1, 1], registers: [registry] });
+    const histogram = new Histogram({
+      name: 'ttft_seconds',
+      help: 'x',
+      labelNames: ['tier'],
+      buckets: [0.01, 0.1, 1],
+      registers: [registry],
+    });
     histogram.observe({ tier: 'free' }, 0.005);
     histogram.observe({ tier: 'paid' }, 0.05);
     const before = histogramBuckets(await registry.metrics(), 'ttft_seconds');

@@ -12,8 +12,16 @@ describe('mergeResults', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bench-results-'));
     dirs.push(dir);
     const file = path.join(dir, 'nested', 'latest.json');
-    mergeResults(file, { widget: { finishedAt: 'a', durationSeconds: 1, data: { loader: 1 } } }, new Date('2025-01-01T00:00:00Z'));
-    const merged = mergeResults(file, { ttft: { finishedAt: 'b', durationSeconds: 2, data: { p50: 3 } } }, new Date('2025-01-02T00:00:00Z'));
+    mergeResults(
+      file,
+      { widget: { finishedAt: 'a', durationSeconds: 1, data: { loader: 1 } } },
+      new Date('2025-01-01T00:00:00Z'),
+    );
+    const merged = mergeResults(
+      file,
+      { ttft: { finishedAt: 'b', durationSeconds: 2, data: { p50: 3 } } },
+      new Date('2025-01-02T00:00:00Z'),
+    );
     expect(Object.keys(merged.sections).sort()).toEqual(['ttft', 'widget']);
     const onDisk = JSON.parse(readFileSync(file, 'utf8'));
     expect(onDisk.updatedAt).toBe('2025-01-02T00:00:00.000Z');
@@ -26,6 +34,8 @@ describe('mergeResults', () => {
     dirs.push(dir);
     const file = path.join(dir, 'latest.json');
     writeFileSync(file, '{not json');
-    expect(Object.keys(mergeResults(file, { widget: { finishedAt: 'a', durationSeconds: 1, data: null } }).sections)).toEqual(['widget']);
+    expect(
+      Object.keys(mergeResults(file, { widget: { finishedAt: 'a', durationSeconds: 1, data: null } }).sections),
+    ).toEqual(['widget']);
   });
 });

@@ -16,7 +16,9 @@ async function main(): Promise<void> {
     const tally = installTemporalLogTally();
     temporalWarnings = () => tally.total;
     const { startEmbeddedStack } = await import('./embedded-stack');
-    const embedded = await startEmbeddedStack({ env: JSON.parse(process.env.BENCH_STACK_ENV ?? '{}') as Record<string, string> });
+    const embedded = await startEmbeddedStack({
+      env: JSON.parse(process.env.BENCH_STACK_ENV ?? '{}') as Record<string, string>,
+    });
     url = embedded.url;
     stop = () => embedded.close();
   } else if (kind === 'bare-sse') {
@@ -42,7 +44,17 @@ async function main(): Promise<void> {
       if (message.gc) (globalThis as { gc?: () => void }).gc?.();
       const memory = process.memoryUsage();
       const cpu = process.cpuUsage();
-      send({ type: 'usage', id: message.id, usage: { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, cpuMicros: cpu.user + cpu.system, temporalWarnings: temporalWarnings() } });
+      send({
+        type: 'usage',
+        id: message.id,
+        usage: {
+          rss: memory.rss,
+          heapUsed: memory.heapUsed,
+          external: memory.external,
+          cpuMicros: cpu.user + cpu.system,
+          temporalWarnings: temporalWarnings(),
+        },
+      });
     } else if (message.type === 'stop') {
       void shutdown();
     }

@@ -65,7 +65,10 @@ describe('openSseStream', () => {
     const agent = createBenchAgent();
     const held = await openSseStream(bare.url, { body: {}, headers: { 'x-hold': '1' }, agent });
     expect(held.ttftMs).not.toBeNull();
-    const stillOpen = await Promise.race([held.finished.then(() => 'ended'), new Promise((resolve) => setTimeout(() => resolve('open'), 100))]);
+    const stillOpen = await Promise.race([
+      held.finished.then(() => 'ended'),
+      new Promise((resolve) => setTimeout(() => resolve('open'), 100)),
+    ]);
     expect(stillOpen).toBe('open');
     held.cancel();
     expect((await held.finished).tokens).toBe(1);

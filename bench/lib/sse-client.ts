@@ -42,7 +42,14 @@ export interface OpenedStream {
   /** Request start to the first `event: token`, in ms; null when none came. */
   ttftMs: number | null;
   /** Settles when the response ends (or is cancelled) with what arrived. */
-  finished: Promise<{ totalMs: number; tokens: number; events: string[]; doneData?: string; errorData?: string; error?: string }>;
+  finished: Promise<{
+    totalMs: number;
+    tokens: number;
+    events: string[];
+    doneData?: string;
+    errorData?: string;
+    error?: string;
+  }>;
   cancel(): void;
 }
 
@@ -58,7 +65,12 @@ export function createBenchAgent(): http.Agent {
  */
 export function openSseStream(
   url: string,
-  { body, headers = {}, agent, timeoutMs = 60_000 }: { body: unknown; headers?: Record<string, string>; agent?: http.Agent; timeoutMs?: number },
+  {
+    body,
+    headers = {},
+    agent,
+    timeoutMs = 60_000,
+  }: { body: unknown; headers?: Record<string, string>; agent?: http.Agent; timeoutMs?: number },
 ): Promise<OpenedStream> {
   const target = new URL(url);
   const payload = Buffer.from(JSON.stringify(body));
@@ -77,7 +89,14 @@ export function openSseStream(
       if (ended) return;
       ended = true;
       clearTimeout(timer);
-      resolveFinished({ totalMs: performance.now() - started, tokens, events, doneData, errorData, ...(error && { error }) });
+      resolveFinished({
+        totalMs: performance.now() - started,
+        tokens,
+        events,
+        doneData,
+        errorData,
+        ...(error && { error }),
+      });
       if (!opened) {
         opened = true;
         if (status) resolveOpened({ status, ttftMs: null, finished, cancel });
@@ -91,7 +110,12 @@ export function openSseStream(
         path: `${target.pathname}${target.search}`,
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': String(payload.length), accept: 'text/event-stream', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(payload.length),
+          accept: 'text/event-stream',
+          ...headers,
+        },
       },
       (response) => {
         status = response.statusCode ?? 0;

@@ -7,7 +7,12 @@ describe('percentile', () => {
     expect(percentile(samples, 50)).toBe(3);
     expect(percentile(samples, 99)).toBe(5);
     expect(percentile(samples, 0)).toBe(1);
-    expect(percentile(Array.from({ length: 100 }, (_, index) => index + 1), 99)).toBe(99);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, index) => index + 1),
+        99,
+      ),
+    ).toBe(99);
   });
   it('is NaN without samples and refuses a bad p', () => {
     expect(percentile([], 50)).toBeNaN();
@@ -40,7 +45,12 @@ describe('histogramQuantile', () => {
     expect(histogramQuantile(0.75, buckets)).toBeCloseTo(0.55);
   });
   it('answers the last finite bound for the +Inf bucket and NaN for no observations', () => {
-    expect(histogramQuantile(0.99, [{ le: 1, count: 1 }, { le: Number.POSITIVE_INFINITY, count: 10 }])).toBe(1);
+    expect(
+      histogramQuantile(0.99, [
+        { le: 1, count: 1 },
+        { le: Number.POSITIVE_INFINITY, count: 10 },
+      ]),
+    ).toBe(1);
     expect(histogramQuantile(0.5, [{ le: 1, count: 0 }])).toBeNaN();
   });
 });

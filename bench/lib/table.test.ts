@@ -19,7 +19,13 @@ describe('formatCell', () => {
 
 describe('formatTable', () => {
   it('left-aligns text columns, right-aligns numeric ones, and rules the header', () => {
-    const table = formatTable(['name', 'n'], [['alpha', 5], ['b', 1234]]);
+    const table = formatTable(
+      ['name', 'n'],
+      [
+        ['alpha', 5],
+        ['b', 1234],
+      ],
+    );
     expect(table.split('\n')).toEqual(['name       n', '-----  -----', 'alpha      5', 'b      1,234']);
   });
 });

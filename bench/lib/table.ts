@@ -16,10 +16,15 @@ export function formatCell(value: Cell, digits?: number): string {
 /** A plain-text table: text columns left-aligned, numeric columns right-aligned. */
 export function formatTable(headers: string[], rows: Cell[][]): string {
   const text = rows.map((row) => headers.map((_, column) => formatCell(row[column])));
-  const numeric = headers.map((_, column) => rows.every((row) => typeof row[column] !== 'string' || row[column] === ''));
+  const numeric = headers.map((_, column) =>
+    rows.every((row) => typeof row[column] !== 'string' || row[column] === ''),
+  );
   const widths = headers.map((header, column) => Math.max(header.length, ...text.map((row) => row[column].length)));
   const line = (cells: string[]) =>
-    cells.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd();
+    cells
+      .map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...text.map(line)].join('\n');
 }
 

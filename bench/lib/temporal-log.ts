@@ -16,10 +16,17 @@ export interface TemporalLogTally {
 
 export function describeLogEntry(entry: Pick<LogEntry, 'message' | 'meta'>): string {
   const meta = (entry.meta ?? {}) as { activityType?: unknown; workflowType?: unknown; error?: unknown };
-  const where = typeof meta.activityType === 'string' ? meta.activityType : typeof meta.workflowType === 'string' ? meta.workflowType : '';
+  const where =
+    typeof meta.activityType === 'string'
+      ? meta.activityType
+      : typeof meta.workflowType === 'string'
+        ? meta.workflowType
+        : '';
   const error = meta.error instanceof Error ? meta.error.message : typeof meta.error === 'string' ? meta.error : '';
   // Long SQL is cut to what identifies the failure: the part after the statement.
-  const reason = (error.includes(' - ') ? error.slice(error.lastIndexOf(' - ') + 3) : error).split('\n')[0].slice(0, 160);
+  const reason = (error.includes(' - ') ? error.slice(error.lastIndexOf(' - ') + 3) : error)
+    .split('\n')[0]
+    .slice(0, 160);
   return [entry.message, where, reason].filter(Boolean).join(' | ');
 }
 

@@ -9,7 +9,14 @@ import { corpusAvailable, corpusFiles, CORPUS_MISSING_MESSAGE } from '../../test
 import { startEmbeddedStack } from '../lib/embedded-stack';
 import { installTemporalLogTally } from '../lib/temporal-log';
 import type { Knex } from 'knex';
-import { createSite, signUp, uploadDocument, waitForDocuments, type BenchSite, type DocumentState } from '../lib/product-client';
+import {
+  createSite,
+  signUp,
+  uploadDocument,
+  waitForDocuments,
+  type BenchSite,
+  type DocumentState,
+} from '../lib/product-client';
 import { percentile, rate } from '../lib/stats';
 import { formatCell, formatTable, type Cell } from '../lib/table';
 import type { SectionResult } from '../lib/section';
@@ -82,7 +89,17 @@ export async function measureRawPipeline(file: string, type: FileType): Promise<
   try {
     parsed = await parseDocument({ bytes, fileType: type });
   } catch (error) {
-    return { ...base, parseMs: performance.now() - parseStarted, chunkMs: 0, tokenizeMs: 0, embedMs: 0, pages: null, chunks: 0, tokens: 0, error: (error as Error).message };
+    return {
+      ...base,
+      parseMs: performance.now() - parseStarted,
+      chunkMs: 0,
+      tokenizeMs: 0,
+      embedMs: 0,
+      pages: null,
+      chunks: 0,
+      tokens: 0,
+      error: (error as Error).message,
+    };
   }
   const parseMs = performance.now() - parseStarted;
 
@@ -91,14 +108,18 @@ export async function measureRawPipeline(file: string, type: FileType): Promise<
   const tokenizeMs = performance.now() - tokenizeStarted;
 
   const chunkStarted = performance.now();
-  const chunks = chunkSections(parsed.sections, { maxTokens: PRODUCT_DEFAULTS.CHUNK_TOKENS, overlapTokens: PRODUCT_DEFAULTS.CHUNK_OVERLAP_TOKENS });
+  const chunks = chunkSections(parsed.sections, {
+    maxTokens: PRODUCT_DEFAULTS.CHUNK_TOKENS,
+    overlapTokens: PRODUCT_DEFAULTS.CHUNK_OVERLAP_TOKENS,
+  });
   const chunkMs = performance.now() - chunkStarted;
 
   // The embed activity sends heading + text per chunk, in the embedder's batch size.
   const embedder = createLocalEmbedder({ dimensions: PRODUCT_DEFAULTS.LOCAL_EMBEDDING_DIMENSIONS });
   const texts = chunks.map((chunk) => (chunk.heading ? `${chunk.heading}\n${chunk.text}` : chunk.text));
   const embedStarted = performance.now();
-  for (let start = 0; start < texts.length; start += embedder.maxBatchSize) await embedder.embed(texts.slice(start, start + embedder.maxBatchSize));
+  for (let start = 0; start < texts.length; start += embedder.maxBatchSize)
+    await embedder.embed(texts.slice(start, start + embedder.maxBatchSize));
   const embedMs = performance.now() - embedStarted;
 
   return {
@@ -140,7 +161,9 @@ export async function runIngestion(): Promise<SectionResult> {
         product.set(file, refused(file, typeOf(file), result, performance.now() - started));
         continue;
       }
-      const document = (await waitForDocuments(site, [result.id], { timeoutMs: 180_000, pollMs: 20, onPollError })).get(result.id)!;
+      const document = (await waitForDocuments(site, [result.id], { timeoutMs: 180_000, pollMs: 20, onPollError })).get(
+        result.id,
+      )!;
       product.set(file, await settledFile(knex, file, typeOf(file), document, (document.settledAt - started) / 1000));
     }
   });
@@ -158,9 +181,14 @@ export async function runIngestion(): Promise<SectionResult> {
         if (result.ok) uploaded.set(result.id, file);
         else files.set(file, refused(file, typeOf(file), result, 0));
       }
-      const settled = await waitForDocuments(site, [...uploaded.keys()], { timeoutMs: 240_000, pollMs: 50, onPollError });
+      const settled = await waitForDocuments(site, [...uploaded.keys()], {
+        timeoutMs: 240_000,
+        pollMs: 50,
+        onPollError,
+      });
       const seconds = (Math.max(...[...settled.values()].map((document) => document.settledAt)) - started) / 1000;
-      for (const [id, file] of uploaded) files.set(file, await settledFile(knex, file, typeOf(file), settled.get(id)!, Number.NaN));
+      for (const [id, file] of uploaded)
+        files.set(file, await settledFile(knex, file, typeOf(file), settled.get(id)!, Number.NaN));
       return { seconds, files };
     });
   } catch (error) {
@@ -239,11 +267,43 @@ export async function runIngestion(): Promise<SectionResult> {
     'Times, rates and ratios count only files that both took; pages are PDF pages.',
     '',
     formatTable(
-      ['type', 'files', 'failed', 'pages', 'chunks', 'tokens', 'product s', 'pages/s', 'chunks/s', 'tokens/s', 'parse s', 'chunk s', 'embed s', '÷ (parse+chunk)', '÷ (parse+chunk+embed)'],
-      rows.map((row) => [
-        row.type, row.files, row.failed, row.pages, row.chunks, row.tokens, row.productSeconds, row.pagesPerSecond, row.chunksPerSecond, row.tokensPerSecond,
-        row.parseSeconds, row.chunkSeconds, row.embedSeconds, `${formatRatio(row.ratioToParseAndChunk)}`, `${formatRatio(row.ratioToAllWork)}`,
-      ] as Cell[]),
+      [
+        'type',
+        'files',
+        'failed',
+        'pages',
+        'chunks',
+        'tokens',
+        'product s',
+        'pages/s',
+        'chunks/s',
+        'tokens/s',
+        'parse s',
+        'chunk s',
+        'embed s',
+        '÷ (parse+chunk)',
+        '÷ (parse+chunk+embed)',
+      ],
+      rows.map(
+        (row) =>
+          [
+            row.type,
+            row.files,
+            row.failed,
+            row.pages,
+            row.chunks,
+            row.tokens,
+            row.productSeconds,
+            row.pagesPerSecond,
+            row.chunksPerSecond,
+            row.tokensPerSecond,
+            row.parseSeconds,
+            row.chunkSeconds,
+            row.embedSeconds,
+            `${formatRatio(row.ratioToParseAndChunk)}`,
+            `${formatRatio(row.ratioToAllWork)}`,
+          ] as Cell[],
+      ),
     ),
     '',
     '÷ columns: product time divided by the baseline time on the same files (how much the product adds around the work).',
@@ -252,11 +312,35 @@ export async function runIngestion(): Promise<SectionResult> {
     formatTable(
       ['stage', 'seconds', 'pages/s', 'chunks/s', 'tokens/s'],
       [
-        ['parseDocument', all.parseSeconds, rate(pdf.pages, pdf.parseSeconds), null, rate(all.tokens, all.parseSeconds)],
+        [
+          'parseDocument',
+          all.parseSeconds,
+          rate(pdf.pages, pdf.parseSeconds),
+          null,
+          rate(all.tokens, all.parseSeconds),
+        ],
         ['countTokens (cl100k) alone', all.tokenizeSeconds, null, null, rate(all.tokens, all.tokenizeSeconds)],
-        ['chunkSections (tokenize + pack)', all.chunkSeconds, null, rate(all.chunks, all.chunkSeconds), rate(all.tokens, all.chunkSeconds)],
-        ['local embedder', all.embedSeconds, null, rate(all.chunks, all.embedSeconds), rate(all.tokens, all.embedSeconds)],
-        ['parse + chunk', all.parseSeconds + all.chunkSeconds, rate(pdf.pages, pdf.parseSeconds + pdf.chunkSeconds), rate(all.chunks, all.parseSeconds + all.chunkSeconds), rate(all.tokens, all.parseSeconds + all.chunkSeconds)],
+        [
+          'chunkSections (tokenize + pack)',
+          all.chunkSeconds,
+          null,
+          rate(all.chunks, all.chunkSeconds),
+          rate(all.tokens, all.chunkSeconds),
+        ],
+        [
+          'local embedder',
+          all.embedSeconds,
+          null,
+          rate(all.chunks, all.embedSeconds),
+          rate(all.tokens, all.embedSeconds),
+        ],
+        [
+          'parse + chunk',
+          all.parseSeconds + all.chunkSeconds,
+          rate(pdf.pages, pdf.parseSeconds + pdf.chunkSeconds),
+          rate(all.chunks, all.parseSeconds + all.chunkSeconds),
+          rate(all.tokens, all.parseSeconds + all.chunkSeconds),
+        ],
         ['product (upload → ready)', all.productSeconds, pdf.pagesPerSecond, all.chunksPerSecond, all.tokensPerSecond],
       ],
     ),
@@ -266,19 +350,36 @@ export async function runIngestion(): Promise<SectionResult> {
     const fromProduct = product.get(file);
     const fromRaw = raw.get(file);
     const notes: string[] = [];
-    if (fromProduct && fromProduct.status !== 'ready') notes.push(`product ${fromProduct.status}: ${fromProduct.error}`);
-    if (fromRaw?.error) notes.push(fromRaw.error === fromProduct?.error ? 'raw parser: same' : `raw parser: ${fromRaw.error}`);
-    return notes.length ? [[`${path.basename(path.dirname(file))}/${path.basename(file)}`, notes.join(' | ').slice(0, 200)] as Cell[]] : [];
+    if (fromProduct && fromProduct.status !== 'ready')
+      notes.push(`product ${fromProduct.status}: ${fromProduct.error}`);
+    if (fromRaw?.error)
+      notes.push(fromRaw.error === fromProduct?.error ? 'raw parser: same' : `raw parser: ${fromRaw.error}`);
+    return notes.length
+      ? [[`${path.basename(path.dirname(file))}/${path.basename(file)}`, notes.join(' | ').slice(0, 200)] as Cell[]]
+      : [];
   });
   if (problems.length) lines.push('', 'Files skipped (failed or refused):', formatTable(['file', 'why'], problems));
 
-  const both = [...filesByType.values()].flat().filter((file) => product.get(file)?.status === 'ready' && !raw.get(file)?.error);
-  const workSeconds = (file: string) => (raw.get(file)!.parseMs + raw.get(file)!.chunkMs + raw.get(file)!.embedMs) / 1000;
+  const both = [...filesByType.values()]
+    .flat()
+    .filter((file) => product.get(file)?.status === 'ready' && !raw.get(file)?.error);
+  const workSeconds = (file: string) =>
+    (raw.get(file)!.parseMs + raw.get(file)!.chunkMs + raw.get(file)!.embedMs) / 1000;
   const overheads = both.map((file) => product.get(file)!.seconds - workSeconds(file));
   const perFile = [...both].sort((a, b) => product.get(b)!.seconds - product.get(a)!.seconds);
   const fileRow = (file: string): Cell[] => {
     const [rawFile, productFile] = [raw.get(file)!, product.get(file)!];
-    return [rawFile.file, Math.round(rawFile.bytes / 1024), productFile.pages, productFile.chunks, productFile.seconds, rawFile.parseMs / 1000, rawFile.chunkMs / 1000, rawFile.embedMs / 1000, productFile.seconds - workSeconds(file)];
+    return [
+      rawFile.file,
+      Math.round(rawFile.bytes / 1024),
+      productFile.pages,
+      productFile.chunks,
+      productFile.seconds,
+      rawFile.parseMs / 1000,
+      rawFile.chunkMs / 1000,
+      rawFile.embedMs / 1000,
+      productFile.seconds - workSeconds(file),
+    ];
   };
   lines.push(
     '',
@@ -290,8 +391,14 @@ export async function runIngestion(): Promise<SectionResult> {
     ),
   );
   if ('stalled' in bulk) lines.push('', `All-at-once ingestion did not finish: ${bulk.stalled}`);
-  if (pollErrors.length) lines.push('', `Status polls that failed with 5xx: ${pollErrors.length} (first: ${pollErrors[0]})`);
-  if (temporalLog.total) lines.push('', `Temporal worker warnings during the run (retried activities etc.): ${temporalLog.total}`, ...temporalLog.summary());
+  if (pollErrors.length)
+    lines.push('', `Status polls that failed with 5xx: ${pollErrors.length} (first: ${pollErrors[0]})`);
+  if (temporalLog.total)
+    lines.push(
+      '',
+      `Temporal worker warnings during the run (retried activities etc.): ${temporalLog.total}`,
+      ...temporalLog.summary(),
+    );
 
   return {
     lines,
@@ -316,11 +423,28 @@ async function withProductSite<T>(name: string, work: (site: BenchSite, knex: Kn
 }
 
 function refused(file: string, type: FileType, result: { status: number; message: string }, ms: number): ProductFile {
-  return { file: path.basename(file), type, status: 'refused', seconds: ms / 1000, pages: null, chunks: 0, tokens: 0, error: `HTTP ${result.status}: ${result.message}` };
+  return {
+    file: path.basename(file),
+    type,
+    status: 'refused',
+    seconds: ms / 1000,
+    pages: null,
+    chunks: 0,
+    tokens: 0,
+    error: `HTTP ${result.status}: ${result.message}`,
+  };
 }
 
-async function settledFile(knex: Knex, file: string, type: FileType, document: DocumentState, seconds: number): Promise<ProductFile> {
-  const [{ tokens }] = await knex('chunks').where({ document_id: document.id, active: true }).sum({ tokens: 'token_count' });
+async function settledFile(
+  knex: Knex,
+  file: string,
+  type: FileType,
+  document: DocumentState,
+  seconds: number,
+): Promise<ProductFile> {
+  const [{ tokens }] = await knex('chunks')
+    .where({ document_id: document.id, active: true })
+    .sum({ tokens: 'token_count' });
   const ready = document.status === 'ready';
   return {
     file: path.basename(file),

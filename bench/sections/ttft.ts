@@ -47,7 +47,12 @@ const FALLBACK_DOCUMENTS = [
     ].join('\n\n'),
   },
 ];
-const FALLBACK_QUESTIONS = ['How long does shipping to Norway take?', 'When is the Oslo store open on Saturdays?', 'How long is the bicycle warranty?', 'Can I return an order?'];
+const FALLBACK_QUESTIONS = [
+  'How long does shipping to Norway take?',
+  'When is the Oslo store open on Saturdays?',
+  'How long is the bicycle warranty?',
+  'Can I return an order?',
+];
 
 interface Workload {
   documents: Array<{ filename: string; text: string }>;
@@ -64,7 +69,10 @@ function loadWorkload(): Workload {
     byArticle.set(article, [...(byArticle.get(article) ?? []), paragraph.text]);
   }
   return {
-    documents: [...byArticle].map(([article, texts]) => ({ filename: `${article.toLowerCase()}.txt`, text: texts.join('\n\n') })),
+    documents: [...byArticle].map(([article, texts]) => ({
+      filename: `${article.toLowerCase()}.txt`,
+      text: texts.join('\n\n'),
+    })),
     questions: questions.map((question) => question.question),
   };
 }
@@ -110,12 +118,24 @@ function questionSource(questions: string[]): () => string {
   };
 }
 
-async function streamOnce(target: Target, agent: http.Agent): Promise<{ ttftMs: number | null; status: number; model?: string; error?: string }> {
-  const opened = await openSseStream(target.url, { body: { message: target.question() }, headers: target.headers, agent });
+async function streamOnce(
+  target: Target,
+  agent: http.Agent,
+): Promise<{ ttftMs: number | null; status: number; model?: string; error?: string }> {
+  const opened = await openSseStream(target.url, {
+    body: { message: target.question() },
+    headers: target.headers,
+    agent,
+  });
   const finished = await opened.finished;
   let model: string | undefined;
   if (finished.doneData) model = (JSON.parse(finished.doneData) as { usage?: { model?: string } }).usage?.model;
-  const error = opened.status !== 200 ? `HTTP ${opened.status}` : opened.ttftMs === null ? (finished.error ?? finished.errorData ?? 'no token event') : undefined;
+  const error =
+    opened.status !== 200
+      ? `HTTP ${opened.status}`
+      : opened.ttftMs === null
+        ? (finished.error ?? finished.errorData ?? 'no token event')
+        : undefined;
   return { ttftMs: opened.ttftMs, status: opened.status, model, error };
 }
 
@@ -211,7 +231,15 @@ async function holdStreams(target: Target, count: number, fake: FakeOpenAiServer
   try {
     const base = await target.server.usage({ gc: true });
     // Each held answer sends one piece at once, then stays silent far longer than the test.
-    if (fake) fake.enqueue(...Array.from({ length: count }, () => ({ kind: 'reply' as const, text: 'Held open', pieces: ['Held', ' open'], pieceDelayMs: 600_000 })));
+    if (fake)
+      fake.enqueue(
+        ...Array.from({ length: count }, () => ({
+          kind: 'reply' as const,
+          text: 'Held open',
+          pieces: ['Held', ' open'],
+          pieceDelayMs: 600_000,
+        })),
+      );
     const question = target.question();
     const started = performance.now();
     let issued = 0;
@@ -220,7 +248,12 @@ async function holdStreams(target: Target, count: number, fake: FakeOpenAiServer
         while (issued < count) {
           issued += 1;
           try {
-            const opened = await openSseStream(target.url, { body: { message: question }, headers: { ...target.headers, 'x-hold': '1' }, agent, timeoutMs: 120_000 });
+            const opened = await openSseStream(target.url, {
+              body: { message: question },
+              headers: { ...target.headers, 'x-hold': '1' },
+              agent,
+              timeoutMs: 120_000,
+            });
             if (opened.status === 200 && opened.ttftMs !== null) streams.push(opened);
             else {
               failed += 1;
@@ -241,7 +274,11 @@ async function holdStreams(target: Target, count: number, fake: FakeOpenAiServer
     const probes: number[] = [];
     const probeAgent = createBenchAgent();
     for (let index = 0; index < PROBES_WHILE_HELD; index++) {
-      const opened = await openSseStream(target.url, { body: { message: target.question() }, headers: target.headers, agent: probeAgent });
+      const opened = await openSseStream(target.url, {
+        body: { message: target.question() },
+        headers: target.headers,
+        agent: probeAgent,
+      });
       if (opened.ttftMs !== null) probes.push(opened.ttftMs);
       // A probe that got a held reply (a held request that never reached the fake) is cut short.
       await Promise.race([opened.finished, new Promise((resolve) => setTimeout(resolve, 5000))]);
@@ -257,7 +294,9 @@ async function holdStreams(target: Target, count: number, fake: FakeOpenAiServer
       openSeconds,
       rssMb: held.rss / 2 ** 20,
       rssKbPerStream: streams.length ? (held.rss - base.rss) / 1024 / streams.length : Number.NaN,
-      heapKbPerStream: streams.length ? (held.heapUsed + held.external - base.heapUsed - base.external) / 1024 / streams.length : Number.NaN,
+      heapKbPerStream: streams.length
+        ? (held.heapUsed + held.external - base.heapUsed - base.external) / 1024 / streams.length
+        : Number.NaN,
       cpuPercentWhileHeld: cpuWhileHeld,
       settledBefore: settled,
       probeTtftP50Ms: percentile(probes, 50),
@@ -281,7 +320,10 @@ async function prepareSite(site: BenchSite, documents: Workload['documents']): P
   }
   const settled = await waitForDocuments(site, ids, { timeoutMs: 120_000 });
   const failed = [...settled.values()].filter((document) => document.status !== 'ready');
-  if (failed.length) throw new Error(`documents failed to ingest: ${failed.map((document) => `${document.filename}: ${document.error?.message}`).join('; ')}`);
+  if (failed.length)
+    throw new Error(
+      `documents failed to ingest: ${failed.map((document) => `${document.filename}: ${document.error?.message}`).join('; ')}`,
+    );
 }
 
 export async function runTtft(): Promise<SectionResult> {
@@ -314,9 +356,30 @@ export async function runTtft(): Promise<SectionResult> {
 
     const chatUrl = new URL('/chat/stream', stack.url).href;
     const targets: Target[] = [
-      { name: 'ChatConnect, local answerer', server: stack, url: chatUrl, headers: { 'x-api-key': localSite.apiKey }, question: questionSource(workload.questions), serverSideMetrics: true },
-      { name: 'ChatConnect, zero-latency fake OpenAI', server: stack, url: chatUrl, headers: { 'x-api-key': fakeSite.apiKey }, question: questionSource(workload.questions), serverSideMetrics: true },
-      { name: 'bare Node SSE handler (baseline)', server: bare, url: new URL('/', bare.url).href, headers: {}, question: questionSource(workload.questions), serverSideMetrics: false },
+      {
+        name: 'ChatConnect, local answerer',
+        server: stack,
+        url: chatUrl,
+        headers: { 'x-api-key': localSite.apiKey },
+        question: questionSource(workload.questions),
+        serverSideMetrics: true,
+      },
+      {
+        name: 'ChatConnect, zero-latency fake OpenAI',
+        server: stack,
+        url: chatUrl,
+        headers: { 'x-api-key': fakeSite.apiKey },
+        question: questionSource(workload.questions),
+        serverSideMetrics: true,
+      },
+      {
+        name: 'bare Node SSE handler (baseline)',
+        server: bare,
+        url: new URL('/', bare.url).href,
+        headers: {},
+        question: questionSource(workload.questions),
+        serverSideMetrics: false,
+      },
     ];
 
     const ttftRows: TtftRow[] = [];
@@ -327,7 +390,8 @@ export async function runTtft(): Promise<SectionResult> {
 
     const heldRows: HeldRow[] = [];
     for (const target of [targets[1], targets[2]]) {
-      for (const count of HOLD_LEVELS) heldRows.push(await holdStreams(target, count, target === targets[1] ? fake : null));
+      for (const count of HOLD_LEVELS)
+        heldRows.push(await holdStreams(target, count, target === targets[1] ? fake : null));
     }
     const stackUsage: ProcessUsage = await stack.usage();
 
@@ -338,11 +402,33 @@ export async function runTtft(): Promise<SectionResult> {
       'requests (bucket-interpolated, so coarse). Each server is its own Node process; the client and fake OpenAI share the bench process.',
       '',
       formatTable(
-        ['target', 'streams', 'n', 'errors', 'p50 ms', 'p99 ms', 'max ms', 'server p50 ms', 'server p99 ms', 'req/s', 'server CPU ms/req', 'model'],
+        [
+          'target',
+          'streams',
+          'n',
+          'errors',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'server p50 ms',
+          'server p99 ms',
+          'req/s',
+          'server CPU ms/req',
+          'model',
+        ],
         ttftRows.map((row): Cell[] => [
-          row.target, row.concurrency, row.requests, row.errors, ms(row.client.p50), ms(row.client.p99), ms(row.client.max),
-          Number.isNaN(row.serverP50Ms) ? '–' : ms(row.serverP50Ms), Number.isNaN(row.serverP99Ms) ? '–' : ms(row.serverP99Ms),
-          row.requestsPerSecond, row.serverCpuMsPerRequest, row.model ?? '–',
+          row.target,
+          row.concurrency,
+          row.requests,
+          row.errors,
+          ms(row.client.p50),
+          ms(row.client.p99),
+          ms(row.client.max),
+          Number.isNaN(row.serverP50Ms) ? '–' : ms(row.serverP50Ms),
+          Number.isNaN(row.serverP99Ms) ? '–' : ms(row.serverP99Ms),
+          row.requestsPerSecond,
+          row.serverCpuMsPerRequest,
+          row.model ?? '–',
         ]),
       ),
       '',
@@ -352,8 +438,16 @@ export async function runTtft(): Promise<SectionResult> {
         ttftRows
           .filter((row) => row.target !== targets[2].name)
           .map((row): Cell[] => {
-            const bareRow = ttftRows.find((candidate) => candidate.target === targets[2].name && candidate.concurrency === row.concurrency)!;
-            return [row.target, row.concurrency, `${(row.client.p50 / bareRow.client.p50).toFixed(0)}×`, `${(row.client.p99 / bareRow.client.p99).toFixed(0)}×`, `${(row.serverCpuMsPerRequest / bareRow.serverCpuMsPerRequest).toFixed(0)}×`];
+            const bareRow = ttftRows.find(
+              (candidate) => candidate.target === targets[2].name && candidate.concurrency === row.concurrency,
+            )!;
+            return [
+              row.target,
+              row.concurrency,
+              `${(row.client.p50 / bareRow.client.p50).toFixed(0)}×`,
+              `${(row.client.p99 / bareRow.client.p99).toFixed(0)}×`,
+              `${(row.serverCpuMsPerRequest / bareRow.serverCpuMsPerRequest).toFixed(0)}×`,
+            ];
           }),
       ),
       '',
@@ -364,18 +458,52 @@ export async function runTtft(): Promise<SectionResult> {
       'streams opened one by one while the N are held.',
       '',
       formatTable(
-        ['target', 'N', 'held', 'failed', 'open s', 'server RSS MB', 'RSS KB/stream', 'heap+ext KB/stream', 'CPU % held', 'probe p50 ms', 'probe max ms', 'idle before'],
-        heldRows.map((row): Cell[] => [row.target, row.requested, row.held, row.failed, row.openSeconds, row.rssMb, row.rssKbPerStream, row.heapKbPerStream, row.cpuPercentWhileHeld, ms(row.probeTtftP50Ms), ms(row.probeTtftMaxMs), row.settledBefore ? 'yes' : 'no (busy)']),
+        [
+          'target',
+          'N',
+          'held',
+          'failed',
+          'open s',
+          'server RSS MB',
+          'RSS KB/stream',
+          'heap+ext KB/stream',
+          'CPU % held',
+          'probe p50 ms',
+          'probe max ms',
+          'idle before',
+        ],
+        heldRows.map((row): Cell[] => [
+          row.target,
+          row.requested,
+          row.held,
+          row.failed,
+          row.openSeconds,
+          row.rssMb,
+          row.rssKbPerStream,
+          row.heapKbPerStream,
+          row.cpuPercentWhileHeld,
+          ms(row.probeTtftP50Ms),
+          ms(row.probeTtftMaxMs),
+          row.settledBefore ? 'yes' : 'no (busy)',
+        ]),
       ),
     ];
     const capacity = [targets[1], targets[2]].map((target) => {
       const rows = heldRows.filter((row) => row.target === target.name);
-      const sustained = rows.filter((row) => row.requested > 0).filter((row) => row.failed === 0 && row.probeTtftP50Ms <= HELD_TTFT_BUDGET_MS).map((row) => row.held);
+      const sustained = rows
+        .filter((row) => row.requested > 0)
+        .filter((row) => row.failed === 0 && row.probeTtftP50Ms <= HELD_TTFT_BUDGET_MS)
+        .map((row) => row.held);
       const largest = rows.at(-1)!;
       // RSS moves by tens of MB on its own in a 1 GB process; at the largest N the per-stream
       // figure is least noisy, and the larger of RSS and heap+external is the safer bound.
       const perGiB = 2 ** 20 / Math.max(largest.rssKbPerStream, largest.heapKbPerStream);
-      return { target: target.name, sustainedPerCore: sustained.length ? Math.max(...sustained) : 0, streamsPerGiB: perGiB, testedUpTo: largest.requested };
+      return {
+        target: target.name,
+        sustainedPerCore: sustained.length ? Math.max(...sustained) : 0,
+        streamsPerGiB: perGiB,
+        testedUpTo: largest.requested,
+      };
     });
     lines.push(
       '',
@@ -388,7 +516,8 @@ export async function runTtft(): Promise<SectionResult> {
       ),
     );
     lines.push('', ...targetLines({ ttftRows, heldRows, product: targets[1].name, bare: targets[2].name, loadBefore }));
-    if (stackUsage.temporalWarnings) lines.push('', `Temporal worker warnings in the product process: ${stackUsage.temporalWarnings}`);
+    if (stackUsage.temporalWarnings)
+      lines.push('', `Temporal worker warnings in the product process: ${stackUsage.temporalWarnings}`);
     return { lines, data: { ttft: ttftRows, held: heldRows, capacity, heldTtftBudgetMs: HELD_TTFT_BUDGET_MS } };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));

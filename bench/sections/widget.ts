@@ -43,9 +43,11 @@ export interface WidgetSizes {
 export function widgetSizes(manifest: { files: ManifestFile[] }, readFile: (file: string) => Uint8Array): WidgetSizes {
   const shipped = manifest.files.filter((file) => file.role === 'loader' || file.role === 'panel');
   const loader = shipped.filter((file) => file.role === 'loader');
-  if (loader.length !== 1) throw new Error(`the widget manifest should list exactly one loader, found ${loader.length}`);
+  if (loader.length !== 1)
+    throw new Error(`the widget manifest should list exactly one loader, found ${loader.length}`);
   const gz = (file: ManifestFile) => gzipSync(readFile(file.file), { level: 9 }).length;
-  const sum = (files: ManifestFile[], pick: (file: ManifestFile) => number) => files.reduce((total, file) => total + pick(file), 0);
+  const sum = (files: ManifestFile[], pick: (file: ManifestFile) => number) =>
+    files.reduce((total, file) => total + pick(file), 0);
   return {
     loaderGzipBytes: loader[0].gzipBytes,
     totalGzipBytes: sum(shipped, (file) => file.gzipBytes),
@@ -70,20 +72,41 @@ function newestSourceMtime(directory: string): number {
 export async function runWidget(): Promise<SectionResult> {
   const lines: string[] = [];
   const sourceDir = path.join(WIDGET_DIR, 'src');
-  const stale = existsSync(MANIFEST) && existsSync(sourceDir) && newestSourceMtime(sourceDir) > statSync(MANIFEST).mtimeMs;
+  const stale =
+    existsSync(MANIFEST) && existsSync(sourceDir) && newestSourceMtime(sourceDir) > statSync(MANIFEST).mtimeMs;
   if (!existsSync(MANIFEST) || stale) {
-    lines.push(stale ? 'widget/dist is older than widget/src: rebuilt with `npm run build:widget`.' : 'widget/dist missing: built with `npm run build:widget`.');
+    lines.push(
+      stale
+        ? 'widget/dist is older than widget/src: rebuilt with `npm run build:widget`.'
+        : 'widget/dist missing: built with `npm run build:widget`.',
+    );
     const build = spawnSync('npm', ['run', '--silent', 'build:widget'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
     // The build exits non-zero over budget but still writes the manifest; report either way.
-    if (build.status !== 0) lines.push(`build:widget exited ${build.status}: ${(build.stderr || build.stdout).trim().split('\n').slice(-3).join(' / ')}`);
-    if (!existsSync(MANIFEST)) throw new Error(`npm run build:widget did not produce ${path.relative(PROJECT_ROOT, MANIFEST)}`);
+    if (build.status !== 0)
+      lines.push(
+        `build:widget exited ${build.status}: ${(build.stderr || build.stdout).trim().split('\n').slice(-3).join(' / ')}`,
+      );
+    if (!existsSync(MANIFEST))
+      throw new Error(`npm run build:widget did not produce ${path.relative(PROJECT_ROOT, MANIFEST)}`);
   }
   const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as { files: ManifestFile[] };
   const sizes = widgetSizes(manifest, (file) => readFileSync(path.join(DIST_DIR, file)));
   const kb = (bytes: number) => bytes / 1024;
   const rows: Cell[][] = [
-    ['ChatConnect (this build)', kb(sizes.loaderGzipBytes), kb(sizes.totalGzipBytes), 'loader with the page; panel on first open'],
-    ['ChatConnect budget', BUDGET_KB.loader, BUDGET_KB.total, sizes.loaderGzipBytes <= BUDGET_KB.loader * 1024 && sizes.totalGzipBytes <= BUDGET_KB.total * 1024 ? 'within budget' : 'OVER BUDGET'],
+    [
+      'ChatConnect (this build)',
+      kb(sizes.loaderGzipBytes),
+      kb(sizes.totalGzipBytes),
+      'loader with the page; panel on first open',
+    ],
+    [
+      'ChatConnect budget',
+      BUDGET_KB.loader,
+      BUDGET_KB.total,
+      sizes.loaderGzipBytes <= BUDGET_KB.loader * 1024 && sizes.totalGzipBytes <= BUDGET_KB.total * 1024
+        ? 'within budget'
+        : 'OVER BUDGET',
+    ],
     ...PEERS.map((peer): Cell[] => [`${peer.name} (reference)`, peer.loaderKb, peer.totalKb, peer.note]),
   ];
   lines.push(
@@ -93,16 +116,31 @@ export async function runWidget(): Promise<SectionResult> {
     '',
     formatTable(
       ['peer', 'peer loader ÷ ours', 'peer total ÷ ours'],
-      PEERS.map((peer) => [peer.name, `${((peer.loaderKb * 1024) / sizes.loaderGzipBytes).toFixed(0)}×`, `${((peer.totalKb * 1024) / sizes.totalGzipBytes).toFixed(1)}×`]),
+      PEERS.map((peer) => [
+        peer.name,
+        `${((peer.loaderKb * 1024) / sizes.loaderGzipBytes).toFixed(0)}×`,
+        `${((peer.totalKb * 1024) / sizes.totalGzipBytes).toFixed(1)}×`,
+      ]),
     ),
     '',
     formatTable(
       ['file', 'role', 'bytes', 'gzip bytes (manifest)', 'gzip -9 bytes (recomputed)'],
-      sizes.files.map((file) => [file.file, file.role, file.bytes, file.gzipBytes, gzipSync(readFileSync(path.join(DIST_DIR, file.file)), { level: 9 }).length]),
+      sizes.files.map((file) => [
+        file.file,
+        file.role,
+        file.bytes,
+        file.gzipBytes,
+        gzipSync(readFileSync(path.join(DIST_DIR, file.file)), { level: 9 }).length,
+      ]),
     ),
   );
   if (sizes.recomputedTotalGzipBytes !== sizes.totalGzipBytes) {
-    lines.push(`Note: the manifest's gzip total (${sizes.totalGzipBytes} B) differs from a fresh gzip -9 of the files (${sizes.recomputedTotalGzipBytes} B).`);
+    lines.push(
+      `Note: the manifest's gzip total (${sizes.totalGzipBytes} B) differs from a fresh gzip -9 of the files (${sizes.recomputedTotalGzipBytes} B).`,
+    );
   }
-  return { lines, data: { ...sizes, budgetKb: BUDGET_KB, peersKb: PEERS, rebuilt: lines[0]?.includes('built with') ?? false } };
+  return {
+    lines,
+    data: { ...sizes, budgetKb: BUDGET_KB, peersKb: PEERS, rebuilt: lines[0]?.includes('built with') ?? false },
+  };
 }

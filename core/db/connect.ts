@@ -51,7 +51,12 @@ export async function openDatabase({
   }
   if (!dataDir) throw new Error('openDatabase: dataDir is required when no DATABASE_URL is given');
   if (embedded === 'pglite') return openPglite({ dataDir, port: pglitePort, logger });
-  const server = await startEmbeddedPostgres({ directory: path.join(dataDir, 'postgres'), port: postgresPort, binDir: postgresBinDir, logger });
+  const server = await startEmbeddedPostgres({
+    directory: path.join(dataDir, 'postgres'),
+    port: postgresPort,
+    binDir: postgresBinDir,
+    logger,
+  });
   const knex = createKnex(server.url, poolMax, logger);
   return {
     knex,

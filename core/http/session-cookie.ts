@@ -12,11 +12,19 @@ export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 /** The one name in use for a request: `__Host-cc_session` when cookies are `Secure`, else `cc_session`; the other is ignored. */
 export const sessionCookieName = (secure: boolean) => (secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE);
 
-export const sessionTokenFromCookieHeader = (cookieHeader: string | null | undefined, { secure }: { secure: boolean }) =>
-  parseCookies(cookieHeader ?? '')[sessionCookieName(secure)];
+export const sessionTokenFromCookieHeader = (
+  cookieHeader: string | null | undefined,
+  { secure }: { secure: boolean },
+) => parseCookies(cookieHeader ?? '')[sessionCookieName(secure)];
 
 export function sessionCookie(token: string, { secure }: { secure: boolean }): string {
-  return serialize(sessionCookieName(secure), token, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_TTL_DAYS * 24 * 3600 });
+  return serialize(sessionCookieName(secure), token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    maxAge: SESSION_TTL_DAYS * 24 * 3600,
+  });
 }
 
 export const clearedSessionCookie = ({ secure }: { secure: boolean }) =>

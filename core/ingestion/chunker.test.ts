@@ -4,7 +4,10 @@ import type { ParsedSection, TextChunk } from './types';
 
 /** Distinct, numbered sentences so a test can tell where every piece of text went. */
 function sentencesText(from: number, count: number): string {
-  return Array.from({ length: count }, (_, index) => `Sentence number ${from + index} talks about widgets and their many careful uses.`).join(' ');
+  return Array.from(
+    { length: count },
+    (_, index) => `Sentence number ${from + index} talks about widgets and their many careful uses.`,
+  ).join(' ');
 }
 
 function paragraph(id: number, sentences = 6): string {
@@ -33,7 +36,12 @@ describe('chunkSections', () => {
   it('keeps a short document in one chunk with its heading and exact token count', () => {
     const chunks = chunkSections([{ text: 'Refunds take five days.\n\nContact support.', heading: 'Refunds' }]);
     expect(chunks).toEqual([
-      { index: 0, text: 'Refunds take five days.\n\nContact support.', tokenCount: countTokens('Refunds take five days.\n\nContact support.'), heading: 'Refunds' },
+      {
+        index: 0,
+        text: 'Refunds take five days.\n\nContact support.',
+        tokenCount: countTokens('Refunds take five days.\n\nContact support.'),
+        heading: 'Refunds',
+      },
     ]);
   });
 
@@ -109,7 +117,9 @@ describe('chunkSections', () => {
     expect(chunks[chunks.length - 1].pageEnd).toBe(4);
     for (const chunk of chunks) {
       // paragraph(page) numbers its sentences page*100 + n.
-      const pages = [...chunk.text.matchAll(/Sentence number (\d+)/g)].map((match) => Math.floor(Number(match[1]) / 100));
+      const pages = [...chunk.text.matchAll(/Sentence number (\d+)/g)].map((match) =>
+        Math.floor(Number(match[1]) / 100),
+      );
       expect(Math.min(...pages)).toBeGreaterThanOrEqual(chunk.page ?? 0);
       expect(Math.max(...pages)).toBe(chunk.pageEnd);
     }

@@ -63,9 +63,12 @@ interface Overlap {
 export function chunkSections(sections: ParsedSection[], options: ChunkOptions = {}): TextChunk[] {
   const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
   const overlapTokens = options.overlapTokens ?? DEFAULT_OVERLAP_TOKENS;
-  if (!Number.isInteger(maxTokens) || maxTokens < 16) throw new RangeError(`maxTokens must be an integer of at least 16, got ${maxTokens}`);
+  if (!Number.isInteger(maxTokens) || maxTokens < 16)
+    throw new RangeError(`maxTokens must be an integer of at least 16, got ${maxTokens}`);
   if (!Number.isInteger(overlapTokens) || overlapTokens < 0 || overlapTokens * 2 > maxTokens) {
-    throw new RangeError(`overlapTokens must be an integer from 0 to half of maxTokens (${maxTokens}), got ${overlapTokens}`);
+    throw new RangeError(
+      `overlapTokens must be an integer from 0 to half of maxTokens (${maxTokens}), got ${overlapTokens}`,
+    );
   }
   // Room for the overlap and a separator, so any single piece fits in a chunk after an overlap.
   const pieceBudget = maxTokens - overlapTokens - 2;
@@ -115,7 +118,9 @@ function packPieces(
       text = render(carried, taken);
       tokens = encode(text);
     }
-    chunks.push(toChunk({ index: chunks.length, text, tokenCount: tokens.length, pieces: taken, overlap: carried, heading }));
+    chunks.push(
+      toChunk({ index: chunks.length, text, tokenCount: tokens.length, pieces: taken, overlap: carried, heading }),
+    );
     const trailingWhitespace = /\s*$/.exec(taken[taken.length - 1]?.text ?? '')?.[0] ?? '';
     overlap = overlapTokens > 0 ? tailOf(text, tokens, overlapTokens, chunks[chunks.length - 1]) : undefined;
     if (overlap && trailingWhitespace.includes('\n')) overlap.joiner = '\n';
@@ -164,13 +169,19 @@ function toChunk({
   heading?: string;
 }): TextChunk {
   const chunk: TextChunk = { index, text, tokenCount };
-  const pages = [overlap?.page, ...pieces.map((piece) => piece.page)].filter((page): page is number => page !== undefined);
+  const pages = [overlap?.page, ...pieces.map((piece) => piece.page)].filter(
+    (page): page is number => page !== undefined,
+  );
   if (pages.length > 0) {
     chunk.page = Math.min(...pages);
     chunk.pageEnd = Math.max(...pages);
   }
-  const rowStarts = [overlap?.row, ...pieces.map((piece) => piece.rowStart)].filter((row): row is number => row !== undefined);
-  const rowEnds = [overlap?.row, ...pieces.map((piece) => piece.rowEnd)].filter((row): row is number => row !== undefined);
+  const rowStarts = [overlap?.row, ...pieces.map((piece) => piece.rowStart)].filter(
+    (row): row is number => row !== undefined,
+  );
+  const rowEnds = [overlap?.row, ...pieces.map((piece) => piece.rowEnd)].filter(
+    (row): row is number => row !== undefined,
+  );
   if (rowStarts.length > 0) chunk.rowStart = Math.min(...rowStarts);
   if (rowEnds.length > 0) chunk.rowEnd = Math.max(...rowEnds);
   if (heading !== undefined) chunk.heading = heading;

@@ -109,7 +109,8 @@ export function joinLines(paragraph: string, lastLine: string, next: string, voc
     return keep ? `${paragraph.slice(0, -1)}-${next}` : paragraph.slice(0, -1) + next;
   }
   // A dash set solid after a word or number ("737–" + "9", "M–" + "30", "you—" + "sit") joins solid.
-  if (/[\p{L}\p{N}][-\u2010\u2013\u2014]$/u.test(lastLine.slice(-2)) && /^[\p{L}\p{N}]/u.test(next)) return paragraph + next;
+  if (/[\p{L}\p{N}][-\u2010\u2013\u2014]$/u.test(lastLine.slice(-2)) && /^[\p{L}\p{N}]/u.test(next))
+    return paragraph + next;
   if (CJK_END.test(lastLine.slice(-2)) && CJK_START.test(next)) return paragraph + next;
   return `${paragraph} ${next}`;
 }

@@ -6,7 +6,9 @@ import { detectCsvDelimiter, detectFileType, extensionOf } from './detect-type';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
 const OLE_DOC = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+const PNG = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+]);
 
 async function zipOf(files: Record<string, string>): Promise<Buffer> {
   const zip = new JSZip();
@@ -50,7 +52,9 @@ describe('detectFileType', () => {
     expect(detectFileType({ bytes: PDF, filename: 'upload' })).toBe('pdf');
     expect(detectFileType({ bytes: await zipOf({ 'word/document.xml': '<w/>' }), filename: 'blob' })).toBe('docx');
     expect(detectFileType({ bytes: Buffer.from('id;name\n1;Ann\n2;Bob\n3;Cy\n'), filename: 'export' })).toBe('csv');
-    expect(detectFileType({ bytes: Buffer.from('Dear team, thanks.\nSee you, Ann, soon, maybe.\n'), filename: 'README' })).toBe('txt');
+    expect(
+      detectFileType({ bytes: Buffer.from('Dear team, thanks.\nSee you, Ann, soon, maybe.\n'), filename: 'README' }),
+    ).toBe('txt');
   });
 
   it('lets empty and whitespace-only text files through for the parser to explain', () => {
@@ -59,12 +63,18 @@ describe('detectFileType', () => {
   });
 
   it('says an HTML page named .pdf is HTML', () => {
-    const html = Buffer.from('<?xml version="1.0"?>\n<!-- exported -->\n<html xmlns="http://www.w3.org/1999/xhtml"><body>10-K</body></html>');
-    expect(refusal(html, '10k.pdf').message).toMatch(/^This file is an HTML web page, not a PDF.*print or save it as PDF/);
+    const html = Buffer.from(
+      '<?xml version="1.0"?>\n<!-- exported -->\n<html xmlns="http://www.w3.org/1999/xhtml"><body>10-K</body></html>',
+    );
+    expect(refusal(html, '10k.pdf').message).toMatch(
+      /^This file is an HTML web page, not a PDF.*print or save it as PDF/,
+    );
   });
 
   it('tells how to convert a legacy .doc renamed .docx', () => {
-    expect(refusal(OLE_DOC, 'old.docx').message).toMatch(/^Legacy Word \.doc files are not supported: save it as \.docx/);
+    expect(refusal(OLE_DOC, 'old.docx').message).toMatch(
+      /^Legacy Word \.doc files are not supported: save it as \.docx/,
+    );
   });
 
   it('says what a ZIP without word/document.xml is instead', async () => {
@@ -86,13 +96,21 @@ describe('detectFileType', () => {
     const message = refusal(Buffer.from('{"a":1}'), 'data.json').message;
     expect(message).toMatch(/Files ending in \.json are not supported/);
     expect(message).toMatch(/PDF, Word \(\.docx\), plain text \(\.txt, \.md\) and CSV/);
-    expect(refusal(OLE_DOC, 'old.doc').message).toMatch(/^Legacy Word \.doc files are not supported: save it as \.docx/);
-    expect(refusal(Buffer.from('<html></html>'), 'page.html').message).toMatch(/^Files ending in \.html are not supported\. Open it in a browser/);
+    expect(refusal(OLE_DOC, 'old.doc').message).toMatch(
+      /^Legacy Word \.doc files are not supported: save it as \.docx/,
+    );
+    expect(refusal(Buffer.from('<html></html>'), 'page.html').message).toMatch(
+      /^Files ending in \.html are not supported\. Open it in a browser/,
+    );
   });
 
   it('does not mistake text that starts like a magic number for a binary format', () => {
-    expect(detectFileType({ bytes: Buffer.from('MZ Holdings annual report\nRevenue grew.'), filename: 'report.txt' })).toBe('txt');
-    expect(refusal(Buffer.from('MZ Holdings annual report'), 'report.pdf').message).toMatch(/This file is plain text, not a PDF.*rename it to end in \.txt/);
+    expect(
+      detectFileType({ bytes: Buffer.from('MZ Holdings annual report\nRevenue grew.'), filename: 'report.txt' }),
+    ).toBe('txt');
+    expect(refusal(Buffer.from('MZ Holdings annual report'), 'report.pdf').message).toMatch(
+      /This file is plain text, not a PDF.*rename it to end in \.txt/,
+    );
   });
 
   it('refuses an empty file posing as a PDF', () => {
@@ -118,8 +136,11 @@ describe('detectCsvDelimiter', () => {
 });
 
 describe('markup named as text', () => {
-  const page = '<!DOCTYPE html>\n<html><head><title>Shop</title></head><body><p>Returns within 30 days.</p></body></html>';
-  const fragment = Array.from({ length: 12 }, (_, index) => `<div class="row"><span>Item ${index}</span></div>`).join('\n');
+  const page =
+    '<!DOCTYPE html>\n<html><head><title>Shop</title></head><body><p>Returns within 30 days.</p></body></html>';
+  const fragment = Array.from({ length: 12 }, (_, index) => `<div class="row"><span>Item ${index}</span></div>`).join(
+    '\n',
+  );
 
   it('refuses HTML pages, HTML fragments, scripts and SVG named .txt or .csv, saying what is accepted', () => {
     for (const [bytes, filename, label] of [
@@ -128,22 +149,42 @@ describe('markup named as text', () => {
       ['<p>Hello</p>\n<script>alert(1)</script>\n', 'hello.txt', 'an HTML web page'],
       ['\ufeff  <!-- saved page -->\n<div><p>Prices</p></div><style>p{}</style>', 'prices.csv', 'an HTML web page'],
       ['<svg xmlns="http://www.w3.org/2000/svg"><text>Hi</text></svg>', 'logo.txt', 'an SVG image'],
-      ['<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>x</body></html>', 'page.csv', 'an HTML web page'],
+      [
+        '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>x</body></html>',
+        'page.csv',
+        'an HTML web page',
+      ],
       [page, 'noname', 'an HTML web page'],
     ] as const) {
       const error = refusal(Buffer.from(bytes), filename);
       expect(error.message, filename).toContain(`This file is ${label}`);
-      expect(error.message, filename).toContain('Supported formats are PDF, Word (.docx), plain text (.txt, .md) and CSV.');
+      expect(error.message, filename).toContain(
+        'Supported formats are PDF, Word (.docx), plain text (.txt, .md) and CSV.',
+      );
     }
   });
 
   it('keeps Markdown with a few inline tags, and prose that mentions tags, as text', () => {
-    const readme = '<p align="center"><img src="logo.png"></p>\n\n# Widget\n\nInstall it with npm. Use <br> for a line break.\n\n' + 'More prose here. '.repeat(40);
+    const readme =
+      '<p align="center"><img src="logo.png"></p>\n\n# Widget\n\nInstall it with npm. Use <br> for a line break.\n\n' +
+      'More prose here. '.repeat(40);
     expect(detectFileType({ bytes: Buffer.from(readme), filename: 'README.md' })).toBe('txt');
-    expect(detectFileType({ bytes: Buffer.from('Write <b>bold</b> with the b tag, and a < b for comparisons.'), filename: 'tips.txt' })).toBe('txt');
+    expect(
+      detectFileType({
+        bytes: Buffer.from('Write <b>bold</b> with the b tag, and a < b for comparisons.'),
+        filename: 'tips.txt',
+      }),
+    ).toBe('txt');
     // A text that quotes markup: a list of XSS payloads, one per line, is a document about them.
-    const payloads = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<body onload=alert(1)>', '<svg onload=alert(1)>'];
-    const list = Array.from({ length: 40 }, (_, index) => `Entry ${index}: ${payloads[index % payloads.length]}`).join('\n');
+    const payloads = [
+      '<script>alert(1)</script>',
+      '<img src=x onerror=alert(1)>',
+      '<body onload=alert(1)>',
+      '<svg onload=alert(1)>',
+    ];
+    const list = Array.from({ length: 40 }, (_, index) => `Entry ${index}: ${payloads[index % payloads.length]}`).join(
+      '\n',
+    );
     expect(detectFileType({ bytes: Buffer.from(list), filename: 'hostile.txt' })).toBe('txt');
   });
 });

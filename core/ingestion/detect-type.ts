@@ -78,7 +78,11 @@ export function detectFileType({ bytes, filename }: { bytes: Uint8Array; filenam
 
   if (sniffed.type === 'text') return looksLikeCsv(bytes) ? 'csv' : 'txt';
   if (sniffed.type) return sniffed.type;
-  throw refuse(`This file is ${sniffed.label}, which is not supported. ${sniffed.advice ?? SUPPORTED_FORMATS}`, '', sniffed);
+  throw refuse(
+    `This file is ${sniffed.label}, which is not supported. ${sniffed.advice ?? SUPPORTED_FORMATS}`,
+    '',
+    sniffed,
+  );
 }
 
 function mismatchMessage(extension: string, expected: FileType, sniffed: Sniffed): string {
@@ -86,7 +90,11 @@ function mismatchMessage(extension: string, expected: FileType, sniffed: Sniffed
   if (sniffed.label === EMPTY_LABEL) {
     return `This file is empty (0 bytes), so it is not ${TYPE_NAME[expected]}. Upload the file again, or check that it was saved correctly.`;
   }
-  const advice = sniffed.advice ?? (sniffed.type && sniffed.type !== 'text' ? `Rename it to end in .${sniffed.type} and upload it again.` : SUPPORTED_FORMATS);
+  const advice =
+    sniffed.advice ??
+    (sniffed.type && sniffed.type !== 'text'
+      ? `Rename it to end in .${sniffed.type} and upload it again.`
+      : SUPPORTED_FORMATS);
   return `This file is ${sniffed.label}, not ${TYPE_NAME[expected]}, even though its name ends in .${extension}. ${advice}`;
 }
 
@@ -114,12 +122,16 @@ const LEGACY_OFFICE_LABEL = 'a legacy Microsoft Office file (.doc, .xls or .ppt)
 function sniffContent(bytes: Uint8Array): Sniffed {
   if (bytes.length === 0) return { type: 'text', label: EMPTY_LABEL };
   if (findAscii(bytes, '%PDF-', 1024) >= 0) return { type: 'pdf', label: 'a PDF' };
-  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) return sniffZip(bytes);
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06]))
+    return sniffZip(bytes);
 
   // Magic numbers are trusted only for binary content: a text may well start with "MZ" or "GIF8".
   if (looksBinary(bytes)) {
     return (
-      sniffMagicNumber(bytes) ?? { label: 'binary data, not text', advice: `It may be damaged or in a format we do not read. ${SUPPORTED_FORMATS}` }
+      sniffMagicNumber(bytes) ?? {
+        label: 'binary data, not text',
+        advice: `It may be damaged or in a format we do not read. ${SUPPORTED_FORMATS}`,
+      }
     );
   }
   const head = latin1(bytes, 4096).trimStart().toLowerCase();
@@ -128,14 +140,19 @@ function sniffContent(bytes: Uint8Array): Sniffed {
   }
   const markup = sniffMarkup(latin1(bytes, MARKUP_SAMPLE_BYTES));
   if (markup) return markup;
-  return { type: 'text', label: 'plain text', advice: 'If it is meant to be read as text, rename it to end in .txt and upload it again.' };
+  return {
+    type: 'text',
+    label: 'plain text',
+    advice: 'If it is meant to be read as text, rename it to end in .txt and upload it again.',
+  };
 }
 
 /** How much of a text file the markup sniffing reads. */
 const MARKUP_SAMPLE_BYTES = 64 * 1024;
 const HTML_ADVICE = `Open it in a browser and print or save it as PDF, or copy its text into a .txt file, then upload that. ${SUPPORTED_FORMATS}`;
 /** Elements of HTML documents and fragments (not of Markdown, which allows a few inline). */
-const HTML_TAG = /<\/?(?:html|head|body|div|span|p|a|script|style|table|tbody|thead|tr|td|th|ul|ol|li|meta|link|h[1-6]|br|hr|img|form|input|button|section|article|nav|header|footer|main|iframe|noscript|em|strong|b|i|label|select|option|textarea|title)\b[^<>]*>/gi;
+const HTML_TAG =
+  /<\/?(?:html|head|body|div|span|p|a|script|style|table|tbody|thead|tr|td|th|ul|ol|li|meta|link|h[1-6]|br|hr|img|form|input|button|section|article|nav|header|footer|main|iframe|noscript|em|strong|b|i|label|select|option|textarea|title)\b[^<>]*>/gi;
 
 /**
  * Markup that is not plain text, even when named .txt or .csv: it would be indexed tags and all,
@@ -151,14 +168,20 @@ const HTML_TAG = /<\/?(?:html|head|body|div|span|p|a|script|style|table|tbody|th
  */
 function sniffMarkup(sample: string): Sniffed | undefined {
   // The sample is read as Latin-1: a UTF-8 byte order mark shows as three characters.
-  const head = sample.replace(/^(?:\ufeff|\u00ef\u00bb\u00bf)/, '').trimStart().toLowerCase();
+  const head = sample
+    .replace(/^(?:\ufeff|\u00ef\u00bb\u00bf)/, '')
+    .trimStart()
+    .toLowerCase();
   const prolog = /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*/.exec(head)?.[0] ?? '';
   const afterProlog = head.slice(prolog.length);
   if (!afterProlog.startsWith('<')) return undefined;
   const html = { label: 'an HTML web page', advice: HTML_ADVICE };
   if (/^(?:<!doctype html|<html[\s>])/.test(afterProlog)) return html;
   if (/^(?:<!doctype svg[^>]*>\s*)?<svg[\s>]/.test(afterProlog)) {
-    return { label: 'an SVG image', advice: `Images are not read: upload a PDF or Word file that contains the text. ${SUPPORTED_FORMATS}` };
+    return {
+      label: 'an SVG image',
+      advice: `Images are not read: upload a PDF or Word file that contains the text. ${SUPPORTED_FORMATS}`,
+    };
   }
   // Other XML (RSS's <title> and <link> are not HTML's) is text.
   if (prolog.includes('<?xml') || /^<[a-z_][\w.:-]*\s[^>]*xmlns(?::\w+)?=/.test(afterProlog)) return undefined;
@@ -182,22 +205,33 @@ function sniffZip(bytes: Uint8Array): Sniffed {
   const names = new Set(entries.map((entry) => entry.name));
   if (names.has('word/document.xml')) return { type: 'docx', label: 'a Word (.docx) document' };
   if (entries.length === 0) {
-    return { label: 'an empty ZIP archive', advice: 'This ZIP is not a Word document (no word/document.xml). Upload the .docx file itself.' };
+    return {
+      label: 'an empty ZIP archive',
+      advice: 'This ZIP is not a Word document (no word/document.xml). Upload the .docx file itself.',
+    };
   }
   if (names.has('xl/workbook.xml')) {
-    return { label: 'an Excel workbook (.xlsx)', advice: 'Save the sheet as CSV (File > Save As > CSV) and upload that.' };
+    return {
+      label: 'an Excel workbook (.xlsx)',
+      advice: 'Save the sheet as CSV (File > Save As > CSV) and upload that.',
+    };
   }
   if (names.has('ppt/presentation.xml')) {
-    return { label: 'a PowerPoint presentation (.pptx)', advice: 'Export it as PDF (File > Export > PDF) and upload that.' };
+    return {
+      label: 'a PowerPoint presentation (.pptx)',
+      advice: 'Export it as PDF (File > Export > PDF) and upload that.',
+    };
   }
   const mimetype = zipMimetype(bytes);
   if (mimetype?.startsWith('application/vnd.oasis.opendocument.text')) {
     return { label: 'an OpenDocument text file (.odt)', advice: 'Save it as Word (.docx) or PDF and upload that.' };
   }
-  if (mimetype === 'application/epub+zip') return { label: 'an EPUB e-book', advice: 'Convert it to PDF and upload that.' };
+  if (mimetype === 'application/epub+zip')
+    return { label: 'an EPUB e-book', advice: 'Convert it to PDF and upload that.' };
   return {
     label: 'a ZIP archive',
-    advice: 'This ZIP is not a Word document (no word/document.xml). Unzip it and upload the documents inside one by one.',
+    advice:
+      'This ZIP is not a Word document (no word/document.xml). Unzip it and upload the documents inside one by one.',
   };
 }
 
@@ -225,16 +259,53 @@ function zipMimetype(bytes: Uint8Array): string | undefined {
 }
 
 const MAGIC_NUMBERS: ReadonlyArray<{ bytes: readonly number[]; offset?: number; label: string; advice?: string }> = [
-  { bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], label: LEGACY_OFFICE_LABEL, advice: 'Save it in the current format (.docx) or as PDF and upload that.' },
-  { bytes: [0x89, 0x50, 0x4e, 0x47], label: 'a PNG image', advice: 'Images are not read: upload a PDF or Word file that contains the text.' },
-  { bytes: [0xff, 0xd8, 0xff], label: 'a JPEG image', advice: 'Images are not read: upload a PDF or Word file that contains the text.' },
-  { bytes: [0x47, 0x49, 0x46, 0x38], label: 'a GIF image', advice: 'Images are not read: upload a PDF or Word file that contains the text.' },
-  { bytes: [0x49, 0x49, 0x2a, 0x00], label: 'a TIFF image', advice: 'Images are not read: run OCR on the scan and upload the resulting PDF.' },
-  { bytes: [0x4d, 0x4d, 0x00, 0x2a], label: 'a TIFF image', advice: 'Images are not read: run OCR on the scan and upload the resulting PDF.' },
-  { bytes: [0x57, 0x45, 0x42, 0x50], offset: 8, label: 'a WebP image', advice: 'Images are not read: upload a PDF or Word file that contains the text.' },
+  {
+    bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
+    label: LEGACY_OFFICE_LABEL,
+    advice: 'Save it in the current format (.docx) or as PDF and upload that.',
+  },
+  {
+    bytes: [0x89, 0x50, 0x4e, 0x47],
+    label: 'a PNG image',
+    advice: 'Images are not read: upload a PDF or Word file that contains the text.',
+  },
+  {
+    bytes: [0xff, 0xd8, 0xff],
+    label: 'a JPEG image',
+    advice: 'Images are not read: upload a PDF or Word file that contains the text.',
+  },
+  {
+    bytes: [0x47, 0x49, 0x46, 0x38],
+    label: 'a GIF image',
+    advice: 'Images are not read: upload a PDF or Word file that contains the text.',
+  },
+  {
+    bytes: [0x49, 0x49, 0x2a, 0x00],
+    label: 'a TIFF image',
+    advice: 'Images are not read: run OCR on the scan and upload the resulting PDF.',
+  },
+  {
+    bytes: [0x4d, 0x4d, 0x00, 0x2a],
+    label: 'a TIFF image',
+    advice: 'Images are not read: run OCR on the scan and upload the resulting PDF.',
+  },
+  {
+    bytes: [0x57, 0x45, 0x42, 0x50],
+    offset: 8,
+    label: 'a WebP image',
+    advice: 'Images are not read: upload a PDF or Word file that contains the text.',
+  },
   { bytes: [0x1f, 0x8b], label: 'a gzip-compressed file', advice: 'Decompress it and upload the document inside.' },
-  { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], label: 'a 7-Zip archive', advice: 'Extract it and upload the documents inside one by one.' },
-  { bytes: [0x52, 0x61, 0x72, 0x21], label: 'a RAR archive', advice: 'Extract it and upload the documents inside one by one.' },
+  {
+    bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c],
+    label: 'a 7-Zip archive',
+    advice: 'Extract it and upload the documents inside one by one.',
+  },
+  {
+    bytes: [0x52, 0x61, 0x72, 0x21],
+    label: 'a RAR archive',
+    advice: 'Extract it and upload the documents inside one by one.',
+  },
   { bytes: [0x7f, 0x45, 0x4c, 0x46], label: 'a program (ELF executable)' },
   { bytes: [0x4d, 0x5a], label: 'a Windows program (.exe)' },
   { bytes: [0x66, 0x74, 0x79, 0x70], offset: 4, label: 'a video or audio file' },

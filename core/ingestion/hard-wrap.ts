@@ -35,11 +35,21 @@ export function detectHardWrap(lines: readonly string[]): WrapWidth {
   for (let index = 0; index + 1 < lines.length; index++) {
     const length = lines[index].trimEnd().length;
     // List items (and the line before one) end where the item ends, wrapped or not.
-    if (length === 0 || !lines[index + 1].trim() || LIST_ITEM.test(lines[index].trim()) || LIST_ITEM.test(lines[index + 1].trim())) continue;
+    if (
+      length === 0 ||
+      !lines[index + 1].trim() ||
+      LIST_ITEM.test(lines[index].trim()) ||
+      LIST_ITEM.test(lines[index + 1].trim())
+    )
+      continue;
     inner++;
     if (length >= 0.6 * width) innerLong++;
   }
-  const hardWrapped = width >= MIN_WRAP_WIDTH && width <= MAX_WRAP_WIDTH && inner >= MIN_INNER_LINES && innerLong / inner >= MIN_LONG_SHARE;
+  const hardWrapped =
+    width >= MIN_WRAP_WIDTH &&
+    width <= MAX_WRAP_WIDTH &&
+    inner >= MIN_INNER_LINES &&
+    innerLong / inner >= MIN_LONG_SHARE;
   return { width, hardWrapped };
 }
 

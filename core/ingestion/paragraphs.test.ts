@@ -56,7 +56,9 @@ describe('hard-wrapped text', () => {
       'The Model K4 blender comes with a limited warranty of three years that protects the motor and the jar. Replacement blades',
     );
     expect(text).toContain('for a flat fee of forty-five euros, and a drop of detergent helps.');
-    expect(text).toContain('Contents:\n- blender base with motor\n- jar with a lid that locks in place and a measuring cup that fits the lid');
+    expect(text).toContain(
+      'Contents:\n- blender base with motor\n- jar with a lid that locks in place and a measuring cup that fits the lid',
+    );
     expect(text).toContain('Short lines stay.\nAs they are.');
     expect(text.startsWith('Product care\n\n')).toBe(true);
   });

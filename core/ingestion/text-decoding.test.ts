@@ -26,7 +26,10 @@ describe('decodeText', () => {
   });
 
   it('detects Shift_JIS Japanese', () => {
-    const text = '吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。何でも薄暗いじめじめした所でニャーニャー泣いていた事だけは記憶している。'.repeat(3);
+    const text =
+      '吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。何でも薄暗いじめじめした所でニャーニャー泣いていた事だけは記憶している。'.repeat(
+        3,
+      );
     const decoded = decodeText(iconv.encode(text, 'shift_jis'));
     expect(decoded.encoding).toBe('shift_jis');
     expect(decoded.text).toBe(text);
@@ -66,7 +69,9 @@ describe('looksBinary', () => {
   });
 
   it('refuses NUL bytes and control-character noise', () => {
-    expect(looksBinary(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]))).toBe(true);
+    expect(looksBinary(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]))).toBe(
+      true,
+    );
     const noisy = Buffer.from(Array.from({ length: 400 }, (_, index) => (index % 20 === 0 ? 0x01 : 0x61)));
     expect(looksBinary(noisy)).toBe(true);
   });

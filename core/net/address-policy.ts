@@ -12,7 +12,10 @@ export interface ResolvedAddress {
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
 export const systemResolver: Resolver = async (hostname) =>
-  (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => ({ address: entry.address, family: entry.family === 6 ? 6 : 4 }));
+  (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => ({
+    address: entry.address,
+    family: entry.family === 6 ? 6 : 4,
+  }));
 
 /**
  * Where a server-side request may go. `allowPrivate` (ALLOW_PRIVATE_URLS) lifts the address check
@@ -39,7 +42,8 @@ const BLOCKED_HOSTNAMES = [/^localhost$/i, /\.localhost$/i, /^metadata(\.google)
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
   let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   return parsed.range() === 'unicast';
 }
 
@@ -54,14 +58,16 @@ export const invalidUrl = (message: string) => new AppError({ code: 'invalid_url
 
 /** Parses an http(s) URL a tenant gave, without credentials; anything else is a 400 with a reason. */
 export function parseHttpUrl(value: unknown): URL {
-  if (typeof value !== 'string' || !value.trim()) throw invalidUrl('Give the address of a web page, e.g. https://www.example.com/.');
+  if (typeof value !== 'string' || !value.trim())
+    throw invalidUrl('Give the address of a web page, e.g. https://www.example.com/.');
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
     throw invalidUrl('That is not a web address. Give a full URL, e.g. https://www.example.com/pricing.');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidUrl('Only http:// and https:// addresses can be crawled.');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalidUrl('Only http:// and https:// addresses can be crawled.');
   if (url.username || url.password) throw invalidUrl('Remove the user name and password from the address.');
   if (url.toString().length > 2048) throw invalidUrl('The address is longer than 2048 characters.');
   url.hash = '';
@@ -101,16 +107,32 @@ export function guardedLookup(policy: NetworkPolicy) {
     callback: (error: NodeJS.ErrnoException | null, address: string | ResolvedAddress[], family?: number) => void,
   ): void => {
     const host = hostname.replace(/^\[|\]$/g, '');
-    const resolved = ipaddr.isValid(host) ? Promise.resolve([{ address: host, family: (host.includes(':') ? 6 : 4) as 4 | 6 }]) : policy.resolve(host);
+    const resolved = ipaddr.isValid(host)
+      ? Promise.resolve([{ address: host, family: (host.includes(':') ? 6 : 4) as 4 | 6 }])
+      : policy.resolve(host);
     resolved.then(
       (addresses) => {
-        if (addresses.length === 0) return callback(Object.assign(new Error(`${host} has no address`), { code: 'ENOTFOUND' }), '');
-        if (!policy.allowPrivate && (BLOCKED_HOSTNAMES.some((pattern) => pattern.test(host)) || addresses.some((entry) => !isPublic(entry.address)))) {
-          return callback(Object.assign(new Error(`${host} resolves to a non-public address`), { code: 'EBLOCKEDADDRESS' }), '');
+        if (addresses.length === 0)
+          return callback(Object.assign(new Error(`${host} has no address`), { code: 'ENOTFOUND' }), '');
+        if (
+          !policy.allowPrivate &&
+          (BLOCKED_HOSTNAMES.some((pattern) => pattern.test(host)) ||
+            addresses.some((entry) => !isPublic(entry.address)))
+        ) {
+          return callback(
+            Object.assign(new Error(`${host} resolves to a non-public address`), { code: 'EBLOCKEDADDRESS' }),
+            '',
+          );
         }
-        const wanted = options.family === 6 || options.family === 'IPv6' ? 6 : options.family === 4 || options.family === 'IPv4' ? 4 : 0;
+        const wanted =
+          options.family === 6 || options.family === 'IPv6'
+            ? 6
+            : options.family === 4 || options.family === 'IPv4'
+              ? 4
+              : 0;
         const usable = wanted ? addresses.filter((entry) => entry.family === wanted) : addresses;
-        if (usable.length === 0) return callback(Object.assign(new Error(`${host} has no IPv${wanted} address`), { code: 'ENOTFOUND' }), '');
+        if (usable.length === 0)
+          return callback(Object.assign(new Error(`${host} has no IPv${wanted} address`), { code: 'ENOTFOUND' }), '');
         if (options.all) callback(null, usable);
         else callback(null, usable[0].address, usable[0].family);
       },

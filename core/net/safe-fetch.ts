@@ -73,9 +73,14 @@ export async function safeFetch(options: SafeFetchOptions): Promise<SafeResponse
   let url = new URL(options.url);
   const startHost = url.host.replace(/:(80|443)$/, '');
   for (let hop = 0; ; hop++) {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchRefused('fetch_failed', `Only http(s) addresses can be fetched (${url.protocol}).`, url.href);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new FetchRefused('fetch_failed', `Only http(s) addresses can be fetched (${url.protocol}).`, url.href);
     if (!policy.allowPrivate && ipaddr.isValid(host(url)) && !(policy.isPublicAddress ?? isPublicAddress)(host(url))) {
-      throw new FetchRefused('blocked_address', `${url.origin} is a private, loopback, link-local or metadata address; it was not requested.`, url.href);
+      throw new FetchRefused(
+        'blocked_address',
+        `${url.origin} is a private, loopback, link-local or metadata address; it was not requested.`,
+        url.href,
+      );
     }
     await options.beforeRequest?.(url);
     const signal = AbortSignal.timeout(options.timeoutMs);
@@ -84,7 +89,11 @@ export async function safeFetch(options: SafeFetchOptions): Promise<SafeResponse
       response = await request(url, {
         dispatcher,
         method: 'GET',
-        headers: { 'user-agent': options.userAgent, accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5', ...options.headers },
+        headers: {
+          'user-agent': options.userAgent,
+          accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5',
+          ...options.headers,
+        },
         signal,
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
@@ -96,20 +105,41 @@ export async function safeFetch(options: SafeFetchOptions): Promise<SafeResponse
     const location = headers.location;
     if (response.statusCode >= 300 && response.statusCode < 400 && location) {
       discard(response.body);
-      if (hop >= maxRedirects) throw new FetchRefused('too_many_redirects', `More than ${maxRedirects} redirects from ${options.url}.`, url.href);
+      if (hop >= maxRedirects)
+        throw new FetchRefused(
+          'too_many_redirects',
+          `More than ${maxRedirects} redirects from ${options.url}.`,
+          url.href,
+        );
       let next: URL;
       try {
         next = new URL(location, url);
       } catch {
-        throw new FetchRefused('fetch_failed', `The page redirects to an invalid address (${location.slice(0, 200)}).`, url.href);
+        throw new FetchRefused(
+          'fetch_failed',
+          `The page redirects to an invalid address (${location.slice(0, 200)}).`,
+          url.href,
+        );
       }
       next.hash = '';
       // A redirect to a private address literal is refused as such, wherever it points.
-      if (!policy.allowPrivate && ipaddr.isValid(host(next)) && !(policy.isPublicAddress ?? isPublicAddress)(host(next))) {
-        throw new FetchRefused('blocked_address', `The page redirects to ${next.origin}, a private, loopback, link-local or metadata address; it was not requested.`, next.href);
+      if (
+        !policy.allowPrivate &&
+        ipaddr.isValid(host(next)) &&
+        !(policy.isPublicAddress ?? isPublicAddress)(host(next))
+      ) {
+        throw new FetchRefused(
+          'blocked_address',
+          `The page redirects to ${next.origin}, a private, loopback, link-local or metadata address; it was not requested.`,
+          next.href,
+        );
       }
       if (next.host.replace(/:(80|443)$/, '') !== startHost) {
-        throw new FetchRefused('redirect_off_site', `The page redirects to another site (${next.origin}), which is not followed.`, next.href);
+        throw new FetchRefused(
+          'redirect_off_site',
+          `The page redirects to another site (${next.origin}), which is not followed.`,
+          next.href,
+        );
       }
       redirects.push(next.href);
       url = next;
@@ -153,19 +183,45 @@ function discard(body: Dispatcher.ResponseData['body']): void {
 
 function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   return flat;
 }
 
 function toRefusal(error: unknown, url: URL, signal?: AbortSignal): FetchRefused {
   const chain: Array<{ code?: string; name?: string; message?: string }> = [];
-  for (let cause = error as { cause?: unknown } | undefined, depth = 0; cause && depth < 5; cause = cause.cause as never, depth++) chain.push(cause as never);
+  for (
+    let cause = error as { cause?: unknown } | undefined, depth = 0;
+    cause && depth < 5;
+    cause = cause.cause as never, depth++
+  )
+    chain.push(cause as never);
   const codes = chain.flatMap((entry) => [entry.code ?? '', entry.name ?? '']);
   if (signal?.aborted) return new FetchRefused('timeout', `${url.href} did not answer in time.`, url.href);
-  if (codes.includes('EBLOCKEDADDRESS')) return new FetchRefused('blocked_address', `${url.host} resolves to a private, loopback, link-local or metadata address; it was not requested.`, url.href);
-  if (codes.some((code) => ['TimeoutError', 'AbortError', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code))) {
+  if (codes.includes('EBLOCKEDADDRESS'))
+    return new FetchRefused(
+      'blocked_address',
+      `${url.host} resolves to a private, loopback, link-local or metadata address; it was not requested.`,
+      url.href,
+    );
+  if (
+    codes.some((code) =>
+      [
+        'TimeoutError',
+        'AbortError',
+        'UND_ERR_HEADERS_TIMEOUT',
+        'UND_ERR_BODY_TIMEOUT',
+        'UND_ERR_CONNECT_TIMEOUT',
+      ].includes(code),
+    )
+  ) {
     return new FetchRefused('timeout', `${url.href} did not answer in time.`, url.href);
   }
-  if (codes.some((code) => code === 'ENOTFOUND' || code === 'EAI_AGAIN')) return new FetchRefused('dns_failed', `The name ${url.hostname} could not be resolved.`, url.href);
-  return new FetchRefused('fetch_failed', `${url.origin} could not be reached (${codes.find(Boolean) ?? 'network error'}).`, url.href);
+  if (codes.some((code) => code === 'ENOTFOUND' || code === 'EAI_AGAIN'))
+    return new FetchRefused('dns_failed', `The name ${url.hostname} could not be resolved.`, url.href);
+  return new FetchRefused(
+    'fetch_failed',
+    `${url.origin} could not be reached (${codes.find(Boolean) ?? 'network error'}).`,
+    url.href,
+  );
 }

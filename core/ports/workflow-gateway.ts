@@ -41,7 +41,13 @@ export interface QueueHealth {
 
 export interface WorkflowGateway {
   /** `filename` is the file's name or the page's URL; `siteName` labels the run for operators (Temporal Web summary). */
-  startIngestion(args: { clientId: string; documentId: string; version: number; filename: string; siteName?: string }): Promise<{ workflowId: string }>;
+  startIngestion(args: {
+    clientId: string;
+    documentId: string;
+    version: number;
+    filename: string;
+    siteName?: string;
+  }): Promise<{ workflowId: string }>;
   cancelIngestion(documentId: string): Promise<void>;
   /** Live progress of a running ingestion, or null when none is running. */
   ingestionProgress(documentId: string): Promise<IngestionProgress | null>;

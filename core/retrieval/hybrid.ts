@@ -66,7 +66,9 @@ export async function hybridSearchWithPool({
   const [dense, lexical] = await Promise.all([
     densePromise,
     // Read as the tenant (withTenant): row-level security backs lexicalSearch's client filter.
-    withTenant(knex, clientId, (trx) => lexicalSearch(trx, { clientId, query: question, limit: candidatesPerSide })).catch((error) => {
+    withTenant(knex, clientId, (trx) =>
+      lexicalSearch(trx, { clientId, query: question, limit: candidatesPerSide }),
+    ).catch((error) => {
       if (!onLexicalError) throw error;
       onLexicalError(error);
       return [];

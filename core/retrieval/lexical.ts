@@ -108,7 +108,10 @@ export async function lexicalSearch(knex: Knex, { clientId, query, limit }: Lexi
     .slice(0, limit);
 }
 
-function candidateTerms(present: TermStatistic[], { chunkCount, limit }: { chunkCount: number; limit: number }): TermStatistic[] {
+function candidateTerms(
+  present: TermStatistic[],
+  { chunkCount, limit }: { chunkCount: number; limit: number },
+): TermStatistic[] {
   const informative = present.filter((term) => term.documentFrequency <= chunkCount * COMMON_TERM_SHARE);
   const informativeMatches = informative.reduce((sum, term) => sum + term.documentFrequency, 0);
   return informativeMatches >= limit ? informative : present;
@@ -185,7 +188,9 @@ async function scoreCandidates(
  * co-occurrence within the window counts 1/distance².
  */
 export function proximityScore(matches: Array<[string, number[] | null]>, idfByLexeme: Map<string, number>): number {
-  const located = matches.filter((match): match is [string, number[]] => Array.isArray(match[1]) && match[1].length > 0);
+  const located = matches.filter(
+    (match): match is [string, number[]] => Array.isArray(match[1]) && match[1].length > 0,
+  );
   let score = 0;
   for (let a = 0; a < located.length; a += 1) {
     for (let b = a + 1; b < located.length; b += 1) {
@@ -218,7 +223,9 @@ async function termStatistics(
   { clientId, lexemes }: { clientId: string; lexemes: string[] },
 ): Promise<{ chunkCount: number; averageLength: number; terms: TermStatistic[] }> {
   // One round trip: the client's totals ride along on every term's row (the caller has at least one term).
-  const { rows } = await knex.raw<{ rows: Array<{ document_frequency: string; chunk_count: string; average_length: string | null }> }>(
+  const { rows } = await knex.raw<{
+    rows: Array<{ document_frequency: string; chunk_count: string; average_length: string | null }>;
+  }>(
     `select
        (select count(*) from chunks c
         where c.client_id = ? and c.active and c.search_vector @@ t.query::tsquery) as document_frequency,
@@ -232,7 +239,10 @@ async function termStatistics(
   return {
     chunkCount: Number(rows[0]?.chunk_count ?? 0),
     averageLength: Number(rows[0]?.average_length ?? 0),
-    terms: lexemes.map((lexeme, index) => ({ lexeme, documentFrequency: Number(rows[index]?.document_frequency ?? 0) })),
+    terms: lexemes.map((lexeme, index) => ({
+      lexeme,
+      documentFrequency: Number(rows[index]?.document_frequency ?? 0),
+    })),
   };
 }
 

@@ -7,11 +7,69 @@ import { splitWords, type Word } from './terms';
  */
 
 // After "how": the quantity asked for. After "what"/"which": a generic answer type.
-const HOW_WORDS = new Set(['many', 'much', 'long', 'old', 'far', 'big', 'large', 'tall', 'high', 'deep', 'wide', 'often', 'fast', 'soon', 'late']);
-const TYPE_WORDS = new Set(['year', 'years', 'century', 'date', 'decade', 'time', 'day', 'month', 'kind', 'type', 'sort', 'name', 'number', 'amount', 'percentage', 'percent']);
+const HOW_WORDS = new Set([
+  'many',
+  'much',
+  'long',
+  'old',
+  'far',
+  'big',
+  'large',
+  'tall',
+  'high',
+  'deep',
+  'wide',
+  'often',
+  'fast',
+  'soon',
+  'late',
+]);
+const TYPE_WORDS = new Set([
+  'year',
+  'years',
+  'century',
+  'date',
+  'decade',
+  'time',
+  'day',
+  'month',
+  'kind',
+  'type',
+  'sort',
+  'name',
+  'number',
+  'amount',
+  'percentage',
+  'percent',
+]);
 
 // Words of asking, not of the topic: "Can you tell me something about…", "I need information on…".
-const ASKING_WORDS = new Set(['something', 'anything', 'everything', 'thing', 'things', 'tell', 'know', 'please', 'want', 'need', 'information', 'info', 'find', 'explain', 'describe', 'give', 'show', 'details', 'happen', 'happened', 'happens', 'mean', 'means', 'called']);
+const ASKING_WORDS = new Set([
+  'something',
+  'anything',
+  'everything',
+  'thing',
+  'things',
+  'tell',
+  'know',
+  'please',
+  'want',
+  'need',
+  'information',
+  'info',
+  'find',
+  'explain',
+  'describe',
+  'give',
+  'show',
+  'details',
+  'happen',
+  'happened',
+  'happens',
+  'mean',
+  'means',
+  'called',
+]);
 
 /** Content words of a question (lower-cased, stemmed), answer-type and asking words removed. */
 export function questionContentWords(question: string): Word[] {

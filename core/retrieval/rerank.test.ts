@@ -9,14 +9,21 @@ function chunk(documentId: string, score: number, text: string): FusedChunk {
 describe('rerankBySentenceEvidence', () => {
   const candidates = [
     // Scattered matches across a long chunk: a bag-of-words score likes it.
-    chunk('scattered', 0.6, 'Castles are many. The Normans liked stone. England has hills. Building was common. In 1000 nothing happened.'),
+    chunk(
+      'scattered',
+      0.6,
+      'Castles are many. The Normans liked stone. England has hills. Building was common. In 1000 nothing happened.',
+    ),
     // One sentence that answers the question.
     chunk('answer', 0.5, 'Rivers and weather. The Normans built castles across England after 1066.'),
     chunk('unrelated', 0.4, 'Bread rises in a warm oven.'),
   ];
 
   it('moves the chunk whose one sentence answers the question to the top', () => {
-    const reranked = rerankBySentenceEvidence({ question: 'When did the Normans build castles in England?', chunks: candidates });
+    const reranked = rerankBySentenceEvidence({
+      question: 'When did the Normans build castles in England?',
+      chunks: candidates,
+    });
     expect(reranked.map((item) => item.documentId)).toEqual(['answer', 'scattered', 'unrelated']);
     expect(reranked[0].sentenceScore).toBeGreaterThan(reranked[1].sentenceScore);
   });

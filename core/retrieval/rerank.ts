@@ -32,8 +32,5 @@ export function rerankBySentenceEvidence<T extends FusedChunk>({
       const sentenceScore = Math.min(1, Math.max(0, bestByPassage[index] / SENTENCE_SCORE_CEILING));
       return { ...chunk, sentenceScore, score: (1 - weight) * chunk.score + weight * sentenceScore };
     })
-    .sort(
-      (a, b) =>
-        b.score - a.score || a.documentId.localeCompare(b.documentId) || a.chunkIndex - b.chunkIndex,
-    );
+    .sort((a, b) => b.score - a.score || a.documentId.localeCompare(b.documentId) || a.chunkIndex - b.chunkIndex);
 }

@@ -27,9 +27,11 @@ const TABLE_ROW = /^[^:;\n]{1,60}: [^;\n]*; [^:;\n]{1,60}: |\t\S|\S \| \S/;
 const SENTENCE_END = /[.!?…。！？]["'”’»)\]]*$/;
 const STARTS_SENTENCE = /^(?:["'“‘«([¿¡]*)[\p{Lu}\p{N}\p{Lo}]/u;
 // Never end a sentence: titles, "e.g.", "Fig. 3", "No. 5", initials ("J. Smith").
-const ALWAYS_ABBREVIATION = /(?:^|[\s(])(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|Ft|Gen|Col|Capt|Lt|Sgt|Rev|Hon|vs|cf|al|Fig|Figs|Eq|Eqs|No|Nos|Vol|Vols|Ch|Sec|pp|approx|ca|resp|viz|e\.g|i\.e|[A-Z])\.\s*$/;
+const ALWAYS_ABBREVIATION =
+  /(?:^|[\s(])(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|Ft|Gen|Col|Capt|Lt|Sgt|Rev|Hon|vs|cf|al|Fig|Figs|Eq|Eqs|No|Nos|Vol|Vols|Ch|Sec|pp|approx|ca|resp|viz|e\.g|i\.e|[A-Z])\.\s*$/;
 // May end a sentence; joined only when the next part starts in lower case or with a digit.
-const MAYBE_ABBREVIATION = /(?:^|[\s(])(?:etc|Inc|Ltd|Co|Corp|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|a\.m|p\.m)\.\s*$/;
+const MAYBE_ABBREVIATION =
+  /(?:^|[\s(])(?:etc|Inc|Ltd|Co|Corp|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|a\.m|p\.m)\.\s*$/;
 
 /** The units of `text` in order; see the module comment. */
 export function sentenceUnits(text: string): SentenceUnit[] {
@@ -44,7 +46,11 @@ export function sentenceUnits(text: string): SentenceUnit[] {
       continue;
     }
     for (const sentence of sentences(block.text)) {
-      units.push({ text: sentence, quotable: STARTS_SENTENCE.test(sentence) && SENTENCE_END.test(sentence), line: false });
+      units.push({
+        text: sentence,
+        quotable: STARTS_SENTENCE.test(sentence) && SENTENCE_END.test(sentence),
+        line: false,
+      });
     }
   }
   return units;
@@ -60,7 +66,10 @@ interface Block {
 function blocks(text: string): Block[] {
   const result: Block[] = [];
   for (const paragraph of text.replace(/\r\n?/g, '\n').split(/\n[ \t]*\n/)) {
-    const lines = paragraph.split('\n').map((line) => line.replace(/\s+/g, ' ').trim()).filter(Boolean);
+    const lines = paragraph
+      .split('\n')
+      .map((line) => line.replace(/\s+/g, ' ').trim())
+      .filter(Boolean);
     let buffer = '';
     const flush = () => {
       if (buffer) result.push({ text: buffer });
@@ -90,7 +99,9 @@ function blocks(text: string): Block[] {
   }
   // A list item is quotable as a line when it does not read as a sentence of its own.
   return result.map((block) =>
-    !block.line && !block.heading && LIST_ITEM.test(block.text) && !SENTENCE_END.test(block.text) ? { ...block, line: true } : block,
+    !block.line && !block.heading && LIST_ITEM.test(block.text) && !SENTENCE_END.test(block.text)
+      ? { ...block, line: true }
+      : block,
   );
 }
 
@@ -130,6 +141,7 @@ function sentences(text: string): string[] {
 function continues(previous: string, next: string): boolean {
   if (ALWAYS_ABBREVIATION.test(previous)) return true;
   const nextStart = next.trimStart();
-  if (/^[\p{Ll}\d]/u.test(nextStart) && (MAYBE_ABBREVIATION.test(previous) || !SENTENCE_END.test(previous.trimEnd()))) return true;
+  if (/^[\p{Ll}\d]/u.test(nextStart) && (MAYBE_ABBREVIATION.test(previous) || !SENTENCE_END.test(previous.trimEnd())))
+    return true;
   return false;
 }

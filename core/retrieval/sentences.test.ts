@@ -16,7 +16,13 @@ describe('scoreSentences', () => {
   it('splits passages into sentences that remember their passage and position', () => {
     const { sentences, hasTerms } = scoreSentences({ question: 'castles', passages });
     expect(hasTerms).toBe(true);
-    expect(sentences.map((sentence) => [sentence.passage, sentence.order])).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1]]);
+    expect(sentences.map((sentence) => [sentence.passage, sentence.order])).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [1, 0],
+      [1, 1],
+    ]);
     expect(sentences[2].text).toBe('Many castles were built afterwards.');
   });
 

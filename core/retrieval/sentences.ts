@@ -38,7 +38,13 @@ export interface SentenceEvidence {
 // are cut into pieces for scoring, and such pieces are not quotable.
 const MAX_SENTENCE_WORDS = 100;
 // Chosen on the offline benchmark; none is sharp (±50% moves recall@5 by under a point).
-const WEIGHTS = { proximity: 0.15, answerType: 0.2, partialMatch: 0.5, borrowedTerm: 0.5, answerTypeNoun: 0.3 } as const;
+const WEIGHTS = {
+  proximity: 0.15,
+  answerType: 0.2,
+  partialMatch: 0.5,
+  borrowedTerm: 0.5,
+  answerTypeNoun: 0.3,
+} as const;
 
 interface AnalysedSentence {
   passage: number;
@@ -89,7 +95,13 @@ export function scoreSentences({
         quotable: sentence.quotable,
         line: sentence.line,
         coverage,
-        score: coverage === 0 ? 0 : coverage + WEIGHTS.proximity * proximity(sentence, terms) + WEIGHTS.answerType * answerTypeEvidence(sentence, terms) - lengthPenalty(sentence.words.length),
+        score:
+          coverage === 0
+            ? 0
+            : coverage +
+              WEIGHTS.proximity * proximity(sentence, terms) +
+              WEIGHTS.answerType * answerTypeEvidence(sentence, terms) -
+              lengthPenalty(sentence.words.length),
       };
     }),
   };
@@ -146,7 +158,9 @@ function questionTerms({
   const previousQuestion = [...history].reverse().find((turn) => turn.role === 'user')?.content;
   const borrowed =
     contentWords.length < 2 && previousQuestion
-      ? splitWords(previousQuestion).filter((word) => !word.stopword).map((word) => word.stem)
+      ? splitWords(previousQuestion)
+          .filter((word) => !word.stopword)
+          .map((word) => word.stem)
       : [];
 
   const documentFrequency = new Map<string, number>();
@@ -185,7 +199,8 @@ function answerTypeNoun(words: readonly Word[]): Word | undefined {
 
 export function expectedAnswer(words: string[]): ExpectedAnswer {
   const text = ` ${words.join(' ')} `;
-  if (/ (when|what year|which year|what century|which century|what date|what decade|how long ago) /.test(text)) return 'time';
+  if (/ (when|what year|which year|what century|which century|what date|what decade|how long ago) /.test(text))
+    return 'time';
   if (/ how (many|much|long|old|far|big|large|tall|high|deep|wide|often|fast) /.test(text)) return 'quantity';
   if (/ (who|whom|whose|where) /.test(text)) return 'name';
   return 'other';
@@ -199,7 +214,6 @@ function coverageOf(sentence: AnalysedSentence, terms: QuestionTerms): number {
   }
   return terms.totalWeight > 0 ? matched / terms.totalWeight : 0;
 }
-
 
 /** How tightly the matched question words sit together: matched words / span they cover. */
 function proximity(sentence: AnalysedSentence, terms: QuestionTerms): number {

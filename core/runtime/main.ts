@@ -17,7 +17,10 @@ export interface StartedProcess {
  * on). Shutdown is bounded whatever the database or Temporal do: `SHUTDOWN_TIMEOUT_MS` (14 s)
  * after the signal the process is gone (exit 1 when it had to be cut).
  */
-export async function runMain(name: string, start: (config: Config, logger: Logger) => Promise<StartedProcess>): Promise<void> {
+export async function runMain(
+  name: string,
+  start: (config: Config, logger: Logger) => Promise<StartedProcess>,
+): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
@@ -62,7 +65,10 @@ export async function runMain(name: string, start: (config: Config, logger: Logg
  * `timeoutMs`, every step gets what is left of that budget (at least 250 ms), so one that hangs on
  * a frozen database cannot keep the later ones (the Temporal dev server, PostgreSQL) from running.
  */
-export function stopSteps(logger: Logger, timeoutMs?: number): { push(step: () => Promise<void>): void; stopAll(): Promise<void> } {
+export function stopSteps(
+  logger: Logger,
+  timeoutMs?: number,
+): { push(step: () => Promise<void>): void; stopAll(): Promise<void> } {
   const steps: Array<() => Promise<void>> = [];
   return {
     push: (step) => void steps.push(step),
@@ -72,10 +78,16 @@ export function stopSteps(logger: Logger, timeoutMs?: number): { push(step: () =
         const step = steps.pop()!;
         const budget = Math.max(250, deadline - Date.now());
         let timer: NodeJS.Timeout | undefined;
-        const timedOut = Number.isFinite(budget) ? new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), budget))) : new Promise<never>(() => {});
-        const outcome = await Promise.race([step().catch((error) => logger.error({ err: error }, 'shutdown step failed')), timedOut]);
+        const timedOut = Number.isFinite(budget)
+          ? new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), budget)))
+          : new Promise<never>(() => {});
+        const outcome = await Promise.race([
+          step().catch((error) => logger.error({ err: error }, 'shutdown step failed')),
+          timedOut,
+        ]);
         clearTimeout(timer);
-        if (outcome === 'timed out') logger.error({ budgetMs: budget }, 'shutdown step did not finish in time; going on');
+        if (outcome === 'timed out')
+          logger.error({ budgetMs: budget }, 'shutdown step did not finish in time; going on');
       }
     },
   };

@@ -14,7 +14,7 @@ async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void
 }
 
 describe('superviseChildren', () => {
-  it('prefixes each child\'s lines with its name and restarts a child that exits', async () => {
+  it("prefixes each child's lines with its name and restarts a child that exits", async () => {
     const lines: string[] = [];
     const supervisor = superviseChildren({
       logger,
@@ -25,7 +25,9 @@ describe('superviseChildren', () => {
       ],
     });
     await until(() => lines.filter((line) => line.startsWith('[crashy] up ')).length >= 2);
-    const pids = new Set(lines.filter((line) => line.startsWith('[crashy] up ')).map((line) => line.trim().split(' ').pop()));
+    const pids = new Set(
+      lines.filter((line) => line.startsWith('[crashy] up ')).map((line) => line.trim().split(' ').pop()),
+    );
     expect(pids.size).toBeGreaterThanOrEqual(2);
     expect(lines).toContain('[steady] steady\n');
     const steadyPid = supervisor.pids().steady!;
@@ -42,7 +44,14 @@ describe('superviseChildren', () => {
     const supervisor = superviseChildren({
       logger,
       write: (line) => lines.push(line),
-      children: [{ name: 'stubborn', ...node(`process.on('SIGTERM', () => console.log('ignored')); console.log('ready'); setInterval(() => {}, 1000)`) }],
+      children: [
+        {
+          name: 'stubborn',
+          ...node(
+            `process.on('SIGTERM', () => console.log('ignored')); console.log('ready'); setInterval(() => {}, 1000)`,
+          ),
+        },
+      ],
     });
     await until(() => lines.includes('[stubborn] ready\n'));
     const pid = supervisor.pids().stubborn!;

@@ -25,7 +25,15 @@ export interface Supervisor {
  * crash-loop backoff). Children run in their own process group so a terminal's Ctrl-C reaches
  * only the supervisor, which then stops them in order.
  */
-export function superviseChildren({ children, logger, write = (line) => process.stdout.write(line) }: { children: ChildSpec[]; logger: Logger; write?: (line: string) => void }): Supervisor {
+export function superviseChildren({
+  children,
+  logger,
+  write = (line) => process.stdout.write(line),
+}: {
+  children: ChildSpec[];
+  logger: Logger;
+  write?: (line: string) => void;
+}): Supervisor {
   const running = new Map<string, ChildProcess>();
   const timers = new Set<NodeJS.Timeout>();
   let stopping = false;
@@ -33,13 +41,20 @@ export function superviseChildren({ children, logger, write = (line) => process.
 
   const launch = (spec: ChildSpec, failures: number) => {
     const startedAt = Date.now();
-    const child = spawn(spec.command, spec.args, { env: spec.env, cwd: spec.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(spec.command, spec.args, {
+      env: spec.env,
+      cwd: spec.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     running.set(spec.name, child);
     const prefix = `[${spec.name.padEnd(width)}] `;
     for (const stream of [child.stdout!, child.stderr!]) {
       // JSON log lines pass through untouched (they name their process), so a log shipper can parse
       // them; anything else (pretty lines, banners, stack traces) gets the child's name in front.
-      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => write(line.startsWith('{') ? `${line}\n` : `${prefix}${line}\n`));
+      readline
+        .createInterface({ input: stream, crlfDelay: Infinity })
+        .on('line', (line) => write(line.startsWith('{') ? `${line}\n` : `${prefix}${line}\n`));
     }
     child.once('exit', (code, signal) => {
       running.delete(spec.name);

@@ -1,4 +1,11 @@
-import { createHash, randomBytes, randomUUID, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import {
+  createHash,
+  randomBytes,
+  randomUUID,
+  scrypt as scryptCallback,
+  timingSafeEqual,
+  type ScryptOptions,
+} from 'node:crypto';
 import { z } from 'zod';
 import type { Knex } from 'knex';
 import { AppError } from '../errors';
@@ -52,7 +59,11 @@ export interface User {
   name: string;
 }
 
-const toUser = (row: { id: string; email: string; name: string }): User => ({ id: row.id, email: row.email, name: row.name });
+const toUser = (row: { id: string; email: string; name: string }): User => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+});
 
 export async function registerUser(knex: Knex, input: z.input<typeof registerSchema>): Promise<User> {
   const { email, password, name } = registerSchema.parse(input);
@@ -64,7 +75,11 @@ export async function registerUser(knex: Knex, input: z.input<typeof registerSch
     .ignore()
     .returning(['id', 'email', 'name']);
   if (inserted.length === 0) {
-    throw new AppError({ code: 'email_taken', status: 409, message: 'An account with this email already exists. Log in instead.' });
+    throw new AppError({
+      code: 'email_taken',
+      status: 409,
+      message: 'An account with this email already exists. Log in instead.',
+    });
   }
   return toUser(inserted[0]);
 }
@@ -77,7 +92,9 @@ export async function authenticate(knex: Knex, input: unknown): Promise<User> {
   if (!parsed.success) throw invalidCredentials();
   const { email, password } = parsed.data;
   const row = await knex('users').where({ email }).first();
-  const ok = row ? await verifyPassword(password, row.password_hash) : (await verifyPassword(password, await DUMMY_HASH), false);
+  const ok = row
+    ? await verifyPassword(password, row.password_hash)
+    : (await verifyPassword(password, await DUMMY_HASH), false);
   if (!row || !ok) throw invalidCredentials();
   return toUser(row);
 }
@@ -104,8 +121,16 @@ export async function createSession(
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_TTL_DAYS * 24 * 3600 * 1000);
   await knex.transaction(async (trx) => {
-    if (replacing && replacing.length <= 200) await trx('user_sessions').where({ id: hashToken(replacing) }).delete();
-    await trx('user_sessions').insert({ id: hashToken(token), user_id: userId, csrf_token: csrfToken, expires_at: expiresAt });
+    if (replacing && replacing.length <= 200)
+      await trx('user_sessions')
+        .where({ id: hashToken(replacing) })
+        .delete();
+    await trx('user_sessions').insert({
+      id: hashToken(token),
+      user_id: userId,
+      csrf_token: csrfToken,
+      expires_at: expiresAt,
+    });
   });
   return { token, csrfToken, expiresAt };
 }
@@ -115,7 +140,11 @@ export async function createSession(
  * (the caller's own, when it should stay signed in). For password changes and account deletion.
  * @returns the number of sessions revoked.
  */
-export async function revokeAllSessions(knex: Knex, userId: string, { exceptToken }: { exceptToken?: string } = {}): Promise<number> {
+export async function revokeAllSessions(
+  knex: Knex,
+  userId: string,
+  { exceptToken }: { exceptToken?: string } = {},
+): Promise<number> {
   const query = knex('user_sessions').where({ user_id: userId });
   if (exceptToken) query.whereNot({ id: hashToken(exceptToken) });
   return query.delete();
@@ -133,5 +162,7 @@ export async function getSession(knex: Knex, token: string | undefined): Promise
 
 export async function destroySession(knex: Knex, token: string | undefined): Promise<void> {
   if (!token) return;
-  await knex('user_sessions').where({ id: hashToken(token) }).delete();
+  await knex('user_sessions')
+    .where({ id: hashToken(token) })
+    .delete();
 }

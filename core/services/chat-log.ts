@@ -54,7 +54,12 @@ export async function recordChatTurn(knex: Knex, turn: ChatTurnLog): Promise<{ i
         last_message_at: trx.raw('greatest(last_message_at, ?)', [createdAt]),
         started_at: trx.raw('least(started_at, ?)', [createdAt]),
       });
-    const costUsd = estimateCostUsd({ model: turn.model, tokensIn: turn.tokensIn, tokensOut: turn.tokensOut, cachedTokens: turn.cachedTokens });
+    const costUsd = estimateCostUsd({
+      model: turn.model,
+      tokensIn: turn.tokensIn,
+      tokensOut: turn.tokensOut,
+      cachedTokens: turn.cachedTokens,
+    });
     const date = createdAt.toISOString().slice(0, 10);
     await trx('usage_daily')
       .insert({

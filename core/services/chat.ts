@@ -14,7 +14,8 @@ import { recogniseSmallTalk, stripPleasantries } from '../replies/small-talk';
 import { questionContentWords } from '../retrieval/question';
 import { matchWrittenAnswer, writtenAnswerEvents } from './written-answers';
 
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const CONTROL_CHARACTERS =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** The contract's session ids: opaque, 1–128 of `[A-Za-z0-9._:-]` (the widget sends a UUID). */
 export const SESSION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -39,7 +40,10 @@ export const chatRequestSchema = z.object({
     .optional(),
   metadata: z
     .record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
-    .refine((value) => Object.keys(value).length <= 20 && JSON.stringify(value).length <= 2048, 'metadata is limited to 20 keys and 2 KB.')
+    .refine(
+      (value) => Object.keys(value).length <= 20 && JSON.stringify(value).length <= 2048,
+      'metadata is limited to 20 keys and 2 KB.',
+    )
     .optional(),
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
@@ -76,11 +80,16 @@ const historyKey = (clientId: string, sessionId: string) => `hist:${clientId}:${
  * Conversation memory: the session's last turns. Logging is asynchronous, so the freshest turns
  * live in the cache; the database is the fallback after the cache forgets. Failures mean "no memory", never a failed chat.
  */
-async function loadHistory(deps: { cache: Cache; knex: Knex }, clientId: string, sessionId: string): Promise<ChatTurn[]> {
+async function loadHistory(
+  deps: { cache: Cache; knex: Knex },
+  clientId: string,
+  sessionId: string,
+): Promise<ChatTurn[]> {
   const cached = await getJson<ChatTurn[]>(deps.cache, historyKey(clientId, sessionId)).catch(() => null);
   if (cached) return cached;
   try {
-    const rows = await deps.knex('chat_messages as m')
+    const rows = await deps
+      .knex('chat_messages as m')
       .join('chat_sessions as s', 's.id', 'm.chat_session_id')
       .where({ 's.client_id': clientId, 's.session_id': sessionId })
       .orderBy('m.created_at', 'desc')
@@ -145,15 +154,30 @@ function* tokensOf(text: string): Generator<ChatEvent> {
  */
 export async function* answerQuestion(
   deps: ChatDeps,
-  { client, question, sessionId, signal, newSession = false }: { client: KeyedClient; question: string; sessionId: string; signal?: AbortSignal; newSession?: boolean },
+  {
+    client,
+    question,
+    sessionId,
+    signal,
+    newSession = false,
+  }: { client: KeyedClient; question: string; sessionId: string; signal?: AbortSignal; newSession?: boolean },
 ): AsyncGenerator<ChatEvent> {
   const { provider, model } = deps.llm.choose(client);
   const noUsage: Usage = { model, tokensIn: 0, tokensOut: 0, cachedTokens: 0 };
   // A session the server just created has no past turns: no cache or database read for it.
   const historyPromise = newSession ? Promise.resolve([]) : loadHistory(deps, client.clientId, sessionId);
   const remember = async (answer: string) => {
-    const turns: ChatTurn[] = [...(await historyPromise), { role: 'user', content: question }, { role: 'assistant', content: answer }];
-    await setJson(deps.cache, historyKey(client.clientId, sessionId), turns.slice(-HISTORY_TURNS), HISTORY_TTL_SECONDS).catch(() => undefined);
+    const turns: ChatTurn[] = [
+      ...(await historyPromise),
+      { role: 'user', content: question },
+      { role: 'assistant', content: answer },
+    ];
+    await setJson(
+      deps.cache,
+      historyKey(client.clientId, sessionId),
+      turns.slice(-HISTORY_TURNS),
+      HISTORY_TTL_SECONDS,
+    ).catch(() => undefined);
   };
   async function* fixed(answer: string, replyKind: ReplyKind, usage: Usage): AsyncGenerator<ChatEvent> {
     yield* tokensOf(answer);
@@ -172,13 +196,20 @@ export async function* answerQuestion(
 
   const smallTalk = recogniseSmallTalk(question);
   if (smallTalk) {
-    yield* fixed(replyText(smallTalk.kind, smallTalk.language, client.replyMessages), 'small_talk', { ...noUsage, model: 'none' });
+    yield* fixed(replyText(smallTalk.kind, smallTalk.language, client.replyMessages), 'small_talk', {
+      ...noUsage,
+      model: 'none',
+    });
     return;
   }
   const language = detectLanguage(question);
   const declineMessage = replyText('declined', language, client.replyMessages);
   const history = await historyPromise;
-  const retrieval = await retrieve(deps, { clientId: client.clientId, question: retrievalQuery(stripPleasantries(question), history), topK: client.topK });
+  const retrieval = await retrieve(deps, {
+    clientId: client.clientId,
+    question: retrievalQuery(stripPleasantries(question), history),
+    topK: client.topK,
+  });
   if (!retrieval.grounded) {
     // Nothing relevant: the model is not asked at all (it would only be invited to guess).
     yield* fixed(declineMessage, 'declined', { ...noUsage, model: 'none' });

@@ -118,7 +118,12 @@ export async function createClient(
     input,
     embeddingModel,
     selfServeTiers = true,
-  }: { ownerId: string; input: unknown; embeddingModel: string; /** config.SELF_SERVE_TIERS */ selfServeTiers?: boolean },
+  }: {
+    ownerId: string;
+    input: unknown;
+    embeddingModel: string;
+    /** config.SELF_SERVE_TIERS */ selfServeTiers?: boolean;
+  },
 ): Promise<{ client: Client; apiKey: string; warning?: { code: 'duplicate_name'; message: string } }> {
   const data = clientInputSchema.omit({ webhookUrl: true }).parse(input);
   // Without self-serve plans a site starts free and a paid choice waits for the operator.
@@ -151,14 +156,23 @@ export async function createClient(
 }
 
 export async function listClients(knex: Knex, { ownerId }: { ownerId: string }): Promise<Client[]> {
-  const rows = await knex<ClientRow>('clients').where({ owner_id: ownerId }).whereNull('deleted_at').orderBy('created_at', 'asc');
+  const rows = await knex<ClientRow>('clients')
+    .where({ owner_id: ownerId })
+    .whereNull('deleted_at')
+    .orderBy('created_at', 'asc');
   return rows.map(toClient);
 }
 
 /** The one gate for every dashboard call on a client: a foreign or missing id is the same 404. */
-export async function getClientForOwner(knex: Knex, { ownerId, clientId }: { ownerId: string; clientId: unknown }): Promise<Client> {
+export async function getClientForOwner(
+  knex: Knex,
+  { ownerId, clientId }: { ownerId: string; clientId: unknown },
+): Promise<Client> {
   if (!isUuid(clientId)) throw notFound('site');
-  const row = await knex<ClientRow>('clients').where({ id: clientId, owner_id: ownerId }).whereNull('deleted_at').first();
+  const row = await knex<ClientRow>('clients')
+    .where({ id: clientId, owner_id: ownerId })
+    .whereNull('deleted_at')
+    .first();
   if (!row) throw notFound('site');
   return toClient(row);
 }
@@ -171,7 +185,13 @@ export async function updateClient(
     input,
     selfServeTiers = true,
     allowPrivateUrls = false,
-  }: { ownerId: string; clientId: string; input: unknown; /** config.SELF_SERVE_TIERS */ selfServeTiers?: boolean; /** config.ALLOW_PRIVATE_URLS */ allowPrivateUrls?: boolean },
+  }: {
+    ownerId: string;
+    clientId: string;
+    input: unknown;
+    /** config.SELF_SERVE_TIERS */ selfServeTiers?: boolean;
+    /** config.ALLOW_PRIVATE_URLS */ allowPrivateUrls?: boolean;
+  },
 ): Promise<{ client: Client }> {
   const existing = await getClientForOwner(knex, { ownerId, clientId });
   const data = clientPatchSchema.parse(input);
@@ -188,7 +208,8 @@ export async function updateClient(
   if (data.llmModel !== undefined) patch.llm_model = data.llmModel;
   if (data.topK !== undefined) patch.top_k = data.topK;
   if (data.instructions !== undefined) patch.instructions = data.instructions;
-  if (data.replyMessages !== undefined) patch.reply_messages = JSON.stringify(mergeReplyMessages(existing.replyMessages, data.replyMessages));
+  if (data.replyMessages !== undefined)
+    patch.reply_messages = JSON.stringify(mergeReplyMessages(existing.replyMessages, data.replyMessages));
   if (data.webhookUrl !== undefined) {
     patch.webhook_url = data.webhookUrl ? checkWebhookUrl(data.webhookUrl, { allowPrivateUrls }) : null;
     if (!existing.webhookSecret) patch.webhook_secret = generateWebhookSecret();
@@ -196,7 +217,6 @@ export async function updateClient(
   await knex('clients').where({ id: existing.id, owner_id: ownerId }).update(patch);
   return { client: await getClientForOwner(knex, { ownerId, clientId }) };
 }
-
 
 export interface ApiKeySummary {
   id: string;
@@ -219,7 +239,10 @@ export async function listApiKeys(knex: Knex, { clientId }: { clientId: string }
   }));
 }
 
-export async function createApiKey(knex: Knex, { clientId }: { clientId: string }): Promise<{ apiKey: string; key: ApiKeySummary }> {
+export async function createApiKey(
+  knex: Knex,
+  { clientId }: { clientId: string },
+): Promise<{ apiKey: string; key: ApiKeySummary }> {
   const generated = generateApiKey();
   const id = randomUUID();
   await knex('api_keys').insert({ id, client_id: clientId, prefix: generated.prefix, key_hash: generated.hash });
@@ -227,7 +250,10 @@ export async function createApiKey(knex: Knex, { clientId }: { clientId: string 
   return { apiKey: generated.key, key };
 }
 
-export async function revokeApiKey(knex: Knex, { clientId, keyId }: { clientId: string; keyId: string }): Promise<void> {
+export async function revokeApiKey(
+  knex: Knex,
+  { clientId, keyId }: { clientId: string; keyId: string },
+): Promise<void> {
   if (!isUuid(keyId)) throw notFound('API key');
   const updated = await knex('api_keys')
     .where({ id: keyId, client_id: clientId })
@@ -246,8 +272,17 @@ export async function revokeApiKey(knex: Knex, { clientId, keyId }: { clientId: 
 export async function createPreviewKey(knex: Knex, { clientId }: { clientId: string }): Promise<{ apiKey: string }> {
   const generated = generateApiKey();
   await knex.transaction(async (trx) => {
-    await trx('api_keys').where({ client_id: clientId, kind: 'preview' }).whereNull('revoked_at').update({ revoked_at: trx.fn.now() });
-    await trx('api_keys').insert({ id: randomUUID(), client_id: clientId, prefix: generated.prefix, key_hash: generated.hash, kind: 'preview' });
+    await trx('api_keys')
+      .where({ client_id: clientId, kind: 'preview' })
+      .whereNull('revoked_at')
+      .update({ revoked_at: trx.fn.now() });
+    await trx('api_keys').insert({
+      id: randomUUID(),
+      client_id: clientId,
+      prefix: generated.prefix,
+      key_hash: generated.hash,
+      kind: 'preview',
+    });
   });
   return { apiKey: generated.key };
 }
@@ -308,7 +343,12 @@ export async function announceClientChange(invalidation: InvalidationBus | undef
  * database is unreachable, a key seen in the last `staleIfErrorSeconds` keeps working, so a short
  * outage does not take every site's widget down.
  */
-export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErrorSeconds = 600, invalidation?: InvalidationBus) {
+export function createApiKeyResolver(
+  knex: Knex,
+  ttlSeconds: number,
+  staleIfErrorSeconds = 600,
+  invalidation?: InvalidationBus,
+) {
   // Entries are kept for the longer of the two windows (lru-cache drops them after `ttl`); whether
   // one is fresh is decided by its `fetchedAt`. At most 10,000 keys, least recently used evicted first.
   const cache = new LRUCache<string, { value: KeyedClient | null; fetchedAt: number }>({
@@ -333,7 +373,10 @@ export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErro
     return pending;
   };
 
-  async function lookUp(key: string, hit: { value: KeyedClient | null; fetchedAt: number } | undefined): Promise<KeyedClient | null> {
+  async function lookUp(
+    key: string,
+    hit: { value: KeyedClient | null; fetchedAt: number } | undefined,
+  ): Promise<KeyedClient | null> {
     let value: KeyedClient | null;
     try {
       value = await findClientByApiKey(knex, key);
@@ -343,13 +386,20 @@ export function createApiKeyResolver(knex: Knex, ttlSeconds: number, staleIfErro
     }
     cache.set(key, { value, fetchedAt: Date.now() });
     // "Last used" for the dashboard, at most once per cache window per key and never on the request's path.
-    if (value) void knex('api_keys').where({ id: value.keyId }).update({ last_used_at: knex.fn.now() }).catch(() => undefined);
+    if (value)
+      void knex('api_keys')
+        .where({ id: value.keyId })
+        .update({ last_used_at: knex.fn.now() })
+        .catch(() => undefined);
     return value;
   }
 }
 
 /** A warning (not an error: the contract's 201 stays) when the owner already has a site of this name. */
-async function duplicateNameWarning(knex: Knex, { ownerId, clientId, name }: { ownerId: string; clientId: string; name: string }) {
+async function duplicateNameWarning(
+  knex: Knex,
+  { ownerId, clientId, name }: { ownerId: string; clientId: string; name: string },
+) {
   const twin = await knex('clients')
     .where({ owner_id: ownerId })
     .whereNull('deleted_at')
@@ -357,6 +407,9 @@ async function duplicateNameWarning(knex: Knex, { ownerId, clientId, name }: { o
     .whereRaw('lower(name) = lower(?)', [name])
     .first('id');
   return twin
-    ? { code: 'duplicate_name' as const, message: `You already have a site named "${name}". Rename one of them so you can tell them apart, or delete the one you do not need.` }
+    ? {
+        code: 'duplicate_name' as const,
+        message: `You already have a site named "${name}". Rename one of them so you can tell them apart, or delete the one you do not need.`,
+      }
     : undefined;
 }

@@ -9,7 +9,11 @@ import { assertDeliverableHost, postWebhook, type WebhookAttempt } from './webho
 /** `POST /chat/contact` body: the visitor asks for a person. */
 export const contactInputSchema = z.object({
   sessionId: sessionIdSchema,
-  email: z.string({ required_error: 'Enter your email address so the team can reply.' }).trim().email('Enter a valid email address.').max(254),
+  email: z
+    .string({ required_error: 'Enter your email address so the team can reply.' })
+    .trim()
+    .email('Enter a valid email address.')
+    .max(254),
   name: z.string().trim().max(100, 'Keep the name to 100 characters.').nullable().optional(),
   message: z.string().trim().max(2000, 'Keep the message to 2000 characters.').nullable().optional(),
 });
@@ -22,7 +26,12 @@ export interface ContactView {
   message: string | null;
   createdAt: string;
   /** Delivery to the site's webhook: `none` (no webhook), `pending`, `delivered`, `failed` (gave up). */
-  webhook: { status: 'none' | 'pending' | 'delivered' | 'failed'; attempts: number; error: string | null; deliveredAt: string | null };
+  webhook: {
+    status: 'none' | 'pending' | 'delivered' | 'failed';
+    attempts: number;
+    error: string | null;
+    deliveredAt: string | null;
+  };
 }
 
 const toView = (row: Record<string, any>): ContactView => ({
@@ -44,9 +53,17 @@ const toView = (row: Record<string, any>): ContactView => ({
  * Stores a contact request and counts it in `usage_daily.contacts`. Returns the contact and
  * whether the site has a webhook to deliver it to (the caller starts the delivery workflow).
  */
-export async function createContact(knex: Knex, { clientId, input }: { clientId: string; input: unknown }): Promise<{ contact: ContactView; deliver: boolean }> {
+export async function createContact(
+  knex: Knex,
+  { clientId, input }: { clientId: string; input: unknown },
+): Promise<{ contact: ContactView; deliver: boolean }> {
   const parsed = contactInputSchema.safeParse(input);
-  if (!parsed.success) throw new AppError({ code: 'invalid_input', status: 400, message: parsed.error.issues[0]?.message ?? 'Invalid contact request.' });
+  if (!parsed.success)
+    throw new AppError({
+      code: 'invalid_input',
+      status: 400,
+      message: parsed.error.issues[0]?.message ?? 'Invalid contact request.',
+    });
   const data = parsed.data;
   return knex.transaction(async (trx) => {
     const client = await trx('clients').where({ id: clientId }).whereNull('deleted_at').first('webhook_url');
@@ -73,13 +90,20 @@ export async function createContact(knex: Knex, { clientId, input }: { clientId:
 }
 
 /** A client's contact requests, newest first. */
-async function listContactsAsTenant(knex: Knex, { clientId, limit = 200 }: { clientId: string; limit?: number }): Promise<ContactView[]> {
-  const rows = await knex('contacts').where({ client_id: clientId }).orderBy('created_at', 'desc').limit(Math.min(Math.max(limit, 1), 1000));
+async function listContactsAsTenant(
+  knex: Knex,
+  { clientId, limit = 200 }: { clientId: string; limit?: number },
+): Promise<ContactView[]> {
+  const rows = await knex('contacts')
+    .where({ client_id: clientId })
+    .orderBy('created_at', 'desc')
+    .limit(Math.min(Math.max(limit, 1), 1000));
   return rows.map(toView);
 }
 
 /** As `listContactsAsTenant`, inside `withTenant` (core/db/tenant.ts): row-level security as a second wall. */
-export const listContacts = (knex: Knex, args: { clientId: string; limit?: number }) => withTenant(knex, args.clientId, (trx) => listContactsAsTenant(trx, args));
+export const listContacts = (knex: Knex, args: { clientId: string; limit?: number }) =>
+  withTenant(knex, args.clientId, (trx) => listContactsAsTenant(trx, args));
 
 /** The webhook body of the contract: `{event: "contact", clientId, contact: {id, sessionId, email, name, message, createdAt}}`. */
 export function contactWebhookBody(clientId: string, contact: ContactView): string {
@@ -87,13 +111,17 @@ export function contactWebhookBody(clientId: string, contact: ContactView): stri
   return JSON.stringify({ event: 'contact', clientId, contact: { id, sessionId, email, name, message, createdAt } });
 }
 
-export type DeliveryOutcome = { outcome: 'delivered' | 'gone' } | { outcome: 'failed'; error: string; retryable: boolean };
+export type DeliveryOutcome =
+  { outcome: 'delivered' | 'gone' } | { outcome: 'failed'; error: string; retryable: boolean };
 
 /**
  * One delivery attempt of a contact to its site's current webhook (read now, so a corrected URL
  * is used by the next retry). `gone`: the contact, the site or its webhook no longer exist.
  */
-export async function deliverContact(knex: Knex, { contactId, allowPrivateUrls }: { contactId: string; allowPrivateUrls: boolean }): Promise<DeliveryOutcome> {
+export async function deliverContact(
+  knex: Knex,
+  { contactId, allowPrivateUrls }: { contactId: string; allowPrivateUrls: boolean },
+): Promise<DeliveryOutcome> {
   const row = await knex('contacts as k')
     .join('clients as c', 'c.id', 'k.client_id')
     .where('k.id', contactId)
@@ -107,7 +135,12 @@ export async function deliverContact(knex: Knex, { contactId, allowPrivateUrls }
   let retryable = true;
   try {
     await assertDeliverableHost(row.webhook_url, { allowPrivateUrls });
-    attempt = await postWebhook({ url: row.webhook_url, body: contactWebhookBody(row.client_id, toView(row)), secret: row.webhook_secret, event: 'contact' });
+    attempt = await postWebhook({
+      url: row.webhook_url,
+      body: contactWebhookBody(row.client_id, toView(row)),
+      secret: row.webhook_secret,
+      event: 'contact',
+    });
   } catch (error) {
     attempt = { ok: false, error: (error as Error).message };
     retryable = !(error instanceof AppError);
@@ -117,19 +150,29 @@ export async function deliverContact(knex: Knex, { contactId, allowPrivateUrls }
     .update({
       webhook_attempts: knex.raw('webhook_attempts + 1'),
       webhook_status: attempt.ok ? 'delivered' : 'pending',
-      webhook_error: attempt.ok ? null : attempt.error ?? 'failed',
+      webhook_error: attempt.ok ? null : (attempt.error ?? 'failed'),
       webhook_delivered_at: attempt.ok ? new Date() : null,
     });
   return attempt.ok ? { outcome: 'delivered' } : { outcome: 'failed', error: attempt.error ?? 'failed', retryable };
 }
 
 /** After the last attempt: the contact stays in the dashboard, marked as not delivered. */
-export async function markDeliveryAbandoned(knex: Knex, { contactId, reason }: { contactId: string; reason: string }): Promise<void> {
-  await knex('contacts').where({ id: contactId }).whereNot({ webhook_status: 'delivered' }).update({ webhook_status: 'failed', webhook_error: reason.slice(0, 500) });
+export async function markDeliveryAbandoned(
+  knex: Knex,
+  { contactId, reason }: { contactId: string; reason: string },
+): Promise<void> {
+  await knex('contacts')
+    .where({ id: contactId })
+    .whereNot({ webhook_status: 'delivered' })
+    .update({ webhook_status: 'failed', webhook_error: reason.slice(0, 500) });
 }
 
 /** The webhook retry schedule from configuration (seconds and hours there, milliseconds here). */
-export function webhookRetryPolicy(config: { WEBHOOK_RETRY_INITIAL_SECONDS: number; WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: number; WEBHOOK_GIVE_UP_HOURS: number }) {
+export function webhookRetryPolicy(config: {
+  WEBHOOK_RETRY_INITIAL_SECONDS: number;
+  WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: number;
+  WEBHOOK_GIVE_UP_HOURS: number;
+}) {
   return {
     initialIntervalMs: Math.round(config.WEBHOOK_RETRY_INITIAL_SECONDS * 1000),
     maximumIntervalMs: Math.round(config.WEBHOOK_RETRY_MAX_INTERVAL_SECONDS * 1000),

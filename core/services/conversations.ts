@@ -40,7 +40,11 @@ const toMessage = (row: Record<string, any>): ChatMessageView => ({
   status: row.status,
   createdAt: new Date(row.created_at).toISOString(),
   feedback: row.feedback_rating
-    ? { rating: row.feedback_rating, comment: row.feedback_comment ?? null, createdAt: new Date(row.feedback_at).toISOString() }
+    ? {
+        rating: row.feedback_rating,
+        comment: row.feedback_comment ?? null,
+        createdAt: new Date(row.feedback_at).toISOString(),
+      }
     : null,
 });
 
@@ -48,7 +52,12 @@ const toMessage = (row: Record<string, any>): ChatMessageView => ({
 const messagesWithFeedback = (knex: Knex) =>
   knex('chat_messages')
     .leftJoin('message_feedback as f', 'f.message_id', 'chat_messages.id')
-    .select('chat_messages.*', 'f.rating as feedback_rating', 'f.comment as feedback_comment', 'f.updated_at as feedback_at');
+    .select(
+      'chat_messages.*',
+      'f.rating as feedback_rating',
+      'f.comment as feedback_comment',
+      'f.updated_at as feedback_at',
+    );
 
 type ListArgs = { clientId: string; search?: string; includeMessages?: boolean; limit?: number; offset?: number };
 
@@ -56,7 +65,8 @@ type ListArgs = { clientId: string; search?: string; includeMessages?: boolean; 
  * A client's sessions, newest first; `search` matches questions and answers; messages are included
  * on request. Read as the tenant (withTenant): row-level security backs the `client_id` filters.
  */
-export const listChatSessions = (knex: Knex, args: ListArgs) => withTenant(knex, args.clientId, (trx) => listChatSessionsAsTenant(trx, args));
+export const listChatSessions = (knex: Knex, args: ListArgs) =>
+  withTenant(knex, args.clientId, (trx) => listChatSessionsAsTenant(trx, args));
 
 async function listChatSessionsAsTenant(
   knex: Knex,
@@ -89,7 +99,9 @@ async function listChatSessionsAsTenant(
       's.started_at',
       's.last_message_at',
       's.message_count',
-      knex.raw('(select question from chat_messages m where m.chat_session_id = s.id order by created_at asc limit 1) as first_question'),
+      knex.raw(
+        '(select question from chat_messages m where m.chat_session_id = s.id order by created_at asc limit 1) as first_question',
+      ),
     );
   const sessions: ChatSessionView[] = rows.map((row) => ({
     sessionId: row.session_id,
@@ -101,7 +113,10 @@ async function listChatSessionsAsTenant(
   if (includeMessages && rows.length) {
     const messages = await messagesWithFeedback(knex)
       .where('chat_messages.client_id', clientId)
-      .whereIn('chat_messages.chat_session_id', rows.map((row) => row.id))
+      .whereIn(
+        'chat_messages.chat_session_id',
+        rows.map((row) => row.id),
+      )
       .orderBy('chat_messages.created_at', 'asc');
     const bySession = new Map<string, ChatMessageView[]>();
     for (const message of messages) {
@@ -126,7 +141,9 @@ async function getChatSessionAsTenant(
 ): Promise<ChatSessionView | null> {
   const row = await knex('chat_sessions').where({ client_id: clientId, session_id: sessionId }).first();
   if (!row) return null;
-  const messages = await messagesWithFeedback(knex).where({ 'chat_messages.client_id': clientId, 'chat_messages.chat_session_id': row.id }).orderBy('chat_messages.created_at', 'asc');
+  const messages = await messagesWithFeedback(knex)
+    .where({ 'chat_messages.client_id': clientId, 'chat_messages.chat_session_id': row.id })
+    .orderBy('chat_messages.created_at', 'asc');
   return {
     sessionId: row.session_id,
     startedAt: new Date(row.started_at).toISOString(),
@@ -149,7 +166,17 @@ export function neutraliseFormula(value: unknown): string {
 
 /** One row per message, RFC 4180 (CRLF, quoted where needed) via csv-stringify. */
 export function sessionsToCsv(sessions: ChatSessionView[]): string {
-  const header = ['session_id', 'message_id', 'created_at', 'question', 'answer', 'sources', 'model', 'tokens_in', 'tokens_out'];
+  const header = [
+    'session_id',
+    'message_id',
+    'created_at',
+    'question',
+    'answer',
+    'sources',
+    'model',
+    'tokens_in',
+    'tokens_out',
+  ];
   const rows: string[][] = [];
   for (const session of sessions) {
     for (const message of session.messages ?? []) {
@@ -157,9 +184,17 @@ export function sessionsToCsv(sessions: ChatSessionView[]): string {
         .map((source) => (source.page ? `${source.filename} p.${source.page}` : source.filename))
         .join('; ');
       rows.push(
-        [session.sessionId, message.messageId, message.createdAt, message.question, message.answer, sources, message.model, message.tokensIn, message.tokensOut].map(
-          neutraliseFormula,
-        ),
+        [
+          session.sessionId,
+          message.messageId,
+          message.createdAt,
+          message.question,
+          message.answer,
+          sources,
+          message.model,
+          message.tokensIn,
+          message.tokensOut,
+        ].map(neutraliseFormula),
       );
     }
   }

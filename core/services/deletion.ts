@@ -46,7 +46,11 @@ async function afterMarked(deps: DeletionDeps, clientIds: string[]): Promise<voi
 }
 
 /** Starts the durable purge; without a workflow engine it runs here and now (still complete, not durable). */
-async function startPurge(deps: DeletionDeps, start: () => Promise<unknown> | undefined, inline: () => Promise<void>): Promise<void> {
+async function startPurge(
+  deps: DeletionDeps,
+  start: () => Promise<unknown> | undefined,
+  inline: () => Promise<void>,
+): Promise<void> {
   try {
     const started = start();
     if (started) {
@@ -60,7 +64,10 @@ async function startPurge(deps: DeletionDeps, start: () => Promise<unknown> | un
 }
 
 /** `DELETE /api/dashboard/clients/:clientId`. @throws 404 for a site the owner does not have. */
-export async function deleteClientForOwner(deps: DeletionDeps, { ownerId, clientId }: { ownerId: string; clientId: unknown }): Promise<void> {
+export async function deleteClientForOwner(
+  deps: DeletionDeps,
+  { ownerId, clientId }: { ownerId: string; clientId: unknown },
+): Promise<void> {
   const client = await getClientForOwner(deps.knex, { ownerId, clientId });
   await deps.knex.transaction((trx) => markClientsDeleted(trx, [client.id]));
   await afterMarked(deps, [client.id]);
@@ -79,15 +86,24 @@ export async function deleteClientForOwner(deps: DeletionDeps, { ownerId, client
  * releases its email, marks all its sites deleted and starts `delete-account-<userId>`.
  * @throws 400 without a password, 401 `invalid_credentials` for a wrong one.
  */
-export async function deleteAccount(deps: DeletionDeps, { userId, password }: { userId: string; password: unknown }): Promise<void> {
+export async function deleteAccount(
+  deps: DeletionDeps,
+  { userId, password }: { userId: string; password: unknown },
+): Promise<void> {
   if (typeof password !== 'string' || !password) {
-    throw new AppError({ code: 'invalid_input', status: 400, message: 'Enter your password to confirm deleting the account.' });
+    throw new AppError({
+      code: 'invalid_input',
+      status: 400,
+      message: 'Enter your password to confirm deleting the account.',
+    });
   }
   const user = await deps.knex('users').where({ id: userId }).whereNull('deleted_at').first();
   if (!user || !(await verifyPassword(password, user.password_hash))) {
     throw new AppError({ code: 'invalid_credentials', status: 401, message: 'The password is not right.' });
   }
-  const clientIds: string[] = (await deps.knex('clients').where({ owner_id: userId }).select('id')).map((row) => row.id);
+  const clientIds: string[] = (await deps.knex('clients').where({ owner_id: userId }).select('id')).map(
+    (row) => row.id,
+  );
   await deps.knex.transaction(async (trx) => {
     await markClientsDeleted(trx, clientIds);
     await revokeAllSessions(trx, userId);
@@ -119,13 +135,19 @@ export async function purgeClientFiles(
 ): Promise<number> {
   let done = 0;
   for (;;) {
-    const documents = await deps.knex('documents').where({ client_id: clientId }).orderBy('id').limit(50).select('id', 'blob_key', 'version');
+    const documents = await deps
+      .knex('documents')
+      .where({ client_id: clientId })
+      .orderBy('id')
+      .limit(50)
+      .select('id', 'blob_key', 'version');
     if (!documents.length) return done;
     for (const document of documents) {
       await deps.knex('chunks').where({ document_id: document.id, client_id: clientId }).update({ active: false });
       await deps.vectorStore.deleteDocument({ clientId, documentId: document.id });
       const keys = new Set([document.blob_key, originalBlobKey(clientId, document.id)]);
-      for (let version = 1; version <= document.version; version++) keys.add(parsedBlobKey(clientId, document.id, version));
+      for (let version = 1; version <= document.version; version++)
+        keys.add(parsedBlobKey(clientId, document.id, version));
       for (const key of keys) await deps.blobStore.delete(key).catch(() => undefined);
       await deps.knex('documents').where({ id: document.id, client_id: clientId }).delete();
       done++;
@@ -140,12 +162,18 @@ export async function purgeClientFiles(
  * The deletion activity first runs the sources service's `deleteSourcesOfClient` (crawls, schedules,
  * page documents); this removes whatever rows remain.
  */
-export async function purgeClientSources(deps: Pick<DeletionDeps, 'knex'>, { clientId }: { clientId: string }): Promise<void> {
+export async function purgeClientSources(
+  deps: Pick<DeletionDeps, 'knex'>,
+  { clientId }: { clientId: string },
+): Promise<void> {
   if (await deps.knex.schema.hasTable('sources')) await deps.knex('sources').where({ client_id: clientId }).delete();
 }
 
 /** Deletes the client's row; everything else of it goes by `on delete cascade` (keys, widget, conversations, feedback, contacts, written answers, usage). */
-export async function purgeClientRows(deps: Pick<DeletionDeps, 'knex' | 'cache'>, { clientId }: { clientId: string }): Promise<void> {
+export async function purgeClientRows(
+  deps: Pick<DeletionDeps, 'knex' | 'cache'>,
+  { clientId }: { clientId: string },
+): Promise<void> {
   await deps.knex('clients').where({ id: clientId }).delete();
   await bumpClientGeneration(deps.cache, clientId);
 }
@@ -161,6 +189,12 @@ export async function purgeClient(deps: DeletionDeps, { clientId }: { clientId: 
 export async function purgeUser(knex: Knex, { userId }: { userId: string }): Promise<void> {
   // Sites still being purged by their own workflow would lose their rows (and leave vectors) to the cascade: wait for them.
   const remaining = await knex('clients').where({ owner_id: userId }).first('id');
-  if (remaining) throw new AppError({ code: 'sites_still_deleting', status: 409, message: 'The account still has sites being deleted.', retryable: true });
+  if (remaining)
+    throw new AppError({
+      code: 'sites_still_deleting',
+      status: 409,
+      message: 'The account still has sites being deleted.',
+      retryable: true,
+    });
   await knex('users').where({ id: userId }).whereNotNull('deleted_at').delete();
 }

@@ -48,7 +48,8 @@ export interface DocumentDeps {
   logger?: Logger;
 }
 
-export const originalBlobKey = (clientId: string, documentId: string) => `clients/${clientId}/documents/${documentId}/original`;
+export const originalBlobKey = (clientId: string, documentId: string) =>
+  `clients/${clientId}/documents/${documentId}/original`;
 export const parsedBlobKey = (clientId: string, documentId: string, version: number) =>
   `clients/${clientId}/documents/${documentId}/parsed-v${version}.json`;
 
@@ -104,7 +105,10 @@ function toView(row: DocumentRow): DocumentView {
 /** Keeps the name a person gave the file, minus paths and control characters. */
 export function cleanFilename(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim().slice(0, 200);
+  const cleaned = base
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .trim()
+    .slice(0, 200);
   return cleaned || 'untitled';
 }
 
@@ -143,10 +147,18 @@ export async function storeUpload({
 }
 
 const workflowsUnavailable = () =>
-  new AppError({ code: 'workflows_unavailable', status: 503, message: 'Document processing is not available right now. Try again in a minute.' });
+  new AppError({
+    code: 'workflows_unavailable',
+    status: 503,
+    message: 'Document processing is not available right now. Try again in a minute.',
+  });
 
 const emptyFile = () =>
-  new AppError({ code: 'empty_file', status: 400, message: 'The file is empty (0 bytes). Check that it saved correctly, then upload it again.' });
+  new AppError({
+    code: 'empty_file',
+    status: 400,
+    message: 'The file is empty (0 bytes). Check that it saved correctly, then upload it again.',
+  });
 
 export const tooLarge = (maxBytes: number) =>
   new AppError({
@@ -161,7 +173,13 @@ export const tooLarge = (maxBytes: number) =>
  */
 export async function registerUpload(
   deps: DocumentDeps,
-  { clientId, documentId, filename, blobKey, sizeBytes }: { clientId: string; documentId: string; filename: string; blobKey: string; sizeBytes: number },
+  {
+    clientId,
+    documentId,
+    filename,
+    blobKey,
+    sizeBytes,
+  }: { clientId: string; documentId: string; filename: string; blobKey: string; sizeBytes: number },
 ): Promise<DocumentView> {
   let fileType: FileType;
   try {
@@ -190,14 +208,28 @@ export async function registerUpload(
 /** Starts `ingest-<documentId>` for a recorded document (an upload, or a page of a website source). */
 export async function startIngestion(
   deps: DocumentDeps,
-  { clientId, documentId, version, filename }: { clientId: string; documentId: string; version: number; filename: string },
+  {
+    clientId,
+    documentId,
+    version,
+    filename,
+  }: { clientId: string; documentId: string; version: number; filename: string },
 ): Promise<DocumentView> {
   if (!deps.workflows) throw workflowsUnavailable();
   try {
     // The site's name labels the run in Temporal Web beside the file name.
     const site = await deps.knex('clients').where({ id: clientId }).first('name');
-    const { workflowId } = await deps.workflows.startIngestion({ clientId, documentId, version, filename, siteName: site?.name });
-    await deps.knex('documents').where({ id: documentId, client_id: clientId }).update({ workflow_id: workflowId, updated_at: deps.knex.fn.now() });
+    const { workflowId } = await deps.workflows.startIngestion({
+      clientId,
+      documentId,
+      version,
+      filename,
+      siteName: site?.name,
+    });
+    await deps
+      .knex('documents')
+      .where({ id: documentId, client_id: clientId })
+      .update({ workflow_id: workflowId, updated_at: deps.knex.fn.now() });
   } catch (error) {
     deps.logger?.error({ err: error, documentId }, 'could not start ingestion workflow');
     await deps.knex('documents').where({ id: documentId, client_id: clientId }).update({
@@ -217,9 +249,9 @@ export async function listDocuments(
 ): Promise<DocumentView[]> {
   // Read as the tenant: row-level security backs the forClient filter.
   return withTenant(knex, clientId, async (trx) => {
-  const query = DocumentModel.query(trx).modify('forClient', clientId).orderBy('created_at', 'desc').limit(1000);
-  if (status) query.where({ status });
-  return ((await query) as unknown as DocumentRow[]).map(toView);
+    const query = DocumentModel.query(trx).modify('forClient', clientId).orderBy('created_at', 'desc').limit(1000);
+    if (status) query.where({ status });
+    return ((await query) as unknown as DocumentRow[]).map(toView);
   });
 }
 
@@ -234,7 +266,8 @@ export async function getDocument(
   }: { clientId: string; documentId: unknown; withVectorCount?: boolean; withLiveProgress?: boolean },
 ): Promise<DocumentView> {
   if (!isUuid(documentId)) throw notFound('document');
-  const row = (await DocumentModel.query(deps.knex).modify('forClient', clientId).findById(documentId)) as unknown as DocumentRow | undefined;
+  const row = (await DocumentModel.query(deps.knex).modify('forClient', clientId).findById(documentId)) as unknown as
+    DocumentRow | undefined;
   if (!row) throw notFound('document');
   const view = toView(row);
   if (withLiveProgress && (view.status === 'queued' || view.status === 'processing') && deps.workflows) {
@@ -245,7 +278,10 @@ export async function getDocument(
   return view;
 }
 
-export async function deleteDocument(deps: DocumentDeps, { clientId, documentId }: { clientId: string; documentId: unknown }): Promise<void> {
+export async function deleteDocument(
+  deps: DocumentDeps,
+  { clientId, documentId }: { clientId: string; documentId: unknown },
+): Promise<void> {
   if (!isUuid(documentId)) throw notFound('document');
   const row = await deps.knex<DocumentRow>('documents').where({ id: documentId, client_id: clientId }).first();
   if (!row) throw notFound('document');
@@ -253,7 +289,9 @@ export async function deleteDocument(deps: DocumentDeps, { clientId, documentId 
   await deps.knex('chunks').where({ document_id: row.id, client_id: clientId }).update({ active: false });
   await deps.vectorStore.deleteDocument({ clientId, documentId: row.id });
   await bumpClientGeneration(deps.cache, clientId);
-  await deps.workflows?.cancelIngestion(row.id).catch((error) => deps.logger?.warn({ err: error, documentId: row.id }, 'cancel failed'));
+  await deps.workflows
+    ?.cancelIngestion(row.id)
+    .catch((error) => deps.logger?.warn({ err: error, documentId: row.id }, 'cancel failed'));
   await deps.knex('documents').where({ id: row.id, client_id: clientId }).delete();
   // A cancelled run may still be finishing an activity: clear its vectors once more.
   await deps.vectorStore.deleteDocument({ clientId, documentId: row.id });
@@ -264,7 +302,10 @@ export async function deleteDocument(deps: DocumentDeps, { clientId, documentId 
 }
 
 /** Processes the stored file again as a new version; the current version answers until the new one is ready. */
-export async function reingestDocument(deps: DocumentDeps, { clientId, documentId }: { clientId: string; documentId: unknown }): Promise<DocumentView> {
+export async function reingestDocument(
+  deps: DocumentDeps,
+  { clientId, documentId }: { clientId: string; documentId: unknown },
+): Promise<DocumentView> {
   if (!isUuid(documentId)) throw notFound('document');
   const row = await deps.knex<DocumentRow>('documents').where({ id: documentId, client_id: clientId }).first();
   if (!row) throw notFound('document');

@@ -10,7 +10,8 @@ export async function reembedStaleDocuments(
   deps: DocumentDeps & { logger?: Logger },
   { embeddingModel }: { embeddingModel: string },
 ): Promise<number> {
-  const stale = await deps.knex('documents')
+  const stale = await deps
+    .knex('documents')
     .whereIn('status', ['ready', 'failed'])
     .whereNotNull('embedding_model')
     .whereNot('embedding_model', embeddingModel)
@@ -20,12 +21,20 @@ export async function reembedStaleDocuments(
   }
   const clients = [...new Set(stale.map((document) => document.client_id as string))];
   if (clients.length) await deps.knex('clients').whereIn('id', clients).update({ embedding_model: embeddingModel });
-  if (stale.length) deps.logger?.info({ documents: stale.length, embeddingModel }, 're-embedding documents for the new embedding model');
+  if (stale.length)
+    deps.logger?.info(
+      { documents: stale.length, embeddingModel },
+      're-embedding documents for the new embedding model',
+    );
   return stale.length;
 }
 
 /** The pgvector table for one embedding model and size: a model change never mixes vectors from two models. */
 export function vectorTableFor(model: string, dimensions: number): string {
-  const slug = model.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 20);
+  const slug = model
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 20);
   return `chunk_vectors_${slug}_${dimensions}`;
 }

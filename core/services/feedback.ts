@@ -7,7 +7,9 @@ import { dayWindow, sessionIdSchema } from './questions';
 
 /** `POST /chat/feedback` body. */
 export const feedbackInputSchema = z.object({
-  messageId: z.string({ required_error: 'Send the messageId of the rated answer.' }).uuid('messageId must be the UUID from the answer.'),
+  messageId: z
+    .string({ required_error: 'Send the messageId of the rated answer.' })
+    .uuid('messageId must be the UUID from the answer.'),
   sessionId: sessionIdSchema,
   rating: z.enum(['up', 'down'], { errorMap: () => ({ message: 'rating must be "up" or "down".' }) }),
   comment: z.string().trim().max(1000, 'Keep the comment to 1000 characters.').nullable().optional(),
@@ -26,7 +28,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * The message's row if it belongs to this client and session; waits (up to `waitMs`) for a
  * message that is not logged anywhere yet. A message of another client or session is 404 at once.
  */
-async function findRatedMessage(knex: Knex, { clientId, sessionId, messageId, waitMs }: { clientId: string; sessionId: string; messageId: string; waitMs: number }) {
+async function findRatedMessage(
+  knex: Knex,
+  {
+    clientId,
+    sessionId,
+    messageId,
+    waitMs,
+  }: { clientId: string; sessionId: string; messageId: string; waitMs: number },
+) {
   const deadline = Date.now() + waitMs;
   for (let delay = 100; ; delay = Math.min(delay * 1.5, 1000)) {
     const row = await knex('chat_messages as m')
@@ -49,7 +59,12 @@ export async function rateMessage(
   knex: Knex,
   { clientId, input, waitMs = MESSAGE_LOG_WAIT_MS }: { clientId: string; input: FeedbackInput; waitMs?: number },
 ): Promise<void> {
-  const message = await findRatedMessage(knex, { clientId, sessionId: input.sessionId, messageId: input.messageId, waitMs });
+  const message = await findRatedMessage(knex, {
+    clientId,
+    sessionId: input.sessionId,
+    messageId: input.messageId,
+    waitMs,
+  });
   if (!message) throw notFound('message');
   await knex.transaction(async (trx) => {
     const previous = await trx('message_feedback').where({ message_id: input.messageId }).forUpdate().first();
@@ -75,7 +90,10 @@ export async function rateMessage(
   });
 }
 
-async function countRating(trx: Knex.Transaction, { clientId, date, rating, delta }: { clientId: string; date: Date; rating: 'up' | 'down'; delta: number }) {
+async function countRating(
+  trx: Knex.Transaction,
+  { clientId, date, rating, delta }: { clientId: string; date: Date; rating: 'up' | 'down'; delta: number },
+) {
   const column = rating === 'up' ? 'feedback_up' : 'feedback_down';
   await trx('usage_daily')
     .insert({ client_id: clientId, date: date.toISOString().slice(0, 10), [column]: Math.max(delta, 0) })
@@ -123,4 +141,7 @@ async function listFeedbackAsTenant(
 }
 
 /** As `listFeedbackAsTenant`, inside `withTenant` (core/db/tenant.ts): row-level security as a second wall. */
-export const listFeedback = (knex: Knex, args: { clientId: string; rating?: unknown; days?: unknown; limit?: number }) => withTenant(knex, args.clientId, (trx) => listFeedbackAsTenant(trx, args));
+export const listFeedback = (
+  knex: Knex,
+  args: { clientId: string; rating?: unknown; days?: unknown; limit?: number },
+) => withTenant(knex, args.clientId, (trx) => listFeedbackAsTenant(trx, args));

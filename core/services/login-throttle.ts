@@ -46,7 +46,8 @@ export async function authenticateThrottled(
   const keys = loginThrottleKeys(email, clientAddress);
   const decisions = await Promise.all(keys.map((key) => limiter.consume(key)));
   const refused = decisions.filter((decision) => !decision.allowed);
-  if (refused.length) throw new TooManyLoginAttemptsError(Math.max(...refused.map((decision) => decision.retryAfterSeconds)));
+  if (refused.length)
+    throw new TooManyLoginAttemptsError(Math.max(...refused.map((decision) => decision.retryAfterSeconds)));
   const user = await authenticate(knex, input);
   await Promise.all(keys.map((key) => limiter.reward(key).catch(() => undefined)));
   return user;

@@ -27,7 +27,7 @@ describe('explainDomainEntry', () => {
     expect(explainDomainEntry('127.0.0.1').allows).toEqual(['https://127.0.0.1', 'http://127.0.0.1:3000']);
   });
 
-  it('explains a refused entry with the validator\'s message', () => {
+  it("explains a refused entry with the validator's message", () => {
     const result = explainDomainEntry('ftp://shop.example.com');
     expect(result.value).toBeNull();
     expect(result.error).toMatch(/http or https/);

@@ -34,7 +34,11 @@ function candidateOrigins(value: string): string[] {
   if (value.includes('://')) {
     const url = new URL(value);
     const otherScheme = url.protocol === 'https:' ? 'http:' : 'https:';
-    return [url.origin, `${otherScheme}//${url.host}`, `${url.protocol}//${url.hostname}:${url.port === '8080' ? '9090' : '8080'}`];
+    return [
+      url.origin,
+      `${otherScheme}//${url.host}`,
+      `${url.protocol}//${url.hostname}:${url.port === '8080' ? '9090' : '8080'}`,
+    ];
   }
   if (value.startsWith('*.')) {
     const base = value.slice(2);

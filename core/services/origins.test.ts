@@ -45,7 +45,15 @@ describe('normaliseDomainEntry', () => {
   });
 
   it('refuses paths, bad hosts and bare wildcards with a readable message', () => {
-    for (const bad of ['https://x.com/path', 'exa mple.com', '*.com', '*', 'javascript:alert(1)', 'a..b.com', '-bad.com']) {
+    for (const bad of [
+      'https://x.com/path',
+      'exa mple.com',
+      '*.com',
+      '*',
+      'javascript:alert(1)',
+      'a..b.com',
+      '-bad.com',
+    ]) {
       const result = normaliseDomainEntry(bad);
       expect(result, bad).toHaveProperty('error');
     }
@@ -54,14 +62,34 @@ describe('normaliseDomainEntry', () => {
 
 describe('public suffixes', () => {
   it('refuses a public suffix or a wildcard over one, in every entry form', () => {
-    for (const entry of ['com', 'co.uk', 'github.io', '*.co.uk', '*.github.io', '*.com', 'https://co.uk', 'http://github.io:8080', '*.blogspot.com', 'UK']) {
+    for (const entry of [
+      'com',
+      'co.uk',
+      'github.io',
+      '*.co.uk',
+      '*.github.io',
+      '*.com',
+      'https://co.uk',
+      'http://github.io:8080',
+      '*.blogspot.com',
+      'UK',
+    ]) {
       const result = normaliseDomainEntry(entry);
       expect('error' in result ? result.error : result, entry).toMatch(/public suffix/);
     }
   });
 
   it('keeps registrable domains, localhost and IP addresses', () => {
-    for (const entry of ['example.co.uk', '*.example.co.uk', 'me.github.io', '*.me.github.io', 'localhost', '127.0.0.1', 'http://localhost:3000', '[::1]']) {
+    for (const entry of [
+      'example.co.uk',
+      '*.example.co.uk',
+      'me.github.io',
+      '*.me.github.io',
+      'localhost',
+      '127.0.0.1',
+      'http://localhost:3000',
+      '[::1]',
+    ]) {
       expect(normaliseDomainEntry(entry), entry).not.toHaveProperty('error');
     }
   });

@@ -4,9 +4,7 @@
  * `https://shop.example.com:8443` (exact). A client with no entries accepts no browser origin.
  */
 export type DomainRule =
-  | { kind: 'host'; host: string }
-  | { kind: 'wildcard'; suffix: string }
-  | { kind: 'origin'; origin: string };
+  { kind: 'host'; host: string } | { kind: 'wildcard'; suffix: string } | { kind: 'origin'; origin: string };
 
 import { parse as parseDomain } from 'tldts';
 
@@ -56,7 +54,8 @@ export function normaliseDomainEntry(entry: string): { value: string } | { error
   if (raw.startsWith('*.')) {
     const suffix = raw.slice(2);
     if (isHostname(suffix) && isPublicSuffix(suffix)) return { error: publicSuffixError(entry) };
-    if (!isHostname(suffix) || !suffix.includes('.')) return { error: `"${entry}" is not a valid wildcard domain (use *.example.com).` };
+    if (!isHostname(suffix) || !suffix.includes('.'))
+      return { error: `"${entry}" is not a valid wildcard domain (use *.example.com).` };
     return { value: `*.${suffix}` };
   }
   let host: string;
@@ -66,7 +65,9 @@ export function normaliseDomainEntry(entry: string): { value: string } | { error
     return { error: `"${entry}" is not a valid hostname.` };
   }
   if (host !== raw || !isHostname(host)) {
-    return { error: `"${entry}" is not a valid hostname. Use e.g. shop.example.com, *.example.com or https://shop.example.com:8443.` };
+    return {
+      error: `"${entry}" is not a valid hostname. Use e.g. shop.example.com, *.example.com or https://shop.example.com:8443.`,
+    };
   }
   if (isPublicSuffix(host)) return { error: publicSuffixError(entry) };
   return { value: host };

@@ -18,7 +18,10 @@ export interface OperatorSiteRow {
 }
 
 /** Every site with its owner and plan, pending upgrade requests first, then newest. */
-export async function listSitesForOperator(knex: Knex, { pendingOnly = false }: { pendingOnly?: boolean } = {}): Promise<OperatorSiteRow[]> {
+export async function listSitesForOperator(
+  knex: Knex,
+  { pendingOnly = false }: { pendingOnly?: boolean } = {},
+): Promise<OperatorSiteRow[]> {
   const query = knex('clients as c')
     .join('users as u', 'u.id', 'c.owner_id')
     .select('c.id', 'c.name', 'u.email', 'c.tier', 'c.requested_tier', 'c.tier_requested_at', 'c.created_at')
@@ -41,13 +44,19 @@ export async function listSitesForOperator(knex: Knex, { pendingOnly = false }: 
  * (cached for API_KEY_CACHE_TTL_SECONDS, 5 s by default), so the new rate limit applies within that.
  * @throws AppError 404 `not_found` for an unknown site id; 400-style Error for an unknown tier.
  */
-export async function setSiteTier(knex: Knex, { clientId, tier }: { clientId: string; tier: string }): Promise<{ id: string; tier: Tier; previousTier: Tier }> {
-  if (!(TIERS as readonly string[]).includes(tier)) throw new Error(`Unknown tier "${tier}": use one of ${TIERS.join(', ')}.`);
+export async function setSiteTier(
+  knex: Knex,
+  { clientId, tier }: { clientId: string; tier: string },
+): Promise<{ id: string; tier: Tier; previousTier: Tier }> {
+  if (!(TIERS as readonly string[]).includes(tier))
+    throw new Error(`Unknown tier "${tier}": use one of ${TIERS.join(', ')}.`);
   if (!isUuid(clientId)) throw notFound('site');
   return knex.transaction(async (trx) => {
     const row = await trx('clients').where({ id: clientId }).forUpdate().first('id', 'tier');
     if (!row) throw notFound('site');
-    await trx('clients').where({ id: clientId }).update({ tier, requested_tier: null, tier_requested_at: null, updated_at: trx.fn.now() });
+    await trx('clients')
+      .where({ id: clientId })
+      .update({ tier, requested_tier: null, tier_requested_at: null, updated_at: trx.fn.now() });
     return { id: row.id, tier: tier as Tier, previousTier: row.tier };
   });
 }

@@ -21,6 +21,7 @@ export const sessionIdSchema = z
 
 /** Validates `?days=` style windows: an integer 1–366, `fallback` when absent or unreadable. */
 export function dayWindow(value: unknown, fallback = 30): number {
-  const parsed = typeof value === 'string' ? Number.parseInt(value, 10) : typeof value === 'number' ? value : Number.NaN;
+  const parsed =
+    typeof value === 'string' ? Number.parseInt(value, 10) : typeof value === 'number' ? value : Number.NaN;
   return Number.isFinite(parsed) ? Math.min(Math.max(Math.trunc(parsed), 1), 366) : fallback;
 }

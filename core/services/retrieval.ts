@@ -66,8 +66,11 @@ export async function retrieve(
   // per point), so nothing is read again. A deleted document never answers: its chunks are made
   // inactive and its points deleted before its row goes.
   // Web pages (filename = their URL) are cited by title: one read, only when pages are among the hits.
-  const pageIds = [...new Set(fused.filter((hit) => hit.filename && /^https?:\/\//i.test(hit.filename)).map((hit) => hit.documentId))];
-  const pages = pageIds.length && !databaseDown ? await filenamesFor(deps.knex, clientId, pageIds).catch(() => null) : null;
+  const pageIds = [
+    ...new Set(fused.filter((hit) => hit.filename && /^https?:\/\//i.test(hit.filename)).map((hit) => hit.documentId)),
+  ];
+  const pages =
+    pageIds.length && !databaseDown ? await filenamesFor(deps.knex, clientId, pageIds).catch(() => null) : null;
   const results: RetrievedChunk[] = fused
     .filter((hit) => Boolean(hit.filename))
     .map((hit) => ({
@@ -112,11 +115,24 @@ interface DocumentName {
 }
 
 /** A web page (from a website source) is cited by its title and links to its URL (its filename). */
-const webPage = (name: DocumentName | undefined) => (name?.fileType === 'html' ? { title: name.title, url: name.filename } : {});
+const webPage = (name: DocumentName | undefined) =>
+  name?.fileType === 'html' ? { title: name.title, url: name.filename } : {};
 
 async function filenamesFor(knex: Knex, clientId: string, documentIds: string[]): Promise<Map<string, DocumentName>> {
   if (documentIds.length === 0) return new Map();
   // Only documents that still exist and belong to the client: a deleted one never answers.
-  const rows = await knex('documents').where({ client_id: clientId }).whereIn('id', documentIds).select('id', 'filename', 'file_type', 'title');
-  return new Map(rows.map((row) => [row.id as string, { filename: row.filename as string, fileType: row.file_type as string, title: (row.title as string | null) ?? null }]));
+  const rows = await knex('documents')
+    .where({ client_id: clientId })
+    .whereIn('id', documentIds)
+    .select('id', 'filename', 'file_type', 'title');
+  return new Map(
+    rows.map((row) => [
+      row.id as string,
+      {
+        filename: row.filename as string,
+        fileType: row.file_type as string,
+        title: (row.title as string | null) ?? null,
+      },
+    ]),
+  );
 }

@@ -73,12 +73,18 @@ const createSchema = z.object({
     .min(1, 'maxPages is at least 1.')
     .max(MAX_PAGES_CAP, `maxPages is at most ${MAX_PAGES_CAP}.`)
     .default(DEFAULT_MAX_PAGES),
-  recrawl: z.enum(['off', 'daily', 'weekly'], { errorMap: () => ({ message: 'recrawl is one of off, daily or weekly.' }) }).default('off'),
+  recrawl: z
+    .enum(['off', 'daily', 'weekly'], { errorMap: () => ({ message: 'recrawl is one of off, daily or weekly.' }) })
+    .default('off'),
 });
 const updateSchema = createSchema.pick({ maxPages: true, recrawl: true }).partial().strict();
 
 const crawlsUnavailable = () =>
-  new AppError({ code: 'workflows_unavailable', status: 503, message: 'Crawling is not available right now. Try again in a minute.' });
+  new AppError({
+    code: 'workflows_unavailable',
+    status: 503,
+    message: 'Crawling is not available right now. Try again in a minute.',
+  });
 
 interface SourceRow {
   id: string;
@@ -149,7 +155,10 @@ async function startCrawl(deps: SourceDeps, row: SourceRow): Promise<void> {
   if (!deps.crawls) throw crawlsUnavailable();
   try {
     const { workflowId } = await deps.crawls.startCrawl({ clientId: row.client_id, sourceId: row.id, url: row.url });
-    await deps.knex('sources').where({ id: row.id, client_id: row.client_id }).update({ workflow_id: workflowId, updated_at: deps.knex.fn.now() });
+    await deps
+      .knex('sources')
+      .where({ id: row.id, client_id: row.client_id })
+      .update({ workflow_id: workflowId, updated_at: deps.knex.fn.now() });
   } catch (error) {
     deps.logger?.error({ err: error, sourceId: row.id }, 'could not start crawl workflow');
     await deps.knex('sources').where({ id: row.id, client_id: row.client_id }).update({
@@ -167,17 +176,30 @@ async function startCrawl(deps: SourceDeps, row: SourceRow): Promise<void> {
  * to a loopback, private, link-local or metadata address (unless ALLOW_PRIVATE_URLS), and for
  * maxPages outside 1–500.
  */
-export async function createSource(deps: SourceDeps, { clientId, input }: { clientId: string; input: unknown }): Promise<SourceView> {
+export async function createSource(
+  deps: SourceDeps,
+  { clientId, input }: { clientId: string; input: unknown },
+): Promise<SourceView> {
   const data = createSchema.parse(input ?? {});
   const url = parseHttpUrl(data.url);
   await assertPublicUrl(url, deps.network);
   if (!deps.crawls) throw crawlsUnavailable();
   const id = randomUUID();
-  await deps.knex('sources').insert({ id, client_id: clientId, url: url.href, mode: data.mode, max_pages: data.maxPages, recrawl: data.recrawl, status: 'queued' });
+  await deps.knex('sources').insert({
+    id,
+    client_id: clientId,
+    url: url.href,
+    mode: data.mode,
+    max_pages: data.maxPages,
+    recrawl: data.recrawl,
+    status: 'queued',
+  });
   const row = await loadSource(deps.knex, clientId, id);
   await startCrawl(deps, row);
   if (data.recrawl !== 'off') {
-    await deps.crawls.setRecrawlSchedule({ clientId, sourceId: id, url: row.url, recrawl: data.recrawl }).catch((error) => deps.logger?.error({ err: error, sourceId: id }, 'could not create re-crawl schedule'));
+    await deps.crawls
+      .setRecrawlSchedule({ clientId, sourceId: id, url: row.url, recrawl: data.recrawl })
+      .catch((error) => deps.logger?.error({ err: error, sourceId: id }, 'could not create re-crawl schedule'));
   }
   return getSource(deps, { clientId, sourceId: id });
 }
@@ -188,12 +210,18 @@ export async function listSources(knex: Knex, { clientId }: { clientId: string }
 }
 
 /** A foreign or missing id is the same 404. */
-export async function getSource(deps: Pick<SourceDeps, 'knex'>, { clientId, sourceId }: { clientId: string; sourceId: unknown }): Promise<SourceView> {
+export async function getSource(
+  deps: Pick<SourceDeps, 'knex'>,
+  { clientId, sourceId }: { clientId: string; sourceId: unknown },
+): Promise<SourceView> {
   return toView(deps.knex, await loadSource(deps.knex, clientId, sourceId));
 }
 
 /** Changes the page budget or the re-crawl cadence (the schedule follows at once). */
-export async function updateSource(deps: SourceDeps, { clientId, sourceId, input }: { clientId: string; sourceId: unknown; input: unknown }): Promise<SourceView> {
+export async function updateSource(
+  deps: SourceDeps,
+  { clientId, sourceId, input }: { clientId: string; sourceId: unknown; input: unknown },
+): Promise<SourceView> {
   const row = await loadSource(deps.knex, clientId, sourceId);
   const data = updateSchema.parse(input ?? {});
   const patch: Record<string, unknown> = { updated_at: deps.knex.fn.now() };
@@ -208,17 +236,26 @@ export async function updateSource(deps: SourceDeps, { clientId, sourceId, input
 }
 
 /** "Crawl again now": starts a crawl unless one is running (then that one goes on). */
-export async function recrawlSource(deps: SourceDeps, { clientId, sourceId }: { clientId: string; sourceId: unknown }): Promise<SourceView> {
+export async function recrawlSource(
+  deps: SourceDeps,
+  { clientId, sourceId }: { clientId: string; sourceId: unknown },
+): Promise<SourceView> {
   const row = await loadSource(deps.knex, clientId, sourceId);
   if (row.status !== 'crawling') {
-    await deps.knex('sources').where({ id: row.id, client_id: clientId }).update({ status: 'queued', error_code: null, error_message: null, updated_at: deps.knex.fn.now() });
+    await deps
+      .knex('sources')
+      .where({ id: row.id, client_id: clientId })
+      .update({ status: 'queued', error_code: null, error_message: null, updated_at: deps.knex.fn.now() });
   }
   await startCrawl(deps, row);
   return getSource(deps, { clientId, sourceId: row.id });
 }
 
 /** The pages of the source's current (or last) crawl with their outcome, in the order they were found. */
-export async function listSourcePages(knex: Knex, { clientId, sourceId }: { clientId: string; sourceId: unknown }): Promise<SourcePageView[]> {
+export async function listSourcePages(
+  knex: Knex,
+  { clientId, sourceId }: { clientId: string; sourceId: unknown },
+): Promise<SourcePageView[]> {
   const source = await loadSource(knex, clientId, sourceId);
   const rows = await knex('source_pages as p')
     .leftJoin('documents as d', 'd.id', 'p.document_id')
@@ -250,7 +287,11 @@ export async function removeDocuments(
   { clientId, documentIds }: { clientId: string; documentIds: string[] },
 ): Promise<void> {
   if (documentIds.length === 0) return;
-  const rows = await deps.knex('documents').where({ client_id: clientId }).whereIn('id', documentIds).select('id', 'blob_key', 'version');
+  const rows = await deps
+    .knex('documents')
+    .where({ client_id: clientId })
+    .whereIn('id', documentIds)
+    .select('id', 'blob_key', 'version');
   const ids = rows.map((row) => row.id as string);
   await deps.knex.transaction(async (trx) => {
     await trx('chunks').where({ client_id: clientId }).whereIn('document_id', ids).update({ active: false });
@@ -258,20 +299,33 @@ export async function removeDocuments(
   });
   await bumpClientGeneration(deps.cache, clientId);
   for (const row of rows) {
-    await deps.workflows?.cancelIngestion(row.id).catch((error) => deps.logger?.warn({ err: error, documentId: row.id }, 'cancel failed'));
+    await deps.workflows
+      ?.cancelIngestion(row.id)
+      .catch((error) => deps.logger?.warn({ err: error, documentId: row.id }, 'cancel failed'));
     await deps.vectorStore.deleteDocument({ clientId, documentId: row.id });
     await deps.blobStore.delete(row.blob_key).catch(() => undefined);
-    for (let version = 1; version <= row.version; version++) await deps.blobStore.delete(parsedBlobKey(clientId, row.id, version)).catch(() => undefined);
+    for (let version = 1; version <= row.version; version++)
+      await deps.blobStore.delete(parsedBlobKey(clientId, row.id, version)).catch(() => undefined);
   }
 }
 
 /** Deletes a source: its crawl stops, its schedule goes, its pages' documents leave retrieval at once. */
-export async function deleteSource(deps: SourceDeps, { clientId, sourceId }: { clientId: string; sourceId: unknown }): Promise<void> {
+export async function deleteSource(
+  deps: SourceDeps,
+  { clientId, sourceId }: { clientId: string; sourceId: unknown },
+): Promise<void> {
   const row = await loadSource(deps.knex, clientId, sourceId);
   // A crawl still running writes only while its generation is current: bumping it stops its writes.
-  await deps.knex('sources').where({ id: row.id, client_id: clientId }).update({ generation: row.generation + 1 });
-  await deps.crawls?.cancelCrawl({ sourceId: row.id, workflowId: row.workflow_id }).catch((error) => deps.logger?.warn({ err: error, sourceId: row.id }, 'crawl cancel failed'));
-  await deps.crawls?.setRecrawlSchedule({ clientId, sourceId: row.id, url: row.url, recrawl: 'off' }).catch((error) => deps.logger?.warn({ err: error, sourceId: row.id }, 'schedule delete failed'));
+  await deps
+    .knex('sources')
+    .where({ id: row.id, client_id: clientId })
+    .update({ generation: row.generation + 1 });
+  await deps.crawls
+    ?.cancelCrawl({ sourceId: row.id, workflowId: row.workflow_id })
+    .catch((error) => deps.logger?.warn({ err: error, sourceId: row.id }, 'crawl cancel failed'));
+  await deps.crawls
+    ?.setRecrawlSchedule({ clientId, sourceId: row.id, url: row.url, recrawl: 'off' })
+    .catch((error) => deps.logger?.warn({ err: error, sourceId: row.id }, 'schedule delete failed'));
   const documents = await deps.knex('documents').where({ client_id: clientId, source_id: row.id }).pluck('id');
   await removeDocuments(deps, { clientId, documentIds: documents });
   await deps.knex('sources').where({ id: row.id, client_id: clientId }).delete();
@@ -290,9 +344,15 @@ export async function deleteSourcesOfClient(deps: SourceDeps, { clientId }: { cl
 }
 
 /** Whether a source exists for this client (for routes that resolve the owner first). */
-export async function sourceOwner(knex: Knex, { sourceId, ownerId }: { sourceId: unknown; ownerId: string }): Promise<string> {
+export async function sourceOwner(
+  knex: Knex,
+  { sourceId, ownerId }: { sourceId: unknown; ownerId: string },
+): Promise<string> {
   const row = isUuid(sourceId)
-    ? await knex('sources as s').join('clients as c', 'c.id', 's.client_id').where({ 's.id': sourceId, 'c.owner_id': ownerId }).first('s.client_id')
+    ? await knex('sources as s')
+        .join('clients as c', 'c.id', 's.client_id')
+        .where({ 's.id': sourceId, 'c.owner_id': ownerId })
+        .first('s.client_id')
     : undefined;
   if (!row) throw notFound('source');
   return row.client_id;

@@ -24,15 +24,27 @@ export interface UnansweredQuestion {
  * counted) and every answer rated down, grouped by normalised wording (questions.ts), most asked
  * first (ties: most recent first). A declined answer that was also rated down counts once.
  */
-async function listUnansweredAsTenant(knex: Knex, { clientId, days, limit = 200 }: { clientId: string; days: number; limit?: number }): Promise<UnansweredQuestion[]> {
+async function listUnansweredAsTenant(
+  knex: Knex,
+  { clientId, days, limit = 200 }: { clientId: string; days: number; limit?: number },
+): Promise<UnansweredQuestion[]> {
   const since = new Date(Date.now() - days * 86_400_000);
-  const rows: Array<{ id: string; question: string; created_at: Date; session_id: string; declined: boolean; rated_down: boolean }> = await knex('chat_messages as m')
+  const rows: Array<{
+    id: string;
+    question: string;
+    created_at: Date;
+    session_id: string;
+    declined: boolean;
+    rated_down: boolean;
+  }> = await knex('chat_messages as m')
     .join('chat_sessions as s', 's.id', 'm.chat_session_id')
     .leftJoin('message_feedback as f', 'f.message_id', 'm.id')
     .where('m.client_id', clientId)
     .andWhere('m.created_at', '>=', since)
     .andWhere((where) =>
-      where.where((declined) => declined.where('m.reply_kind', 'declined').andWhere('m.grounded', false)).orWhere('f.rating', 'down'),
+      where
+        .where((declined) => declined.where('m.reply_kind', 'declined').andWhere('m.grounded', false))
+        .orWhere('f.rating', 'down'),
     )
     .orderBy('m.created_at', 'desc')
     .limit(10_000)
@@ -50,7 +62,16 @@ async function listUnansweredAsTenant(knex: Knex, { clientId, days, limit = 200 
     if (!key) continue;
     let group = groups.get(key);
     if (!group) {
-      group = { question: row.question, count: 0, lastAskedAt: new Date(row.created_at).toISOString(), reason: 'rated_down', reasons: [], sessionIds: [], writtenAnswerId: null, reasonSet: new Set() };
+      group = {
+        question: row.question,
+        count: 0,
+        lastAskedAt: new Date(row.created_at).toISOString(),
+        reason: 'rated_down',
+        reasons: [],
+        sessionIds: [],
+        writtenAnswerId: null,
+        reasonSet: new Set(),
+      };
       groups.set(key, group);
     }
     group.count++;
@@ -59,7 +80,10 @@ async function listUnansweredAsTenant(knex: Knex, { clientId, days, limit = 200 
     if (row.rated_down) group.reasonSet.add('rated_down');
   }
   const written = groups.size
-    ? await knex('written_answers').where({ client_id: clientId }).whereIn('question_normalised', [...groups.keys()]).select('id', 'question_normalised')
+    ? await knex('written_answers')
+        .where({ client_id: clientId })
+        .whereIn('question_normalised', [...groups.keys()])
+        .select('id', 'question_normalised')
     : [];
   const writtenBy = new Map(written.map((row) => [row.question_normalised as string, row.id as string]));
   return [...groups.entries()]
@@ -74,4 +98,5 @@ async function listUnansweredAsTenant(knex: Knex, { clientId, days, limit = 200 
 }
 
 /** As `listUnansweredAsTenant`, inside `withTenant` (core/db/tenant.ts): row-level security as a second wall. */
-export const listUnanswered = (knex: Knex, args: { clientId: string; days: number; limit?: number }) => withTenant(knex, args.clientId, (trx) => listUnansweredAsTenant(trx, args));
+export const listUnanswered = (knex: Knex, args: { clientId: string; days: number; limit?: number }) =>
+  withTenant(knex, args.clientId, (trx) => listUnansweredAsTenant(trx, args));

@@ -15,13 +15,19 @@ export interface UsageDay {
 }
 
 /** One entry per day for the last `days` days (UTC), zeros included, oldest first, so charts need no gap filling. */
-export const getUsage = (knex: Knex, args: { clientId: string; days: number }) => withTenant(knex, args.clientId, (trx) => getUsageAsTenant(trx, args));
+export const getUsage = (knex: Knex, args: { clientId: string; days: number }) =>
+  withTenant(knex, args.clientId, (trx) => getUsageAsTenant(trx, args));
 
-async function getUsageAsTenant(knex: Knex, { clientId, days }: { clientId: string; days: number }): Promise<UsageDay[]> {
+async function getUsageAsTenant(
+  knex: Knex,
+  { clientId, days }: { clientId: string; days: number },
+): Promise<UsageDay[]> {
   const span = Math.min(Math.max(Math.trunc(days) || 30, 1), 366);
   const today = new Date();
   const start = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - (span - 1)));
-  const rows = await knex('usage_daily').where({ client_id: clientId }).andWhere('date', '>=', start.toISOString().slice(0, 10));
+  const rows = await knex('usage_daily')
+    .where({ client_id: clientId })
+    .andWhere('date', '>=', start.toISOString().slice(0, 10));
   const byDate = new Map(rows.map((row) => [String(row.date).slice(0, 10), row]));
   const result: UsageDay[] = [];
   for (let index = 0; index < span; index++) {

@@ -35,11 +35,15 @@ export function checkWebhookUrl(value: string, { allowPrivateUrls }: { allowPriv
   try {
     url = new URL(value);
   } catch {
-    throw invalidUrl('The webhook URL is not a valid URL. Use the full address, e.g. https://example.com/hooks/chatconnect.');
+    throw invalidUrl(
+      'The webhook URL is not a valid URL. Use the full address, e.g. https://example.com/hooks/chatconnect.',
+    );
   }
-  if (url.username || url.password) throw invalidUrl('Put no user name or password in the webhook URL; verify requests with the signature instead.');
+  if (url.username || url.password)
+    throw invalidUrl('Put no user name or password in the webhook URL; verify requests with the signature instead.');
   if (allowPrivateUrls) {
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidUrl('The webhook URL must start with https:// or http://.');
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw invalidUrl('The webhook URL must start with https:// or http://.');
     return url.toString();
   }
   if (url.protocol !== 'https:') throw invalidUrl('The webhook URL must start with https://.');
@@ -64,12 +68,19 @@ export function isPublicAddress(address: string): boolean {
  * saved). Skipped when private URLs are allowed.
  * @throws AppError `webhook_address_refused` (not retryable)
  */
-export async function assertDeliverableHost(url: string, { allowPrivateUrls }: { allowPrivateUrls: boolean }): Promise<void> {
+export async function assertDeliverableHost(
+  url: string,
+  { allowPrivateUrls }: { allowPrivateUrls: boolean },
+): Promise<void> {
   if (allowPrivateUrls) return;
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
   const addresses = ipaddr.isValid(host) ? [{ address: host }] : await lookup(host, { all: true });
   if (addresses.some(({ address }) => !isPublicAddress(address))) {
-    throw new AppError({ code: 'webhook_address_refused', status: 400, message: 'The webhook host resolves to a private or local address.' });
+    throw new AppError({
+      code: 'webhook_address_refused',
+      status: 400,
+      message: 'The webhook host resolves to a private or local address.',
+    });
   }
 }
 
@@ -84,7 +95,17 @@ export interface WebhookAttempt {
  * redirects (a redirect could lead a signed body elsewhere). 2xx is delivered; anything else is a
  * failed attempt the caller may retry.
  */
-export async function postWebhook({ url, body, secret, event }: { url: string; body: string; secret: string; event: string }): Promise<WebhookAttempt> {
+export async function postWebhook({
+  url,
+  body,
+  secret,
+  event,
+}: {
+  url: string;
+  body: string;
+  secret: string;
+  event: string;
+}): Promise<WebhookAttempt> {
   try {
     const response = await fetch(url, {
       method: 'POST',
@@ -99,7 +120,9 @@ export async function postWebhook({ url, body, secret, event }: { url: string; b
       body,
     });
     await response.body?.cancel().catch(() => undefined);
-    return response.ok ? { ok: true, status: response.status } : { ok: false, status: response.status, error: `HTTP ${response.status}` };
+    return response.ok
+      ? { ok: true, status: response.status }
+      : { ok: false, status: response.status, error: `HTTP ${response.status}` };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return { ok: false, error: cause ?? (error as Error).name ?? 'network error' };

@@ -1,11 +1,20 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { DEFAULT_WIDGET_CONFIG, WIDGET_LIMITS, WIDGET_LOCALES, normalizeWidgetConfig, type WidgetConfig } from '../widget-config';
+import {
+  DEFAULT_WIDGET_CONFIG,
+  WIDGET_LIMITS,
+  WIDGET_LOCALES,
+  normalizeWidgetConfig,
+  type WidgetConfig,
+} from '../widget-config';
 
 export type { WidgetConfig } from '../widget-config';
 export { DEFAULT_WIDGET_CONFIG } from '../widget-config';
 
-const hexColor = z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #4f46e5.');
+const hexColor = z
+  .string()
+  .trim()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #4f46e5.');
 const safeHttpsUrl = z
   .string()
   .trim()
@@ -23,7 +32,10 @@ export const widgetConfigSchema = z.object({
   primaryColor: hexColor.default(DEFAULT_WIDGET_CONFIG.primaryColor),
   position: z.enum(['bottom-right', 'bottom-left']).default(DEFAULT_WIDGET_CONFIG.position),
   placeholder: z.string().trim().max(WIDGET_LIMITS.placeholder).default(DEFAULT_WIDGET_CONFIG.placeholder),
-  starterPrompts: z.array(z.string().trim().min(1).max(WIDGET_LIMITS.starterPrompt)).max(WIDGET_LIMITS.starterPrompts).default([]),
+  starterPrompts: z
+    .array(z.string().trim().min(1).max(WIDGET_LIMITS.starterPrompt))
+    .max(WIDGET_LIMITS.starterPrompts)
+    .default([]),
   avatarUrl: safeHttpsUrl.nullable().default(DEFAULT_WIDGET_CONFIG.avatarUrl),
   showSources: z.boolean().default(DEFAULT_WIDGET_CONFIG.showSources),
   locale: z.enum(['auto', ...WIDGET_LOCALES]).default(DEFAULT_WIDGET_CONFIG.locale),
@@ -53,7 +65,10 @@ export async function getWidgetConfig(knex: Knex, { clientId }: { clientId: stri
 }
 
 /** Merges `input` (any subset of the fields) over the stored configuration; throws ZodError on invalid input. */
-export async function updateWidgetConfig(knex: Knex, { clientId, input }: { clientId: string; input: unknown }): Promise<WidgetConfig> {
+export async function updateWidgetConfig(
+  knex: Knex,
+  { clientId, input }: { clientId: string; input: unknown },
+): Promise<WidgetConfig> {
   const current = await getWidgetConfig(knex, { clientId });
   const next = widgetConfigSchema.parse({ ...current, ...(typeof input === 'object' && input ? input : {}) });
   await knex('widgets')

@@ -32,8 +32,16 @@ export const WRITTEN_ANSWER_MIN_SIMILARITY = 0.8;
 export const MAX_WRITTEN_ANSWERS = 500;
 
 export const writtenAnswerInputSchema = z.object({
-  question: z.string({ required_error: 'Write the question visitors ask.' }).trim().min(1, 'Write the question visitors ask.').max(500, 'Keep the question to 500 characters.'),
-  answer: z.string({ required_error: 'Write the answer.' }).trim().min(1, 'Write the answer.').max(4000, 'Keep the answer to 4000 characters.'),
+  question: z
+    .string({ required_error: 'Write the question visitors ask.' })
+    .trim()
+    .min(1, 'Write the question visitors ask.')
+    .max(500, 'Keep the question to 500 characters.'),
+  answer: z
+    .string({ required_error: 'Write the answer.' })
+    .trim()
+    .min(1, 'Write the answer.')
+    .max(4000, 'Keep the answer to 4000 characters.'),
 });
 
 export interface WrittenAnswer {
@@ -61,16 +69,29 @@ export interface WrittenAnswerDeps {
 function parseInput(input: unknown, partial = false) {
   const schema = partial ? writtenAnswerInputSchema.partial() : writtenAnswerInputSchema;
   const parsed = schema.safeParse(input ?? {});
-  if (!parsed.success) throw new AppError({ code: 'invalid_input', status: 400, message: parsed.error.issues[0]?.message ?? 'Invalid written answer.' });
+  if (!parsed.success)
+    throw new AppError({
+      code: 'invalid_input',
+      status: 400,
+      message: parsed.error.issues[0]?.message ?? 'Invalid written answer.',
+    });
   const data = parsed.data as Partial<z.infer<typeof writtenAnswerInputSchema>>;
   if (data.question !== undefined && !normaliseQuestion(data.question)) {
-    throw new AppError({ code: 'invalid_input', status: 400, message: 'The question needs some words, not only punctuation.' });
+    throw new AppError({
+      code: 'invalid_input',
+      status: 400,
+      message: 'The question needs some words, not only punctuation.',
+    });
   }
   return data;
 }
 
 const duplicate = () =>
-  new AppError({ code: 'written_answer_exists', status: 409, message: 'There is already a written answer for this question. Edit that one instead.' });
+  new AppError({
+    code: 'written_answer_exists',
+    status: 409,
+    message: 'There is already a written answer for this question. Edit that one instead.',
+  });
 
 async function embedQuestion(embedder: Embedder, question: string) {
   const [vector] = await embedder.embed([question]);
@@ -78,15 +99,26 @@ async function embedQuestion(embedder: Embedder, question: string) {
 }
 
 /** Adds a written answer; it answers visitors at once. @throws 409 for a question already answered (same normalised wording). */
-export async function createWrittenAnswer(deps: WrittenAnswerDeps, { clientId, input }: { clientId: string; input: unknown }): Promise<WrittenAnswer> {
+export async function createWrittenAnswer(
+  deps: WrittenAnswerDeps,
+  { clientId, input }: { clientId: string; input: unknown },
+): Promise<WrittenAnswer> {
   const data = parseInput(input) as z.infer<typeof writtenAnswerInputSchema>;
-  const [{ count }] = await deps.knex('written_answers').where({ client_id: clientId }).count<{ count: string }[]>({ count: '*' });
+  const [{ count }] = await deps
+    .knex('written_answers')
+    .where({ client_id: clientId })
+    .count<{ count: string }[]>({ count: '*' });
   if (Number(count) >= MAX_WRITTEN_ANSWERS) {
-    throw new AppError({ code: 'too_many_written_answers', status: 409, message: `A site can have up to ${MAX_WRITTEN_ANSWERS} written answers. Delete some you no longer need.` });
+    throw new AppError({
+      code: 'too_many_written_answers',
+      status: 409,
+      message: `A site can have up to ${MAX_WRITTEN_ANSWERS} written answers. Delete some you no longer need.`,
+    });
   }
   const embedding = await embedQuestion(deps.embedder, data.question);
   const now = new Date();
-  const inserted = await deps.knex('written_answers')
+  const inserted = await deps
+    .knex('written_answers')
     .insert({
       id: randomUUID(),
       client_id: clientId,
@@ -112,7 +144,8 @@ async function listWrittenAnswersAsTenant(knex: Knex, { clientId }: { clientId: 
 }
 
 /** As `listWrittenAnswersAsTenant`, inside `withTenant` (core/db/tenant.ts): row-level security as a second wall. */
-export const listWrittenAnswers = (knex: Knex, args: { clientId: string }) => withTenant(knex, args.clientId, (trx) => listWrittenAnswersAsTenant(trx, args));
+export const listWrittenAnswers = (knex: Knex, args: { clientId: string }) =>
+  withTenant(knex, args.clientId, (trx) => listWrittenAnswersAsTenant(trx, args));
 
 /** Edits question and/or answer; effective at once (the client's query-cache generation is bumped). */
 export async function updateWrittenAnswer(
@@ -143,7 +176,10 @@ export async function updateWrittenAnswer(
 }
 
 /** Deletes a written answer; it stops answering at once. */
-export async function deleteWrittenAnswer(deps: Pick<WrittenAnswerDeps, 'knex' | 'cache'>, { clientId, answerId }: { clientId: string; answerId: string }): Promise<void> {
+export async function deleteWrittenAnswer(
+  deps: Pick<WrittenAnswerDeps, 'knex' | 'cache'>,
+  { clientId, answerId }: { clientId: string; answerId: string },
+): Promise<void> {
   if (!isUuid(answerId)) throw notFound('written answer');
   const deleted = await deps.knex('written_answers').where({ id: answerId, client_id: clientId }).delete();
   if (!deleted) throw notFound('written answer');
@@ -177,17 +213,29 @@ async function matchableAnswers(deps: WrittenAnswerDeps, clientId: string): Prom
     parsedAnswers.set(key, cached);
     return cached;
   }
-  const rows = await deps.knex('written_answers').where({ client_id: clientId }).select('id', 'question', 'question_normalised', 'answer', 'embedding', 'embedding_model');
+  const rows = await deps
+    .knex('written_answers')
+    .where({ client_id: clientId })
+    .select('id', 'question', 'question_normalised', 'answer', 'embedding', 'embedding_model');
   const stale = rows.filter((row) => row.embedding_model !== deps.embedder.model || !row.embedding);
   if (stale.length) {
     // Written under another embedding model: re-embedded once, then stored.
     const vectors = await deps.embedder.embed(stale.map((row) => row.question));
     for (const [index, row] of stale.entries()) {
       row.embedding = vectors[index];
-      await deps.knex('written_answers').where({ id: row.id }).update({ embedding: vectors[index], embedding_model: deps.embedder.model });
+      await deps
+        .knex('written_answers')
+        .where({ id: row.id })
+        .update({ embedding: vectors[index], embedding_model: deps.embedder.model });
     }
   }
-  const answers = rows.map((row) => ({ id: row.id, question: row.question, normalised: row.question_normalised, answer: row.answer, embedding: row.embedding.map(Number) }));
+  const answers = rows.map((row) => ({
+    id: row.id,
+    question: row.question,
+    normalised: row.question_normalised,
+    answer: row.answer,
+    embedding: row.embedding.map(Number),
+  }));
   await setJson(deps.cache, key, answers, CACHE_TTL_SECONDS).catch(() => undefined);
   parsedAnswers.set(key, answers);
   return answers;
@@ -209,7 +257,10 @@ export interface WrittenAnswerMatch {
  * (embeddings are L2-normalised, so the dot product is the cosine). Never throws: on any failure
  * the chat answers from documents as before.
  */
-export async function matchWrittenAnswer(deps: WrittenAnswerDeps, { clientId, question }: { clientId: string; question: string }): Promise<WrittenAnswerMatch | null> {
+export async function matchWrittenAnswer(
+  deps: WrittenAnswerDeps,
+  { clientId, question }: { clientId: string; question: string },
+): Promise<WrittenAnswerMatch | null> {
   try {
     const answers = await matchableAnswers(deps, clientId);
     if (!answers.length) return null;
@@ -223,7 +274,9 @@ export async function matchWrittenAnswer(deps: WrittenAnswerDeps, { clientId, qu
       const score = dot(vector, answer.embedding);
       if (score > bestScore) [best, bestScore] = [answer, score];
     }
-    return best && bestScore >= WRITTEN_ANSWER_MIN_SIMILARITY ? { id: best.id, question: best.question, answer: best.answer, score: Number(bestScore.toFixed(4)) } : null;
+    return best && bestScore >= WRITTEN_ANSWER_MIN_SIMILARITY
+      ? { id: best.id, question: best.question, answer: best.answer, score: Number(bestScore.toFixed(4)) }
+      : null;
   } catch {
     return null;
   }
@@ -231,7 +284,16 @@ export async function matchWrittenAnswer(deps: WrittenAnswerDeps, { clientId, qu
 
 /** The source a written answer is cited as: `filename: "Q&A"`. */
 export function writtenAnswerSource(match: WrittenAnswerMatch) {
-  return { documentId: match.id, filename: 'Q&A', chunkIndex: 0, page: null, score: match.score, snippet: match.question, title: null, url: null };
+  return {
+    documentId: match.id,
+    filename: 'Q&A',
+    chunkIndex: 0,
+    page: null,
+    score: match.score,
+    snippet: match.question,
+    title: null,
+    url: null,
+  };
 }
 
 /** Usage of a written answer: no model ran. */

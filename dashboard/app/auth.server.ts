@@ -4,7 +4,12 @@ import { sessionCookie, sessionTokenFromCookieHeader } from '../../core/http/ses
 import { secureCookies, type DashboardContext } from './context.server';
 
 /** Starts a session for `userId` (revoking the one the browser held, so the id rotates) and sends the browser on with its cookie. */
-export async function startSessionAndRedirect(context: DashboardContext, request: Request, userId: string, to: string): Promise<Response> {
+export async function startSessionAndRedirect(
+  context: DashboardContext,
+  request: Request,
+  userId: string,
+  to: string,
+): Promise<Response> {
   const secure = secureCookies(context, request);
   const replacing = sessionTokenFromCookieHeader(request.headers.get('cookie'), { secure });
   const { token } = await createSession(context.container.db.knex, userId, { replacing });

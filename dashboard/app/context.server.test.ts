@@ -19,7 +19,9 @@ async function thrown(run: () => unknown): Promise<Response> {
 
 describe('requireUser', () => {
   it('sends a visitor without a session to /login and back afterwards', async () => {
-    const response = await thrown(() => requireUser(context(null), new Request('http://x/sites/abc/documents?status=ready')));
+    const response = await thrown(() =>
+      requireUser(context(null), new Request('http://x/sites/abc/documents?status=ready')),
+    );
     expect(response.status).toBe(302);
     expect(response.headers.get('Location')).toBe('/login?redirectTo=%2Fsites%2Fabc%2Fdocuments%3Fstatus%3Dready');
   });
@@ -53,17 +55,28 @@ describe('safeRedirectPath', () => {
 
 describe('form helpers', () => {
   it('maps schema issues to their fields, joining several on one field', () => {
-    const schema = z.object({ name: z.string().min(1, 'Give the site a name.'), tags: z.array(z.string()).superRefine((_v, ctx) => {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: '"a" is bad.' });
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: '"b" is bad.' });
-    }) });
+    const schema = z.object({
+      name: z.string().min(1, 'Give the site a name.'),
+      tags: z.array(z.string()).superRefine((_v, ctx) => {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: '"a" is bad.' });
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: '"b" is bad.' });
+      }),
+    });
     const result = schema.safeParse({ name: '', tags: [] });
     expect(result.success).toBe(false);
-    expect(fieldErrorsFromZod(result.error!)).toEqual({ name: 'Give the site a name.', tags: '"a" is bad. "b" is bad.' });
+    expect(fieldErrorsFromZod(result.error!)).toEqual({
+      name: 'Give the site a name.',
+      tags: '"a" is bad. "b" is bad.',
+    });
   });
 
   it('turns expected failures into form data and rethrows the rest', () => {
-    expect(formFailure(new AppError({ code: 'email_taken', status: 409, message: 'Taken.' }), { email: 'a' })).toEqual({ ok: false, fieldErrors: {}, formError: 'Taken.', email: 'a' });
+    expect(formFailure(new AppError({ code: 'email_taken', status: 409, message: 'Taken.' }), { email: 'a' })).toEqual({
+      ok: false,
+      fieldErrors: {},
+      formError: 'Taken.',
+      email: 'a',
+    });
     expect(() => formFailure(new Error('boom'))).toThrow('boom');
   });
 

@@ -34,7 +34,8 @@ declare module '@remix-run/node' {
 
 /** Only same-site paths may be redirected to, so `?redirectTo=` cannot send anyone elsewhere. */
 export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = '/sites'): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\'))
+    return fallback;
   return value;
 }
 
@@ -52,12 +53,17 @@ export function requireUser(context: DashboardContext, request?: Request): Sessi
 export const notFoundResponse = (message: string) => new Response(message, { status: 404, statusText: 'Not Found' });
 
 /** The one gate before touching a site's data: another owner's id and a missing id are the same 404. */
-export async function requireOwnedClient(context: DashboardContext, clientId: string | undefined, request?: Request): Promise<Client> {
+export async function requireOwnedClient(
+  context: DashboardContext,
+  clientId: string | undefined,
+  request?: Request,
+): Promise<Client> {
   const session = requireUser(context, request);
   try {
     return await getClientForOwner(context.container.db.knex, { ownerId: session.user.id, clientId });
   } catch (error) {
-    if (isAppError(error) && error.status === 404) throw notFoundResponse('This site does not exist, or it belongs to another account.');
+    if (isAppError(error) && error.status === 404)
+      throw notFoundResponse('This site does not exist, or it belongs to another account.');
     throw error;
   }
 }
@@ -72,7 +78,10 @@ export function requireCsrf(formData: FormData, context: DashboardContext): void
   const expected = Buffer.from(session.csrfToken);
   const actual = Buffer.from(typeof sent === 'string' ? sent : '');
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
-    throw new Response('This form has expired. Reload the page and try again.', { status: 403, statusText: 'Forbidden' });
+    throw new Response('This form has expired. Reload the page and try again.', {
+      status: 403,
+      statusText: 'Forbidden',
+    });
   }
 }
 
@@ -80,7 +89,8 @@ export function requireCsrf(formData: FormData, context: DashboardContext): void
 export const isSecureRequest = (request: Request) => new URL(request.url).protocol === 'https:';
 
 /** The same `Secure` decision Express made for this request (SECURE_COOKIES), else the request's own scheme. */
-export const secureCookies = (context: DashboardContext, request: Request) => context.secureCookie ?? isSecureRequest(request);
+export const secureCookies = (context: DashboardContext, request: Request) =>
+  context.secureCookie ?? isSecureRequest(request);
 
 export function documentDeps(container: Container): DocumentDeps {
   return {

@@ -14,7 +14,10 @@ export const links: LinksFunction = () => [
   { rel: 'icon', href: FAVICON, type: 'image/svg+xml' },
 ];
 
-export const meta: MetaFunction = () => [{ title: 'ChatConnect' }, { name: 'description', content: 'AI chat for your website, answering from your own documents.' }];
+export const meta: MetaFunction = () => [
+  { title: 'ChatConnect' },
+  { name: 'description', content: 'AI chat for your website, answering from your own documents.' },
+];
 
 /** A thin bar at the top while any navigation or form submission is under way. */
 function GlobalProgress() {

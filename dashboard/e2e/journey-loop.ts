@@ -25,7 +25,8 @@ async function askInPreview(page: Page, clientId: string, question: string, expe
   const frame = await previewFrame(page);
   const widget = frame.locator('chatconnect-widget');
   const textbox = widget.getByRole('textbox').first();
-  if (!(await textbox.isVisible().catch(() => false))) await widget.getByRole('button', { name: /chat/i }).first().click();
+  if (!(await textbox.isVisible().catch(() => false)))
+    await widget.getByRole('button', { name: /chat/i }).first().click();
   await textbox.waitFor({ timeout: 20_000 });
   await textbox.fill(question);
   await textbox.press('Enter');
@@ -33,7 +34,19 @@ async function askInPreview(page: Page, clientId: string, question: string, expe
   return widget;
 }
 
-export async function runLoopSteps({ page, step, shoot, clientId, liveKey }: { page: Page; step: Step; shoot: (page: Page, name: string, fullPage?: boolean) => Promise<void>; clientId: string; liveKey: string }) {
+export async function runLoopSteps({
+  page,
+  step,
+  shoot,
+  clientId,
+  liveKey,
+}: {
+  page: Page;
+  step: Step;
+  shoot: (page: Page, name: string, fullPage?: boolean) => Promise<void>;
+  clientId: string;
+  liveKey: string;
+}) {
   await step('a visitor rates an answer down, and the owner sees the question under Unanswered', async () => {
     // The widget's own thumbs are used when it has them; otherwise the rating goes through the public API, as the widget would send it.
     let how = 'through the API';
@@ -43,13 +56,19 @@ export async function runLoopSteps({ page, step, shoot, clientId, liveKey }: { p
     await thumbsDown?.waitFor({ timeout: 30_000 }).catch(() => undefined);
     if (thumbsDown && (await thumbsDown.isVisible().catch(() => false))) {
       await thumbsDown.click();
-      how = 'with the widget\'s thumbs-down button';
+      how = "with the widget's thumbs-down button";
     } else {
       const sessionId = randomUUID();
-      const answer = await page.request.post('/chat', { headers: { 'x-api-key': liveKey }, data: { message: QUESTION, sessionId } });
+      const answer = await page.request.post('/chat', {
+        headers: { 'x-api-key': liveKey },
+        data: { message: QUESTION, sessionId },
+      });
       if (answer.status() !== 200) throw new Error(`POST /chat answered ${answer.status()}`);
       const { messageId } = await answer.json();
-      const rated = await page.request.post('/chat/feedback', { headers: { 'x-api-key': liveKey }, data: { messageId, sessionId, rating: 'down', comment: 'Not what I asked' } });
+      const rated = await page.request.post('/chat/feedback', {
+        headers: { 'x-api-key': liveKey },
+        data: { messageId, sessionId, rating: 'down', comment: 'Not what I asked' },
+      });
       if (rated.status() !== 204) throw new Error(`POST /chat/feedback answered ${rated.status()}`);
     }
     await page.goto(`/sites/${clientId}/unanswered`);
@@ -60,13 +79,20 @@ export async function runLoopSteps({ page, step, shoot, clientId, liveKey }: { p
       await page.waitForTimeout(1000);
       await page.reload();
     }
-    await row.first().getByText(/Rated down|Not in your documents/).waitFor();
+    await row
+      .first()
+      .getByText(/Rated down|Not in your documents/)
+      .waitFor();
     await shoot(page, 'unanswered');
     return `rated ${how}`;
   });
 
   await step('"Write the answer" opens Q&A with the question filled in, and saves it', async () => {
-    await page.locator('.loop-row', { hasText: QUESTION }).first().getByRole('link', { name: 'Write the answer' }).click();
+    await page
+      .locator('.loop-row', { hasText: QUESTION })
+      .first()
+      .getByRole('link', { name: 'Write the answer' })
+      .click();
     await page.waitForURL(/\/answers\?question=/);
     const question = await page.getByLabel('Question visitors ask').inputValue();
     if (question !== QUESTION) throw new Error(`the question field held "${question}"`);
@@ -79,7 +105,12 @@ export async function runLoopSteps({ page, step, shoot, clientId, liveKey }: { p
 
   await step('asked again in the widget preview, the question gets the written answer', async () => {
     const widget = await askInPreview(page, clientId, QUESTION, /kayaks rent for 40 dollars/);
-    await widget.locator('[role="log"]').getByText('Q&A').first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+    await widget
+      .locator('[role="log"]')
+      .getByText('Q&A')
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .catch(() => undefined);
   });
 
   await step('the Unanswered row now says it is answered; Feedback and Contacts show their views', async () => {
@@ -108,7 +139,8 @@ export async function runLoopSteps({ page, step, shoot, clientId, liveKey }: { p
     await page.getByLabel('Type Scratch site to confirm').fill('Scratch site');
     await button.click();
     await page.waitForURL(/\/sites(\?|$)/);
-    if (await page.locator('.site-card', { hasText: 'Scratch site' }).count()) throw new Error('the deleted site is still listed');
+    if (await page.locator('.site-card', { hasText: 'Scratch site' }).count())
+      throw new Error('the deleted site is still listed');
     const gone = await page.request.get(`/api/dashboard/clients/${scratchId}`);
     if (gone.status() !== 404) throw new Error(`the deleted site answered ${gone.status()}`);
   });

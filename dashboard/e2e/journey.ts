@@ -54,7 +54,7 @@ function handbookText(): string {
     sections.push(
       `Section ${index + 1}: caring for ${topic}. Clean your ${topic} after every trip with lukewarm water and a soft brush; ` +
         `dry them away from direct heat. Store the ${topic} loosely in a cool, dry place. Inspect seams, zips and buckles ` +
-        `before season ${index % 12 + 1}, and send anything damaged to the repair desk with reference NW-${1000 + index}.`,
+        `before season ${(index % 12) + 1}, and send anything damaged to the repair desk with reference NW-${1000 + index}.`,
     );
   }
   return sections.join('\n\n');
@@ -78,7 +78,15 @@ export async function runDashboardJourney(
 ): Promise<JourneyResult> {
   const base = baseUrl.replace(/\/+$/, '');
   mkdirSync(screenshotDir, { recursive: true });
-  const result: JourneyResult = { consoleErrors: [], expectedConsoleErrors: [], screenshots: [], steps: [], progressTimeline: [], mobileWidths: {}, failure: null };
+  const result: JourneyResult = {
+    consoleErrors: [],
+    expectedConsoleErrors: [],
+    screenshots: [],
+    steps: [],
+    progressTimeline: [],
+    mobileWidths: {},
+    failure: null,
+  };
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless,
@@ -90,7 +98,8 @@ export async function runDashboardJourney(
       if (message.type() !== 'error') return;
       const line = `[${label}] ${message.text()} @ ${message.location().url}`;
       const refusedOnPurpose =
-        (message.text().includes('status of 415') && message.location().url.endsWith('/api/dashboard/documents/upload')) ||
+        (message.text().includes('status of 415') &&
+          message.location().url.endsWith('/api/dashboard/documents/upload')) ||
         (message.text().includes('status of 404') && message.location().url.includes(MISSING_SITE_ID));
       (refusedOnPurpose ? result.expectedConsoleErrors : result.consoleErrors).push(line);
     });
@@ -100,11 +109,20 @@ export async function runDashboardJourney(
    * Runs one step and records it. A failed step is recorded with a screenshot of that moment (in
    * the OS temp directory) and the journey goes on, unless later steps cannot run without it.
    */
-  const step = async <T>(name: string, run: () => Promise<T>, { critical = false }: { critical?: boolean } = {}): Promise<T | undefined> => {
+  const step = async <T>(
+    name: string,
+    run: () => Promise<T>,
+    { critical = false }: { critical?: boolean } = {},
+  ): Promise<T | undefined> => {
     const started = Date.now();
     try {
       const value = await run();
-      result.steps.push({ name, ok: true, ms: Date.now() - started, detail: typeof value === 'string' ? value : undefined });
+      result.steps.push({
+        name,
+        ok: true,
+        ms: Date.now() - started,
+        detail: typeof value === 'string' ? value : undefined,
+      });
       return value;
     } catch (error) {
       const file = path.join(tmpdir(), `dashboard-journey-failure-${Date.now()}.png`);
@@ -146,20 +164,24 @@ export async function runDashboardJourney(
       await shoot(page, 'login', false);
     });
 
-    await step('sign up shows field errors, then creates the account', async () => {
-      await page.getByRole('link', { name: 'Create an account' }).click();
-      await page.waitForURL('**/signup');
-      await page.getByLabel('Your name').fill('Ada Lovelace');
-      await page.getByLabel('Work email').fill('not-an-email');
-      await page.getByLabel('Password').fill('short');
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.getByText('Use at least 8 characters for the password.').waitFor();
-      await page.getByText('Enter a valid email address.').waitFor();
-      await page.getByLabel('Work email').fill(email);
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.waitForURL('**/sites/new');
-    }, { critical: true });
+    await step(
+      'sign up shows field errors, then creates the account',
+      async () => {
+        await page.getByRole('link', { name: 'Create an account' }).click();
+        await page.waitForURL('**/signup');
+        await page.getByLabel('Your name').fill('Ada Lovelace');
+        await page.getByLabel('Work email').fill('not-an-email');
+        await page.getByLabel('Password').fill('short');
+        await page.getByRole('button', { name: 'Create account' }).click();
+        await page.getByText('Use at least 8 characters for the password.').waitFor();
+        await page.getByText('Enter a valid email address.').waitFor();
+        await page.getByLabel('Work email').fill(email);
+        await page.getByLabel('Password').fill(password);
+        await page.getByRole('button', { name: 'Create account' }).click();
+        await page.waitForURL('**/sites/new');
+      },
+      { critical: true },
+    );
 
     await step('the empty sites list says what to do', async () => {
       await page.goto('/sites');
@@ -167,94 +189,120 @@ export async function runDashboardJourney(
       await shoot(page, 'sites-empty', false);
     });
 
-    const created = await step('adding a site validates domains inline, then shows the key once', async () => {
-      await page.getByRole('link', { name: 'Add your first site' }).click();
-      await page.waitForURL('**/sites/new');
-      await page.getByLabel('Site name').fill('Northwind Outfitters');
-      await page.getByLabel('Allowed domains').fill('shop.northwind.example\nnot a domain!');
-      await page.getByRole('button', { name: 'Create site' }).click();
-      await page.getByText('"not a domain!" is not a valid hostname', { exact: false }).first().waitFor(); // the field error, and the live domain preview once hydrated
-      await shoot(page, 'site-new-validation', false);
-      await page.getByLabel('Allowed domains').fill('shop.northwind.example\n*.northwind.example');
-      await page.getByRole('button', { name: 'Create site' }).click();
-      await page.getByRole('heading', { name: 'Northwind Outfitters is ready' }).waitFor();
-      const key = (await page.getByLabel('New API key').textContent())?.trim() ?? '';
-      if (!/^pk_live_/.test(key)) throw new Error(`expected a pk_live_ key, saw ${key}`);
-      await page.getByRole('button', { name: 'Copy snippet' }).click();
-      const copied = await page.evaluate(() => navigator.clipboard.readText());
-      if (!copied.includes(`data-api-key="${key}"`) || !copied.includes('/widget.js')) throw new Error(`clipboard held ${copied}`);
-      await shoot(page, 'site-created', false);
-      const href = await page.getByRole('link', { name: 'Go to the site overview' }).getAttribute('href');
-      return { clientId: href!.split('/').pop()!, liveKey: key };
-    }, { critical: true });
+    const created = await step(
+      'adding a site validates domains inline, then shows the key once',
+      async () => {
+        await page.getByRole('link', { name: 'Add your first site' }).click();
+        await page.waitForURL('**/sites/new');
+        await page.getByLabel('Site name').fill('Northwind Outfitters');
+        await page.getByLabel('Allowed domains').fill('shop.northwind.example\nnot a domain!');
+        await page.getByRole('button', { name: 'Create site' }).click();
+        await page.getByText('"not a domain!" is not a valid hostname', { exact: false }).first().waitFor(); // the field error, and the live domain preview once hydrated
+        await shoot(page, 'site-new-validation', false);
+        await page.getByLabel('Allowed domains').fill('shop.northwind.example\n*.northwind.example');
+        await page.getByRole('button', { name: 'Create site' }).click();
+        await page.getByRole('heading', { name: 'Northwind Outfitters is ready' }).waitFor();
+        const key = (await page.getByLabel('New API key').textContent())?.trim() ?? '';
+        if (!/^pk_live_/.test(key)) throw new Error(`expected a pk_live_ key, saw ${key}`);
+        await page.getByRole('button', { name: 'Copy snippet' }).click();
+        const copied = await page.evaluate(() => navigator.clipboard.readText());
+        if (!copied.includes(`data-api-key="${key}"`) || !copied.includes('/widget.js'))
+          throw new Error(`clipboard held ${copied}`);
+        await shoot(page, 'site-created', false);
+        const href = await page.getByRole('link', { name: 'Go to the site overview' }).getAttribute('href');
+        return { clientId: href!.split('/').pop()!, liveKey: key };
+      },
+      { critical: true },
+    );
     const { clientId, liveKey } = created!;
 
-    await step('documents upload by drop and by picker, each with its own progress, and reach ready without a reload', async () => {
-      await page.goto(`/sites/${clientId}/documents`);
-      await page.getByRole('heading', { name: 'No documents yet' }).waitFor();
-      await page.locator('.live-indicator.on').waitFor();
-      let navigations = 0;
-      page.on('framenavigated', (frame) => {
-        if (frame === page.mainFrame()) navigations += 1;
-      });
-      // A real drop event carrying two files: one good, one whose bytes are not a PDF.
-      const dataTransfer = await page.evaluateHandle(
-        ([faq]) => {
-          const transfer = new DataTransfer();
-          transfer.items.add(new File([faq], 'northwind-faq.txt', { type: 'text/plain' }));
-          transfer.items.add(new File(['<html><body>not a pdf</body></html>'], 'brochure.pdf', { type: 'application/pdf' }));
-          return transfer;
-        },
-        [FAQ_TEXT],
-      );
-      await page.dispatchEvent('.dropzone', 'dragenter', { dataTransfer });
-      await page.dispatchEvent('.dropzone', 'drop', { dataTransfer });
-      await page.locator('#file-input').setInputFiles([
-        {
-          name: 'returns-policy.txt',
-          mimeType: 'text/plain',
-          buffer: Buffer.from('Returns policy. Items can be returned within 60 days with the receipt. Refunds reach your card in 5 days.'),
-        },
-        { name: 'care-handbook.txt', mimeType: 'text/plain', buffer: Buffer.from(handbookText()) },
-      ]);
+    await step(
+      'documents upload by drop and by picker, each with its own progress, and reach ready without a reload',
+      async () => {
+        await page.goto(`/sites/${clientId}/documents`);
+        await page.getByRole('heading', { name: 'No documents yet' }).waitFor();
+        await page.locator('.live-indicator.on').waitFor();
+        let navigations = 0;
+        page.on('framenavigated', (frame) => {
+          if (frame === page.mainFrame()) navigations += 1;
+        });
+        // A real drop event carrying two files: one good, one whose bytes are not a PDF.
+        const dataTransfer = await page.evaluateHandle(
+          ([faq]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([faq], 'northwind-faq.txt', { type: 'text/plain' }));
+            transfer.items.add(
+              new File(['<html><body>not a pdf</body></html>'], 'brochure.pdf', { type: 'application/pdf' }),
+            );
+            return transfer;
+          },
+          [FAQ_TEXT],
+        );
+        await page.dispatchEvent('.dropzone', 'dragenter', { dataTransfer });
+        await page.dispatchEvent('.dropzone', 'drop', { dataTransfer });
+        await page.locator('#file-input').setInputFiles([
+          {
+            name: 'returns-policy.txt',
+            mimeType: 'text/plain',
+            buffer: Buffer.from(
+              'Returns policy. Items can be returned within 60 days with the receipt. Refunds reach your card in 5 days.',
+            ),
+          },
+          { name: 'care-handbook.txt', mimeType: 'text/plain', buffer: Buffer.from(handbookText()) },
+        ]);
 
-      // The long handbook's row is watched: its stage and percent must move while the page stays put.
-      const watchedRow = page.locator('.doc-row', { hasText: 'care-handbook.txt' });
-      const deadline = Date.now() + 90_000;
-      let last = '';
-      while (Date.now() < deadline) {
-        const status = (await watchedRow.getAttribute('data-status', { timeout: 1000 }).catch(() => null)) ?? 'uploading';
-        const label = await watchedRow.locator('.doc-progress-label').textContent({ timeout: 200 }).catch(() => '');
-        const line = `${status} ${label?.replace(/\s+/g, ' ').trim() ?? ''}`.trim();
-        if (line !== last) {
-          if (status === 'processing' && !result.progressTimeline.some((entry) => entry.startsWith('processing'))) {
-            await shoot(page, 'documents-processing');
+        // The long handbook's row is watched: its stage and percent must move while the page stays put.
+        const watchedRow = page.locator('.doc-row', { hasText: 'care-handbook.txt' });
+        const deadline = Date.now() + 90_000;
+        let last = '';
+        while (Date.now() < deadline) {
+          const status =
+            (await watchedRow.getAttribute('data-status', { timeout: 1000 }).catch(() => null)) ?? 'uploading';
+          const label = await watchedRow
+            .locator('.doc-progress-label')
+            .textContent({ timeout: 200 })
+            .catch(() => '');
+          const line = `${status} ${label?.replace(/\s+/g, ' ').trim() ?? ''}`.trim();
+          if (line !== last) {
+            if (status === 'processing' && !result.progressTimeline.some((entry) => entry.startsWith('processing'))) {
+              await shoot(page, 'documents-processing');
+            }
+            result.progressTimeline.push(line);
+            last = line;
           }
-          result.progressTimeline.push(line);
-          last = line;
+          if (status === 'ready' || status === 'failed') break;
+          await page.waitForTimeout(150);
         }
-        if (status === 'ready' || status === 'failed') break;
-        await page.waitForTimeout(150);
-      }
-      if (last.split(' ')[0] !== 'ready') throw new Error(`care-handbook.txt ended as "${last}"`);
-      const working = result.progressTimeline.filter((line) => line.startsWith('processing'));
-      // Ingestion embeds 128 passages per step, so a fast machine may show one processing state only.
-      if (working.length < 1) throw new Error(`saw no live progress update: ${result.progressTimeline.join(' → ')}`);
-      await page.locator('.doc-row[data-status="ready"]', { hasText: 'northwind-faq.txt' }).waitFor({ timeout: 60_000 });
-      await page.locator('.doc-row[data-status="ready"]', { hasText: 'returns-policy.txt' }).waitFor({ timeout: 60_000 });
-      const refusal = await page.locator('.doc-row[data-upload-status="error"]', { hasText: 'brochure.pdf' }).locator('.doc-error').textContent();
-      if (!refusal || refusal.length < 20) throw new Error('the refused upload shows no readable reason');
-      if (navigations !== 0) throw new Error(`the page navigated ${navigations} times while documents processed`);
-      await shoot(page, 'documents');
-      return `brochure.pdf refused: ${refusal}`;
-    });
+        if (last.split(' ')[0] !== 'ready') throw new Error(`care-handbook.txt ended as "${last}"`);
+        const working = result.progressTimeline.filter((line) => line.startsWith('processing'));
+        // Ingestion embeds 128 passages per step, so a fast machine may show one processing state only.
+        if (working.length < 1) throw new Error(`saw no live progress update: ${result.progressTimeline.join(' → ')}`);
+        await page
+          .locator('.doc-row[data-status="ready"]', { hasText: 'northwind-faq.txt' })
+          .waitFor({ timeout: 60_000 });
+        await page
+          .locator('.doc-row[data-status="ready"]', { hasText: 'returns-policy.txt' })
+          .waitFor({ timeout: 60_000 });
+        const refusal = await page
+          .locator('.doc-row[data-upload-status="error"]', { hasText: 'brochure.pdf' })
+          .locator('.doc-error')
+          .textContent();
+        if (!refusal || refusal.length < 20) throw new Error('the refused upload shows no readable reason');
+        if (navigations !== 0) throw new Error(`the page navigated ${navigations} times while documents processed`);
+        await shoot(page, 'documents');
+        return `brochure.pdf refused: ${refusal}`;
+      },
+    );
 
     await step('documents filter by status and link to Temporal Web', async () => {
       await page.getByRole('link', { name: /^Ready/ }).click();
       await page.waitForURL('**/documents?status=ready');
       const rows = await page.locator('.doc-row[data-document-id]').count();
       if (rows !== 3) throw new Error(`expected 3 ready documents, saw ${rows}`);
-      const link = await page.locator('.doc-row[data-document-id] a', { hasText: 'Workflow' }).first().getAttribute('href');
+      const link = await page
+        .locator('.doc-row[data-document-id] a', { hasText: 'Workflow' })
+        .first()
+        .getAttribute('href');
       if (!link || !/\/namespaces\/[^/]+\/workflows\/ingest-/.test(link)) throw new Error(`Temporal link was ${link}`);
       await page.getByRole('link', { name: /^All/ }).click();
     });
@@ -264,11 +312,17 @@ export async function runDashboardJourney(
       await row.getByRole('button', { name: /Re-ingest/ }).click();
       // The new version starts over (queued or processing), then becomes ready again, all in place.
       await page.waitForFunction(
-        () => [...document.querySelectorAll('.doc-row')].some((element) => element.textContent?.includes('returns-policy.txt') && element.getAttribute('data-status') !== 'ready'),
+        () =>
+          [...document.querySelectorAll('.doc-row')].some(
+            (element) =>
+              element.textContent?.includes('returns-policy.txt') && element.getAttribute('data-status') !== 'ready',
+          ),
         undefined,
         { timeout: 10_000 },
       );
-      await page.locator('.doc-row[data-status="ready"]', { hasText: 'returns-policy.txt' }).waitFor({ timeout: 60_000 });
+      await page
+        .locator('.doc-row[data-status="ready"]', { hasText: 'returns-policy.txt' })
+        .waitFor({ timeout: 60_000 });
       await row.getByRole('button', { name: /Delete/ }).click();
       await page.getByRole('dialog', { name: 'Delete this document?' }).waitFor();
       await page.getByRole('button', { name: 'Delete document' }).click();
@@ -283,46 +337,63 @@ export async function runDashboardJourney(
       await page.locator('.snippet-code', { hasText: key }).waitFor();
       await page.getByRole('button', { name: 'Copy snippet' }).click();
       const copied = await page.evaluate(() => navigator.clipboard.readText());
-      if (copied !== `<script src="${base}/widget.js" data-api-key="${key}" async></script>`) throw new Error(`clipboard held ${copied}`);
+      if (copied !== `<script src="${base}/widget.js" data-api-key="${key}" async></script>`)
+        throw new Error(`clipboard held ${copied}`);
       await shoot(page, 'overview');
     });
 
     await step('revoking a key asks first, then marks it revoked', async () => {
       const before = await page.locator('tr', { hasText: 'Revoked' }).count();
-      await page.getByRole('button', { name: /^Revoke key pk_live_/ }).first().click();
+      await page
+        .getByRole('button', { name: /^Revoke key pk_live_/ })
+        .first()
+        .click();
       await page.getByRole('dialog', { name: 'Revoke this key?' }).waitFor();
       await page.getByRole('button', { name: 'Revoke key', exact: true }).click();
-      await page.waitForFunction((count) => [...document.querySelectorAll('tr')].filter((row) => row.textContent?.includes('Revoked')).length > count, before);
+      await page.waitForFunction(
+        (count) =>
+          [...document.querySelectorAll('tr')].filter((row) => row.textContent?.includes('Revoked')).length > count,
+        before,
+      );
     });
 
     let previewChatted = false;
-    await step('widget editor: live preview reflects unsaved edits, answers from the real documents, and saves', async () => {
-      await page.goto(`/sites/${clientId}/widget`);
-      const frameElement = await page.waitForSelector('iframe.preview-iframe', { timeout: 20_000 });
-      const frame = (await frameElement.contentFrame()) as Frame;
-      await frame.waitForLoadState('load');
-      const launcher = frame.locator('chatconnect-widget').getByRole('button', { name: /chat/i });
-      await launcher.first().waitFor({ timeout: 20_000 });
-      await page.getByLabel('Title', { exact: true }).fill('Ask Northwind');
-      await page.locator('#primaryColor').fill('#0f766e');
-      await page.getByLabel('Starter prompt 1').fill('How long do I have to return gear?');
-      await frame.locator('chatconnect-widget').getByText('Ask Northwind').first().waitFor({ timeout: 15_000 });
-      const textbox = frame.locator('chatconnect-widget').getByRole('textbox').first();
-      await textbox.waitFor({ timeout: 15_000 });
-      await textbox.fill('What is the warranty on tents?');
-      await textbox.press('Enter');
-      const log = frame.locator('chatconnect-widget').locator('[role="log"]');
-      await log.getByText(/5-year warranty/i).first().waitFor({ timeout: 60_000 });
-      previewChatted = true;
-      await shoot(page, 'widget-editor', false);
-      await page.getByRole('button', { name: 'Save widget' }).click();
-      await page.getByText('Widget saved.', { exact: false }).waitFor();
-    });
+    await step(
+      'widget editor: live preview reflects unsaved edits, answers from the real documents, and saves',
+      async () => {
+        await page.goto(`/sites/${clientId}/widget`);
+        const frameElement = await page.waitForSelector('iframe.preview-iframe', { timeout: 20_000 });
+        const frame = (await frameElement.contentFrame()) as Frame;
+        await frame.waitForLoadState('load');
+        const launcher = frame.locator('chatconnect-widget').getByRole('button', { name: /chat/i });
+        await launcher.first().waitFor({ timeout: 20_000 });
+        await page.getByLabel('Title', { exact: true }).fill('Ask Northwind');
+        await page.locator('#primaryColor').fill('#0f766e');
+        await page.getByLabel('Starter prompt 1').fill('How long do I have to return gear?');
+        await frame.locator('chatconnect-widget').getByText('Ask Northwind').first().waitFor({ timeout: 15_000 });
+        const textbox = frame.locator('chatconnect-widget').getByRole('textbox').first();
+        await textbox.waitFor({ timeout: 15_000 });
+        await textbox.fill('What is the warranty on tents?');
+        await textbox.press('Enter');
+        const log = frame.locator('chatconnect-widget').locator('[role="log"]');
+        await log
+          .getByText(/5-year warranty/i)
+          .first()
+          .waitFor({ timeout: 60_000 });
+        previewChatted = true;
+        await shoot(page, 'widget-editor', false);
+        await page.getByRole('button', { name: 'Save widget' }).click();
+        await page.getByText('Widget saved.', { exact: false }).waitFor();
+      },
+    );
 
     await step('conversations list the preview chat, with search, transcript sources and exports', async () => {
       if (!previewChatted) {
         // The preview step failed, so ask through the public API instead: the page under test here is the list.
-        const response = await page.request.post('/chat', { headers: { 'x-api-key': liveKey }, data: { message: 'What is the warranty on tents?' } });
+        const response = await page.request.post('/chat', {
+          headers: { 'x-api-key': liveKey },
+          data: { message: 'What is the warranty on tents?' },
+        });
         if (response.status() !== 200) throw new Error(`POST /chat answered ${response.status()}`);
       }
       await page.goto(`/sites/${clientId}/conversations`);
@@ -340,7 +411,8 @@ export async function runDashboardJourney(
       await page.locator('.session-row').first().click();
       await page.getByRole('list', { name: 'Transcript' }).waitFor();
       const sources = await page.locator('.source-chip').allTextContents();
-      if (!sources.some((source) => source.includes('northwind-faq.txt'))) throw new Error(`sources were ${JSON.stringify(sources)}`);
+      if (!sources.some((source) => source.includes('northwind-faq.txt')))
+        throw new Error(`sources were ${JSON.stringify(sources)}`);
       await shoot(page, 'transcript', false);
       for (const format of ['csv', 'json']) {
         const response = await page.request.get(`/api/dashboard/chats?clientId=${clientId}&format=${format}`);
@@ -364,7 +436,9 @@ export async function runDashboardJourney(
     await step('settings: LLM choice and domains save', async () => {
       await page.goto(`/sites/${clientId}/settings`);
       await page.getByLabel('Provider').selectOption('local');
-      await page.getByLabel('When the documents do not cover a question').fill('Our documents do not say; call us on 555-0100.');
+      await page
+        .getByLabel('When the documents do not cover a question')
+        .fill('Our documents do not say; call us on 555-0100.');
       await page.getByRole('button', { name: 'Save settings' }).click();
       await page.getByText('Settings saved.').waitFor();
       // The admin is told what the answer model means and how to connect another.
@@ -372,7 +446,8 @@ export async function runDashboardJourney(
       await page.getByText('How to connect OpenAI, Anthropic or your own model server').waitFor();
       await page.reload();
       const declined = await page.getByLabel('When the documents do not cover a question').inputValue();
-      if (declined !== 'Our documents do not say; call us on 555-0100.') throw new Error(`decline message not saved: ${declined}`);
+      if (declined !== 'Our documents do not say; call us on 555-0100.')
+        throw new Error(`decline message not saved: ${declined}`);
       await shoot(page, 'settings');
     });
 
@@ -388,7 +463,13 @@ export async function runDashboardJourney(
       await shoot(page, 'sites', false);
     });
 
-    mobile = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, baseURL: base });
+    mobile = await browser.newContext({
+      viewport: { width: 375, height: 812 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      baseURL: base,
+    });
     const phone = await mobile.newPage();
     current = phone;
     watch(phone, 'mobile');
@@ -398,8 +479,21 @@ export async function runDashboardJourney(
       await phone.getByLabel('Password').fill(password);
       await phone.getByRole('button', { name: 'Log in' }).click();
       await phone.waitForURL('**/sites');
-      const paths = ['/sites', '/sites/new', `/sites/${clientId}`, `/sites/${clientId}/documents`, `/sites/${clientId}/widget`, `/sites/${clientId}/conversations`, `/sites/${clientId}/usage`, `/sites/${clientId}/settings`,
-        `/sites/${clientId}/unanswered`, `/sites/${clientId}/answers`, `/sites/${clientId}/feedback`, `/sites/${clientId}/contacts`, '/sites/account'];
+      const paths = [
+        '/sites',
+        '/sites/new',
+        `/sites/${clientId}`,
+        `/sites/${clientId}/documents`,
+        `/sites/${clientId}/widget`,
+        `/sites/${clientId}/conversations`,
+        `/sites/${clientId}/usage`,
+        `/sites/${clientId}/settings`,
+        `/sites/${clientId}/unanswered`,
+        `/sites/${clientId}/answers`,
+        `/sites/${clientId}/feedback`,
+        `/sites/${clientId}/contacts`,
+        '/sites/account',
+      ];
       for (const pagePath of paths) {
         await phone.goto(pagePath);
         await phone.waitForLoadState('networkidle').catch(() => undefined);
@@ -415,7 +509,8 @@ export async function runDashboardJourney(
       await phone.locator('.doc-row').first().waitFor();
       await shoot(phone, 'mobile-documents');
       const wide = Object.entries(result.mobileWidths).filter(([, width]) => width > 375);
-      if (wide.length) throw new Error(`too wide at 375 px: ${wide.map(([where, width]) => `${where}=${width}`).join(', ')}`);
+      if (wide.length)
+        throw new Error(`too wide at 375 px: ${wide.map(([where, width]) => `${where}=${width}`).join(', ')}`);
     });
 
     await step('log out ends the session', async () => {
@@ -441,7 +536,10 @@ if (isMain) {
   const baseUrl = process.argv[2] ?? 'http://localhost:5000';
   runDashboardJourney(baseUrl)
     .then((result) => {
-      for (const entry of result.steps) console.log(`${entry.ok ? 'ok  ' : 'FAIL'} ${entry.name} (${entry.ms} ms)${entry.detail ? `: ${entry.detail}` : ''}`);
+      for (const entry of result.steps)
+        console.log(
+          `${entry.ok ? 'ok  ' : 'FAIL'} ${entry.name} (${entry.ms} ms)${entry.detail ? `: ${entry.detail}` : ''}`,
+        );
       console.log('progress timeline:', result.progressTimeline.join(' → '));
       console.log('mobile widths:', JSON.stringify(result.mobileWidths));
       console.log('screenshots:', result.screenshots.join(', '));

@@ -13,17 +13,31 @@ const built = existsSync(path.join(root, 'build', 'server', 'index.js'));
 /** `npm start` exactly as a user runs it, in its own process group, on free ports. */
 function npmStart(env: Record<string, string>): { child: ChildProcess; output: () => string } {
   let output = '';
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DATABASE_URL|REDIS_URL|QDRANT_URL|TEMPORAL_ADDRESS|VITEST.*)$/.test(key)));
-  const child = spawn('npm', ['start'], { cwd: root, env: { ...clean, ...env, NODE_ENV: 'development' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !/^(DATABASE_URL|REDIS_URL|QDRANT_URL|TEMPORAL_ADDRESS|VITEST.*)$/.test(key),
+    ),
+  );
+  const child = spawn('npm', ['start'], {
+    cwd: root,
+    env: { ...clean, ...env, NODE_ENV: 'development' },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   return { child, output: () => output };
 }
 
-async function waitForHealth(url: string, timeoutMs: number, run?: { child: ChildProcess; output: () => string }): Promise<number> {
+async function waitForHealth(
+  url: string,
+  timeoutMs: number,
+  run?: { child: ChildProcess; output: () => string },
+): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    if (run && (run.child.exitCode !== null || run.child.signalCode !== null)) throw new Error(`npm start exited:\n${run.output()}`);
+    if (run && (run.child.exitCode !== null || run.child.signalCode !== null))
+      throw new Error(`npm start exited:\n${run.output()}`);
     try {
       const response = await fetch(`${url}/health`);
       if (response.status === 200 && (await response.json()).status === 'ok') return Date.now() - started;
@@ -46,7 +60,8 @@ async function stop(child: ChildProcess, marker: string) {
     await exited;
   }
   const deadline = Date.now() + 30_000;
-  while (leftovers(marker).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+  while (leftovers(marker).length > 0 && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
 /** The pids `npm start` reports in its banner: `Processes      api (pid 1), worker (pid 2), supervisor (pid 3)`. */
@@ -71,7 +86,8 @@ function childrenRunning(parent: number, entry: string): number[] {
     });
 }
 
-const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+const alive = (pid: number) =>
+  existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 
 async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -102,7 +118,12 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('comes up healthy with dashboard, widget health and Temporal Web, stops cleanly on SIGTERM, and keeps its data', async () => {
-    const ports = { PORT: String(await freePort()), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()), METRICS_PORT: String(await freePort()) };
+    const ports = {
+      PORT: String(await freePort()),
+      TEMPORAL_DEV_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+      METRICS_PORT: String(await freePort()),
+    };
     const env = { ...ports, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     const url = `http://localhost:${ports.PORT}`;
 
@@ -116,7 +137,9 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
     expect((await fetch(`http://localhost:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
     expect(first.output()).toContain(`Metrics        http://127.0.0.1:${ports.METRICS_PORT}/metrics`);
     expect((await fetch(`${url}/metrics`)).status).toBe(404);
-    expect(await (await fetch(`http://127.0.0.1:${ports.METRICS_PORT}/metrics`)).text()).toContain('# TYPE chat_requests_total counter');
+    expect(await (await fetch(`http://127.0.0.1:${ports.METRICS_PORT}/metrics`)).text()).toContain(
+      '# TYPE chat_requests_total counter',
+    );
     expect(first.output()).toContain('(embedded PostgreSQL 18 + pgvector)');
 
     // The API and the worker are separate child processes of one supervisor, both alive.
@@ -130,7 +153,9 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
 
     // A crashed worker is restarted by the supervisor, and the new one does the work.
     process.kill(pids.worker, 'SIGKILL');
-    const newWorker = await waitFor('a restarted worker', () => childrenRunning(pids.supervisor, 'temporal/worker-main.ts').find((pid) => pid !== pids.worker));
+    const newWorker = await waitFor('a restarted worker', () =>
+      childrenRunning(pids.supervisor, 'temporal/worker-main.ts').find((pid) => pid !== pids.worker),
+    );
     expect(alive(pids.api)).toBe(true);
     expect(first.output()).toMatch(/worker exited; restarting/);
 
@@ -157,7 +182,11 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
     // One SIGTERM stops everything: supervisor, both children, PostgreSQL and the dev server.
     await stop(first.child, dataDir);
     expect(leftovers(dataDir)).toEqual([]);
-    await waitFor('every process to exit', () => ([pids.supervisor, pids.api, newWorker].some(alive) ? undefined : true), 30_000);
+    await waitFor(
+      'every process to exit',
+      () => ([pids.supervisor, pids.api, newWorker].some(alive) ? undefined : true),
+      30_000,
+    );
 
     const second = npmStart(env);
     try {
@@ -171,7 +200,9 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
       // A crash: the supervisor is SIGKILLed. Its children follow it; PostgreSQL and the dev server are left behind.
       const crashed = reportedPids(second.output());
       process.kill(crashed.supervisor, 'SIGKILL');
-      await waitFor('the children to follow the supervisor', () => ([crashed.api, crashed.worker].some(alive) ? undefined : true));
+      await waitFor('the children to follow the supervisor', () =>
+        [crashed.api, crashed.worker].some(alive) ? undefined : true,
+      );
     } finally {
       second.child.kill('SIGKILL');
     }
@@ -182,7 +213,10 @@ describe.skipIf(!built)('npm start, as a user runs it', () => {
       await waitForHealth(url, 120_000, third);
       const again = new TestClient(url);
       expect((await again.post('/api/auth/login', { email, password: 'correct horse battery' })).status).toBe(200);
-      expect((await again.get(`/api/dashboard/documents/${upload.data.document.id}`)).data.document).toMatchObject({ status: 'ready', filename: 'kept.txt' });
+      expect((await again.get(`/api/dashboard/documents/${upload.data.document.id}`)).data.document).toMatchObject({
+        status: 'ready',
+        filename: 'kept.txt',
+      });
     } finally {
       await stop(third.child, dataDir);
     }

@@ -17,14 +17,43 @@ describe.skipIf(!built)('the Website tab in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     site = await startTestSite();
-    site.pages.set('/robots.txt', { headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nDisallow: /staff/\n' });
-    site.pages.set('/', { body: htmlPage({ title: 'Harbour Bakery', links: ['/opening-hours', '/staff/rota', '/menu.pdf'], body: '<p>Sourdough, rye and cinnamon buns baked every morning by the harbour.</p>' }) });
-    site.pages.set('/opening-hours', { body: htmlPage({ title: 'Opening hours', links: ['/'], body: '<p>We open at seven every day and close at four in the afternoon.</p>' }) });
+    site.pages.set('/robots.txt', {
+      headers: { 'content-type': 'text/plain' },
+      body: 'User-agent: *\nDisallow: /staff/\n',
+    });
+    site.pages.set('/', {
+      body: htmlPage({
+        title: 'Harbour Bakery',
+        links: ['/opening-hours', '/staff/rota', '/menu.pdf'],
+        body: '<p>Sourdough, rye and cinnamon buns baked every morning by the harbour.</p>',
+      }),
+    });
+    site.pages.set('/opening-hours', {
+      body: htmlPage({
+        title: 'Opening hours',
+        links: ['/'],
+        body: '<p>We open at seven every day and close at four in the afternoon.</p>',
+      }),
+    });
     site.pages.set('/staff/rota', { body: htmlPage({ title: 'Rota', body: '<p>Internal.</p>' }) });
     site.pages.set('/menu.pdf', { headers: { 'content-type': 'application/pdf' }, body: '%PDF-1.4' });
     const port = await freePort();
-    stack = await startTestStack({ database: 'pglite', redis: false, dashboard: 'build', env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ALLOW_PRIVATE_URLS: 'true', CRAWL_DELAY_MS: '20' } });
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    stack = await startTestStack({
+      database: 'pglite',
+      redis: false,
+      dashboard: 'build',
+      env: {
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        ALLOW_PRIVATE_URLS: 'true',
+        CRAWL_DELAY_MS: '20',
+      },
+    });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -32,7 +61,7 @@ describe.skipIf(!built)('the Website tab in headless Chromium', () => {
     await site?.close();
   });
 
-  it('adds a site to crawl, shows live progress and each page\'s outcome with reasons, and deletes it', async () => {
+  it("adds a site to crawl, shows live progress and each page's outcome with reasons, and deletes it", async () => {
     const owner = await signUpAdminWithClient(stack.url);
     const page = await browser.newPage();
     const consoleErrors: string[] = [];
@@ -71,7 +100,10 @@ describe.skipIf(!built)('the Website tab in headless Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await page.setViewportSize({ width: 1280, height: 900 });
 
-    await page.getByRole('button', { name: /^Delete/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Delete/ })
+      .first()
+      .click();
     await page.getByRole('button', { name: 'Delete website' }).click();
     await page.getByText('No website yet').waitFor();
     expect(consoleErrors).toEqual([]);

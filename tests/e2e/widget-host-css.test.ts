@@ -11,7 +11,15 @@ import type { Browser } from 'playwright-core';
 import { askWidget, launchBrowser, widgetLocators } from '../../widget/e2e-harness';
 import { FAKE_API_KEY, startFakeBackend, type FakeBackend } from '../../widget/dev/fake-backend';
 import { buildWidget } from '../../widget/build';
-import { computedStyles, hostStyles, shopPage, snippet, startPageSite, styleDifferences, type PageSite } from './widget-pages';
+import {
+  computedStyles,
+  hostStyles,
+  shopPage,
+  snippet,
+  startPageSite,
+  styleDifferences,
+  type PageSite,
+} from './widget-pages';
 
 /** The widget's parts whose computed styles must not depend on the host page. */
 const WIDGET_PARTS = [
@@ -45,7 +53,18 @@ const WIDGET_PARTS = [
 ];
 
 const HOST_IDS = ['host-heading', 'host-text', 'host-button', 'host-input'];
-const HOST_PROPERTIES = ['font-family', 'font-size', 'font-style', 'letter-spacing', 'text-transform', 'color', 'line-height', 'display', 'margin-top', 'background-color'];
+const HOST_PROPERTIES = [
+  'font-family',
+  'font-size',
+  'font-style',
+  'letter-spacing',
+  'text-transform',
+  'color',
+  'line-height',
+  'display',
+  'margin-top',
+  'background-color',
+];
 
 /** The case's page, and others of the same kind. */
 const HOSTILE_STYLESHEETS: Record<string, string> = {
@@ -53,7 +72,8 @@ const HOSTILE_STYLESHEETS: Record<string, string> = {
   'case 17: universal rule with !important, rem root, resets on form controls, svg size, [role=log] hidden':
     'html{font-size:62.5%} *{letter-spacing:.3em!important;text-transform:uppercase!important;font-style:italic!important;line-height:3!important} button,input,textarea{all:unset} svg{width:300px;height:300px} [role=log]{display:none!important}',
   // Case 17, hostcss-plain.html.
-  'case 17: universal rule without !important': '*{letter-spacing:.2em;text-transform:uppercase;font-style:italic;word-spacing:1em}',
+  'case 17: universal rule without !important':
+    '*{letter-spacing:.2em;text-transform:uppercase;font-style:italic;word-spacing:1em}',
   'every inherited text property, !important': `* { font-family: "Courier New", monospace !important; font-size: 22px !important; font-weight: 900 !important;
     font-variant: small-caps !important; font-feature-settings: "smcp" 1, "liga" 0 !important; font-stretch: condensed !important; line-height: 0.8 !important;
     letter-spacing: 5px !important; word-spacing: 20px !important; text-transform: lowercase !important; text-align: right !important; text-indent: 40px !important;
@@ -98,7 +118,11 @@ describe('the widget on pages whose stylesheets reach its element (case 17)', ()
   /** Opens `html` in a fresh context, asks one question and reads the widget's and the page's styles. */
   async function stylesOn(pagePath: string, html: string) {
     site.set(pagePath, { html });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce', locale: 'en-US' });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      reducedMotion: 'reduce',
+      locale: 'en-US',
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -113,7 +137,9 @@ describe('the widget on pages whose stylesheets reach its element (case 17)', ()
     const widgetStyles = await computedStyles(page, WIDGET_PARTS);
     const hostAfter = await hostStyles(page, HOST_IDS, HOST_PROPERTIES);
     const answerText = await widget.answers.last().locator('.bubble').innerText();
-    const elementStyleAttribute = await page.evaluate(() => document.querySelector('chatconnect-widget')?.getAttribute('style') ?? null);
+    const elementStyleAttribute = await page.evaluate(
+      () => document.querySelector('chatconnect-widget')?.getAttribute('style') ?? null,
+    );
     await context.close();
     return { answer, answerText, widgetStyles, hostBefore, hostAfter, errors, elementStyleAttribute };
   }
@@ -121,7 +147,12 @@ describe('the widget on pages whose stylesheets reach its element (case 17)', ()
   let plain: Awaited<ReturnType<typeof stylesOn>>;
 
   beforeAll(async () => {
-    plain = await stylesOn('/plain.html', shopPage({ body: `<main><h2 id="host-heading">The Olive Store</h2><p id="host-text">Olive oil.</p><button id="host-button">Buy</button><input id="host-input"></main>${snippet(backend.url, FAKE_API_KEY)}` }));
+    plain = await stylesOn(
+      '/plain.html',
+      shopPage({
+        body: `<main><h2 id="host-heading">The Olive Store</h2><p id="host-text">Olive oil.</p><button id="host-button">Buy</button><input id="host-input"></main>${snippet(backend.url, FAKE_API_KEY)}`,
+      }),
+    );
   });
 
   it('renders every part on a plain page (the reference)', () => {
@@ -139,7 +170,13 @@ describe('the widget on pages whose stylesheets reach its element (case 17)', ()
         host.setAttribute('style', 'display:none!important;position:absolute!important;top:-500px!important;transform:scale(.2)!important;font:italic 40px serif!important;letter-spacing:9px!important;text-transform:uppercase!important;direction:rtl!important;color:red!important;opacity:.1!important');
       }).observe(document.documentElement, { childList: true, subtree: true });
     </script>`;
-    const hostile = await stylesOn('/inline-style.html', shopPage({ head: script, body: `<main><h2 id="host-heading">The Olive Store</h2><p id="host-text">Olive oil.</p><button id="host-button">Buy</button><input id="host-input"></main>${snippet(backend.url, FAKE_API_KEY)}` }));
+    const hostile = await stylesOn(
+      '/inline-style.html',
+      shopPage({
+        head: script,
+        body: `<main><h2 id="host-heading">The Olive Store</h2><p id="host-text">Olive oil.</p><button id="host-button">Buy</button><input id="host-input"></main>${snippet(backend.url, FAKE_API_KEY)}`,
+      }),
+    );
     expect(hostile.errors).toEqual([]);
     expect(hostile.elementStyleAttribute).toContain('display:none!important');
     expect(styleDifferences(plain.widgetStyles, hostile.widgetStyles)).toEqual([]);
@@ -148,7 +185,13 @@ describe('the widget on pages whose stylesheets reach its element (case 17)', ()
   for (const [name, css] of Object.entries(HOSTILE_STYLESHEETS)) {
     it(`looks exactly as on a plain page: ${name}`, async () => {
       const slug = `/${name.replace(/\W+/g, '-').slice(0, 60)}.html`;
-      const hostile = await stylesOn(slug, shopPage({ css, body: `<main><h2 id="host-heading">The Olive Store</h2><p id="host-text">Olive oil.</p><button id="host-button">Buy</button><input id="host-input"></main>${snippet(backend.url, FAKE_API_KEY)}` }));
+      const hostile = await stylesOn(
+        slug,
+        shopPage({
+          css,
+          body: `<main><h2 id="host-heading">The Olive Store</h2><p id="host-text">Olive oil.</p><button id="host-button">Buy</button><input id="host-input"></main>${snippet(backend.url, FAKE_API_KEY)}`,
+        }),
+      );
       expect(hostile.errors).toEqual([]);
       expect(styleDifferences(plain.widgetStyles, hostile.widgetStyles)).toEqual([]);
       // The answer reads as written, not in spaced capitals.

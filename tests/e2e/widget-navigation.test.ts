@@ -25,15 +25,27 @@ describe('the widget on sites that swap <body> without a full load (case 16)', (
 
   beforeAll(async () => {
     if (!existsSync(path.resolve(import.meta.dirname, '..', '..', 'widget', 'dist', 'widget.js'))) await buildWidget();
-    backend = await startFakeBackend({ tokenDelayMs: 1, answer: () => ({ tokens: ['Returns are accepted ', 'within 14 days ', 'with a receipt.'], sources: [] }) });
+    backend = await startFakeBackend({
+      tokenDelayMs: 1,
+      answer: () => ({ tokens: ['Returns are accepted ', 'within 14 days ', 'with a receipt.'], sources: [] }),
+    });
     site = await startPageSite();
     tag = snippet(backend.url, FAKE_API_KEY);
-    const nav = (current: string, next: string) => `<nav><a id="nav" href="${next}">Next page</a></nav><main><h1>${current}</h1><p>Olive oil and soap.</p></main>`;
+    const nav = (current: string, next: string) =>
+      `<nav><a id="nav" href="${next}">Next page</a></nav><main><h1>${current}</h1><p>Olive oil and soap.</p></main>`;
     const turbo = '<script src="/turbo.js"></script>';
-    site.set('/turbo-home.html', { html: shopPage({ title: 'Home', head: turbo, body: `${nav('Home', '/turbo-pricing.html')}${tag}` }) });
-    site.set('/turbo-pricing.html', { html: shopPage({ title: 'Pricing', head: turbo, body: `${nav('Pricing', '/turbo-home.html')}${tag}` }) });
-    site.set('/turbohead-home.html', { html: shopPage({ title: 'Home', head: `${turbo}${tag}`, body: nav('Home', '/turbohead-pricing.html') }) });
-    site.set('/turbohead-pricing.html', { html: shopPage({ title: 'Pricing', head: `${turbo}${tag}`, body: nav('Pricing', '/turbohead-home.html') }) });
+    site.set('/turbo-home.html', {
+      html: shopPage({ title: 'Home', head: turbo, body: `${nav('Home', '/turbo-pricing.html')}${tag}` }),
+    });
+    site.set('/turbo-pricing.html', {
+      html: shopPage({ title: 'Pricing', head: turbo, body: `${nav('Pricing', '/turbo-home.html')}${tag}` }),
+    });
+    site.set('/turbohead-home.html', {
+      html: shopPage({ title: 'Home', head: `${turbo}${tag}`, body: nav('Home', '/turbohead-pricing.html') }),
+    });
+    site.set('/turbohead-pricing.html', {
+      html: shopPage({ title: 'Pricing', head: `${turbo}${tag}`, body: nav('Pricing', '/turbohead-home.html') }),
+    });
     // pjax: fetch the next page and put its body in place of this one.
     const pjax = `<script>
       document.addEventListener('click', async (event) => {
@@ -47,13 +59,35 @@ describe('the widget on sites that swap <body> without a full load (case 16)', (
         document.body.replaceWith(next.body);
       });
     </script>`;
-    site.set('/pjax-home.html', { html: shopPage({ title: 'Home', head: pjax.replace('${PUSH}', ''), body: `${nav('Home', '/pjax-next.html')}${tag}` }) });
-    site.set('/pjaxhead-home.html', { html: shopPage({ title: 'Home', head: `${pjax.replace('${PUSH}', "history.pushState({}, '', link.href);")}${tag}`, body: nav('Home', '/pjax-next.html') }) });
+    site.set('/pjax-home.html', {
+      html: shopPage({
+        title: 'Home',
+        head: pjax.replace('${PUSH}', ''),
+        body: `${nav('Home', '/pjax-next.html')}${tag}`,
+      }),
+    });
+    site.set('/pjaxhead-home.html', {
+      html: shopPage({
+        title: 'Home',
+        head: `${pjax.replace('${PUSH}', "history.pushState({}, '', link.href);")}${tag}`,
+        body: nav('Home', '/pjax-next.html'),
+      }),
+    });
     site.set('/pjax-next.html', { html: shopPage({ title: 'Next', body: nav('Next', '/pjax-home.html') }) });
-    site.set('/spa.html', { html: shopPage({ title: 'SPA', head: pjax.replace('${PUSH}', "history.pushState({}, '', link.href);"), body: `${nav('SPA home', '/pjax-next.html')}${tag}` }) });
+    site.set('/spa.html', {
+      html: shopPage({
+        title: 'SPA',
+        head: pjax.replace('${PUSH}', "history.pushState({}, '', link.href);"),
+        body: `${nav('SPA home', '/pjax-next.html')}${tag}`,
+      }),
+    });
     // A body emptied in place (innerHTML), as some frameworks render.
     site.set('/rerender.html', {
-      html: shopPage({ title: 'Rerender', head: `<script>document.addEventListener('click', (event) => { if (!event.target.closest('a#nav')) return; event.preventDefault(); document.body.innerHTML = '<main><h1>Rendered</h1></main>'; });</script>`, body: `${nav('Before', '#')}${tag}` }),
+      html: shopPage({
+        title: 'Rerender',
+        head: `<script>document.addEventListener('click', (event) => { if (!event.target.closest('a#nav')) return; event.preventDefault(); document.body.innerHTML = '<main><h1>Rendered</h1></main>'; });</script>`,
+        body: `${nav('Before', '#')}${tag}`,
+      }),
     });
     // Pasted twice (head and body), inserted again by a script, and stray elements in the markup and added by hand.
     site.set('/twice.html', {
@@ -165,7 +199,7 @@ describe('the widget on sites that swap <body> without a full load (case 16)', (
     await close();
   });
 
-  it('keeps a phone\'s full-screen panel modal over the new body', async () => {
+  it("keeps a phone's full-screen panel modal over the new body", async () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 667 }, reducedMotion: 'reduce' });
     const page = await context.newPage();
     await page.goto(`${site.url}/pjax-home.html`);
@@ -181,7 +215,11 @@ describe('the widget on sites that swap <body> without a full load (case 16)', (
     expect(await page.evaluate(() => getComputedStyle(document.body).overflow)).toBe('hidden');
     expect(await widgetLocators(page).textbox.isVisible()).toBe(true);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => Boolean(document.querySelector('chatconnect-widget')!.shadowRoot!.activeElement?.closest('.panel')))).toBe(true);
+    expect(
+      await page.evaluate(() =>
+        Boolean(document.querySelector('chatconnect-widget')!.shadowRoot!.activeElement?.closest('.panel')),
+      ),
+    ).toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.evaluate(() => document.querySelector('main')!.hasAttribute('inert'))).toBe(false);
     expect(await page.evaluate(() => getComputedStyle(document.body).overflow)).toBe('visible');
@@ -201,8 +239,12 @@ describe('the widget on sites that swap <body> without a full load (case 16)', (
     const { page, close } = await openPage('/twice.html');
     await askWidget(page, QUESTION);
     await expectWidgetWithConversation(page);
-    expect(backend.requests.filter((request) => request.path === '/api/widget/config' && request.method === 'GET').length).toBeGreaterThan(0);
-    await page.evaluate(() => (document.querySelector('chatconnect-widget') as HTMLElement & { destroy(): void }).destroy());
+    expect(
+      backend.requests.filter((request) => request.path === '/api/widget/config' && request.method === 'GET').length,
+    ).toBeGreaterThan(0);
+    await page.evaluate(() =>
+      (document.querySelector('chatconnect-widget') as HTMLElement & { destroy(): void }).destroy(),
+    );
     await page.waitForTimeout(500);
     expect(await widgetCount(page)).toBe(0);
     await close();

@@ -40,7 +40,13 @@ export async function startPageSite(): Promise<PageSite> {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...(page.csp ? { 'content-security-policy': page.csp } : {}) }).end(page.html);
+    response
+      .writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        ...(page.csp ? { 'content-security-policy': page.csp } : {}),
+      })
+      .end(page.html);
   });
   await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
   const { port } = server.address() as AddressInfo;
@@ -84,7 +90,10 @@ ${options.body ?? '<main><h2 id="host-heading">The Olive Store</h2><p id="host-t
 }
 
 /** Properties whose computed values are compared between a plain page and a hostile one (every one Chromium reports). */
-export async function computedStyles(page: Page, selectors: readonly string[]): Promise<Record<string, Record<string, string> | null>> {
+export async function computedStyles(
+  page: Page,
+  selectors: readonly string[],
+): Promise<Record<string, Record<string, string> | null>> {
   return page.evaluate((list) => {
     const root = document.querySelector('chatconnect-widget')?.shadowRoot;
     const result: Record<string, Record<string, string> | null> = {};
@@ -109,7 +118,11 @@ export async function computedStyles(page: Page, selectors: readonly string[]): 
 }
 
 /** Styles of the host page's own elements (to show the widget leaves them alone). */
-export async function hostStyles(page: Page, ids: readonly string[], properties: readonly string[]): Promise<Record<string, Record<string, string>>> {
+export async function hostStyles(
+  page: Page,
+  ids: readonly string[],
+  properties: readonly string[],
+): Promise<Record<string, Record<string, string>>> {
   return page.evaluate(
     ({ ids: list, properties: names }) => {
       const result: Record<string, Record<string, string>> = {};
@@ -126,12 +139,16 @@ export async function hostStyles(page: Page, ids: readonly string[], properties:
 }
 
 /** Differences between two computed-style maps, as `selector property: expected → actual` lines. */
-export function styleDifferences(expected: Record<string, Record<string, string> | null>, actual: Record<string, Record<string, string> | null>): string[] {
+export function styleDifferences(
+  expected: Record<string, Record<string, string> | null>,
+  actual: Record<string, Record<string, string> | null>,
+): string[] {
   const differences: string[] = [];
   for (const [selector, values] of Object.entries(expected)) {
     const other = actual[selector];
     if (!values || !other) {
-      if (values !== other) differences.push(`${selector}: ${values ? 'present' : 'missing'} → ${other ? 'present' : 'missing'}`);
+      if (values !== other)
+        differences.push(`${selector}: ${values ? 'present' : 'missing'} → ${other ? 'present' : 'missing'}`);
       continue;
     }
     for (const [name, value] of Object.entries(values)) {

@@ -23,8 +23,10 @@ import { STRINGS as ZH } from '../../widget/src/i18n/zh';
 import { shopPage, snippet, startPageSite, type PageSite } from './widget-pages';
 
 // The facts of the case's olive-store-ar-en.txt, long enough that an answer wraps over several lines.
-const ARABIC_ANSWER = 'يفتح متجر الزيتون من الساعة التاسعة صباحاً حتى السادسة مساءً من الأحد إلى الخميس. يمكن إرجاع المنتجات خلال أربعة عشر يوماً مع الإيصال. نرحب بكم في المتجر طوال أيام الأسبوع ما عدا الجمعة والسبت.';
-const ENGLISH_ANSWER = 'The Olive Store is open from 9 am to 6 pm, Sunday to Thursday. Returns are accepted within 14 days with a receipt. We look forward to seeing you in the store.';
+const ARABIC_ANSWER =
+  'يفتح متجر الزيتون من الساعة التاسعة صباحاً حتى السادسة مساءً من الأحد إلى الخميس. يمكن إرجاع المنتجات خلال أربعة عشر يوماً مع الإيصال. نرحب بكم في المتجر طوال أيام الأسبوع ما عدا الجمعة والسبت.';
+const ENGLISH_ANSWER =
+  'The Olive Store is open from 9 am to 6 pm, Sunday to Thursday. Returns are accepted within 14 days with a receipt. We look forward to seeing you in the store.';
 
 function answer(message: string): FakeAnswer {
   const text = /[\u0600-\u06ff]/.test(message) ? ARABIC_ANSWER : ENGLISH_ANSWER;
@@ -58,7 +60,12 @@ async function lastAnswerLayout(page: Page): Promise<BubbleLayout> {
     const lineLeft = Math.min(...lastLine.map((rect) => rect.left));
     const lineRight = Math.max(...lastLine.map((rect) => rect.right));
     const rtl = style.direction === 'rtl';
-    return { direction: style.direction, textAlign: style.textAlign, lastLineFromStart: Math.round(rtl ? contentRight - lineRight : lineLeft - contentLeft), lines: lineTops.size };
+    return {
+      direction: style.direction,
+      textAlign: style.textAlign,
+      lastLineFromStart: Math.round(rtl ? contentRight - lineRight : lineLeft - contentLeft),
+      lines: lineTops.size,
+    };
   });
 }
 
@@ -82,7 +89,7 @@ async function uiText(page: Page) {
   });
 }
 
-describe('the widget on right-to-left pages and in the visitor\'s language (case 15)', () => {
+describe("the widget on right-to-left pages and in the visitor's language (case 15)", () => {
   let browser: Browser;
   let backend: FakeBackend;
   let frenchSite: FakeBackend;
@@ -91,13 +98,30 @@ describe('the widget on right-to-left pages and in the visitor\'s language (case
   beforeAll(async () => {
     if (!existsSync(path.resolve(import.meta.dirname, '..', '..', 'widget', 'dist', 'widget.js'))) await buildWidget();
     // The tenant wrote a title; greeting and placeholder are left at their defaults.
-    const widgetConfig = { title: 'Olive Store', greeting: DEFAULT_WIDGET_CONFIG.greeting, placeholder: DEFAULT_WIDGET_CONFIG.placeholder, starterPrompts: [], contactEnabled: false };
+    const widgetConfig = {
+      title: 'Olive Store',
+      greeting: DEFAULT_WIDGET_CONFIG.greeting,
+      placeholder: DEFAULT_WIDGET_CONFIG.placeholder,
+      starterPrompts: [],
+      contactEnabled: false,
+    };
     backend = await startFakeBackend({ tokenDelayMs: 1, answer, widgetConfig });
     frenchSite = await startFakeBackend({ tokenDelayMs: 1, answer, widgetConfig: { ...widgetConfig, locale: 'fr' } });
     site = await startPageSite();
-    site.set('/rtl.html', { html: shopPage({ lang: 'ar', dir: 'rtl', title: 'متجر الزيتون', body: `<main><h1>متجر الزيتون</h1></main>${snippet(backend.url, FAKE_API_KEY)}` }) });
-    site.set('/ltr.html', { html: shopPage({ body: `<main><h1>The Olive Store</h1></main>${snippet(backend.url, FAKE_API_KEY)}` }) });
-    site.set('/french-site.html', { html: shopPage({ body: `<main><h1>La boutique</h1></main>${snippet(frenchSite.url, FAKE_API_KEY)}` }) });
+    site.set('/rtl.html', {
+      html: shopPage({
+        lang: 'ar',
+        dir: 'rtl',
+        title: 'متجر الزيتون',
+        body: `<main><h1>متجر الزيتون</h1></main>${snippet(backend.url, FAKE_API_KEY)}`,
+      }),
+    });
+    site.set('/ltr.html', {
+      html: shopPage({ body: `<main><h1>The Olive Store</h1></main>${snippet(backend.url, FAKE_API_KEY)}` }),
+    });
+    site.set('/french-site.html', {
+      html: shopPage({ body: `<main><h1>La boutique</h1></main>${snippet(frenchSite.url, FAKE_API_KEY)}` }),
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -108,7 +132,11 @@ describe('the widget on right-to-left pages and in the visitor\'s language (case
   });
 
   async function open(pagePath: string, locale: string) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce', locale });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      reducedMotion: 'reduce',
+      locale,
+    });
     const page = await context.newPage();
     const chunks: string[] = [];
     page.on('request', (request) => {
@@ -127,7 +155,16 @@ describe('the widget on right-to-left pages and in the visitor\'s language (case
       await widget.launcher.click();
       await widget.textbox.waitFor({ state: 'visible' });
       const ui = await uiText(page);
-      expect(ui).toMatchObject({ lang: 'en', direction: 'ltr', launcher: EN.closeChat, placeholder: EN.defaultPlaceholder, inputDirection: 'ltr', footer: EN.footer, footerDirection: 'ltr', title: 'Olive Store' });
+      expect(ui).toMatchObject({
+        lang: 'en',
+        direction: 'ltr',
+        launcher: EN.closeChat,
+        placeholder: EN.defaultPlaceholder,
+        inputDirection: 'ltr',
+        footer: EN.footer,
+        footerDirection: 'ltr',
+        title: 'Olive Store',
+      });
       expect(chunks).toEqual([]);
 
       expect(await askWidget(page, 'What are the opening hours?')).toContain('9 am to 6 pm');
@@ -158,7 +195,15 @@ describe('the widget on right-to-left pages and in the visitor\'s language (case
   }
 
   const translations = { es: ES, fr: FR, de: DE, pt: PT, ar: AR, zh: ZH, ja: JA };
-  const browserLocales: Record<keyof typeof translations, string> = { es: 'es-MX', fr: 'fr-CA', de: 'de-DE', pt: 'pt-BR', ar: 'ar-EG', zh: 'zh-CN', ja: 'ja-JP' };
+  const browserLocales: Record<keyof typeof translations, string> = {
+    es: 'es-MX',
+    fr: 'fr-CA',
+    de: 'de-DE',
+    pt: 'pt-BR',
+    ar: 'ar-EG',
+    zh: 'zh-CN',
+    ja: 'ja-JP',
+  };
 
   for (const [language, strings] of Object.entries(translations) as Array<[keyof typeof translations, typeof EN]>) {
     it(`speaks ${language} to a visitor whose browser is ${browserLocales[language]}, loading only that strings file, with the tenant's title kept`, async () => {
@@ -167,7 +212,14 @@ describe('the widget on right-to-left pages and in the visitor\'s language (case
       await widgetLocators(page).launcher.click();
       await expect.poll(async () => (await uiText(page)).placeholder).toBe(strings.defaultPlaceholder);
       const ui = await uiText(page);
-      expect(ui).toMatchObject({ lang: language, direction: language === 'ar' ? 'rtl' : 'ltr', footer: strings.footer, title: 'Olive Store', greeting: strings.defaultGreeting, launcher: strings.closeChat });
+      expect(ui).toMatchObject({
+        lang: language,
+        direction: language === 'ar' ? 'rtl' : 'ltr',
+        footer: strings.footer,
+        title: 'Olive Store',
+        greeting: strings.defaultGreeting,
+        launcher: strings.closeChat,
+      });
       expect(chunks).toEqual([`i18n-${language}`]);
       // Answers keep their own direction whatever the UI's.
       await page.keyboard.type('What are the opening hours?');
@@ -178,7 +230,7 @@ describe('the widget on right-to-left pages and in the visitor\'s language (case
     });
   }
 
-  it('follows the site\'s locale setting over the browser\'s language', async () => {
+  it("follows the site's locale setting over the browser's language", async () => {
     const { page, chunks, close } = await open('/french-site.html', 'de-DE');
     expect((await uiText(page)).launcher).toBe(FR.openChat);
     expect(chunks).toEqual(['i18n-fr']);

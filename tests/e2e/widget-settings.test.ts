@@ -34,13 +34,23 @@ describe.skipIf(!dashboardBuilt)('widget settings from the dashboard editor to t
       database: 'pglite',
       redis: false,
       dashboard: 'build',
-      env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMIT_FREE_PER_MINUTE: '100000', RATE_LIMIT_VISITOR_PER_MINUTE: '100000', RATE_LIMIT_IP_PER_MINUTE: '100000' },
+      env: {
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        RATE_LIMIT_FREE_PER_MINUTE: '100000',
+        RATE_LIMIT_VISITOR_PER_MINUTE: '100000',
+        RATE_LIMIT_IP_PER_MINUTE: '100000',
+      },
     });
     ({ admin } = await signUpAdmin(stack.url));
     const created = await createClientWithKey(admin, { allowedDomains: ['localhost'] });
     apiKey = created.apiKey;
     clientId = created.client.id;
-    const upload = await admin.upload(clientId, 'returns.txt', 'Olive Store returns policy: returns are accepted within 14 days with a receipt.');
+    const upload = await admin.upload(
+      clientId,
+      'returns.txt',
+      'Olive Store returns policy: returns are accepted within 14 days with a receipt.',
+    );
     expect((await waitForDocument(admin, upload.data.document.id)).status).toBe('ready');
     browser = await launchBrowser();
   });
@@ -52,9 +62,18 @@ describe.skipIf(!dashboardBuilt)('widget settings from the dashboard editor to t
 
   it('saves sources off, French, the person offer and a title in the editor, and the widget on a site shows exactly that', async () => {
     const apiUrl = new URL(stack.url);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', locale: 'en-US' });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      reducedMotion: 'reduce',
+      locale: 'en-US',
+    });
     // The admin's session, signed in through the API.
-    const cookies = [...(admin['cookies'] as Map<string, string>)].map(([name, value]) => ({ name, value, domain: apiUrl.hostname, path: '/' }));
+    const cookies = [...(admin['cookies'] as Map<string, string>)].map(([name, value]) => ({
+      name,
+      value,
+      domain: apiUrl.hostname,
+      path: '/',
+    }));
     await context.addCookies(cookies);
     const editor = await context.newPage();
     await editor.goto(`${stack.url}/sites/${clientId}/widget`);
@@ -65,9 +84,19 @@ describe.skipIf(!dashboardBuilt)('widget settings from the dashboard editor to t
     await editor.getByRole('button', { name: 'Save widget' }).click();
     await editor.getByText('Widget saved.').waitFor({ state: 'visible', timeout: 30_000 });
     const saved = await admin.get(`/api/dashboard/widget/${clientId}`);
-    expect(saved.data.widget).toMatchObject({ title: 'Olive help', showSources: false, locale: 'fr', contactEnabled: true });
+    expect(saved.data.widget).toMatchObject({
+      title: 'Olive help',
+      showSources: false,
+      locale: 'fr',
+      contactEnabled: true,
+    });
     const served = await admin.get('/api/widget/config', { headers: { 'x-api-key': apiKey } });
-    expect(served.data.widget).toMatchObject({ title: 'Olive help', showSources: false, locale: 'fr', contactEnabled: true });
+    expect(served.data.widget).toMatchObject({
+      title: 'Olive help',
+      showSources: false,
+      locale: 'fr',
+      contactEnabled: true,
+    });
 
     const site = await startSampleSite({ host: 'localhost', widgetOrigin: stack.url, apiKey });
     closers.push(site.close);
@@ -83,7 +112,13 @@ describe.skipIf(!dashboardBuilt)('widget settings from the dashboard editor to t
     await widget.host.getByRole('textbox', { name: FR.message }).fill('When are returns accepted?');
     await widget.host.getByRole('textbox', { name: FR.message }).press('Enter');
     await expect.poll(() => widget.answers.count()).toBe(1);
-    await page.waitForFunction(() => !document.querySelector('chatconnect-widget')?.shadowRoot?.querySelector('[role="log"]')?.hasAttribute('aria-busy'));
+    await page.waitForFunction(
+      () =>
+        !document
+          .querySelector('chatconnect-widget')
+          ?.shadowRoot?.querySelector('[role="log"]')
+          ?.hasAttribute('aria-busy'),
+    );
     expect(await widget.answers.last().innerText()).toMatch(/14 days/);
     expect(await widget.host.locator('.sources, sup.cite').count()).toBe(0);
 

@@ -15,7 +15,8 @@ import { buildWidget } from '../../widget/build';
 import { EN } from '../../widget/src/i18n/en';
 import { shopPage, snippet, startPageSite, type PageSite } from './widget-pages';
 
-const PAGE_BODY = '<header><a href="#a">Shop</a> <a href="#b">About</a></header><main><h1>Olive Store</h1><p>Text</p><button type="button">Buy</button><input aria-label="Search"><div id="already-inert" inert><button>Hidden</button></div><div style="height:3000px"></div></main>';
+const PAGE_BODY =
+  '<header><a href="#a">Shop</a> <a href="#b">About</a></header><main><h1>Olive Store</h1><p>Text</p><button type="button">Buy</button><input aria-label="Search"><div id="already-inert" inert><button>Hidden</button></div><div style="height:3000px"></div></main>';
 
 describe('a visitor rating answers, asking for a person, on a phone and under strict CSPs', () => {
   let browser: Browser;
@@ -26,7 +27,10 @@ describe('a visitor rating answers, asking for a person, on a phone and under st
   beforeAll(async () => {
     if (!existsSync(path.resolve(import.meta.dirname, '..', '..', 'widget', 'dist', 'widget.js'))) await buildWidget();
     backend = await startFakeBackend({ tokenDelayMs: 1, widgetConfig: { contactEnabled: true } });
-    quietSite = await startFakeBackend({ tokenDelayMs: 1, widgetConfig: { contactEnabled: false, showSources: false } });
+    quietSite = await startFakeBackend({
+      tokenDelayMs: 1,
+      widgetConfig: { contactEnabled: false, showSources: false },
+    });
     site = await startPageSite();
     site.set('/shop.html', { html: shopPage({ body: `${PAGE_BODY}${snippet(backend.url, FAKE_API_KEY)}` }) });
     site.set('/quiet.html', { html: shopPage({ body: `${PAGE_BODY}${snippet(quietSite.url, FAKE_API_KEY)}` }) });
@@ -50,14 +54,20 @@ describe('a visitor rating answers, asking for a person, on a phone and under st
   });
 
   async function open(pagePath: string, options: { width?: number; height?: number; locale?: string } = {}) {
-    const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 }, reducedMotion: 'reduce', locale: options.locale ?? 'en-US' });
+    const context = await browser.newContext({
+      viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+      reducedMotion: 'reduce',
+      locale: options.locale ?? 'en-US',
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.addInitScript(() => {
       const violations: string[] = [];
       (window as unknown as { __violations: string[] }).__violations = violations;
-      document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`));
+      document.addEventListener('securitypolicyviolation', (event) =>
+        violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`),
+      );
     });
     await page.goto(`${site.url}${pagePath}`);
     await widgetLocators(page).launcher.waitFor({ state: 'visible' });
@@ -71,7 +81,10 @@ describe('a visitor rating answers, asking for a person, on a phone and under st
       if (document.activeElement !== host) return null;
       const active = host.shadowRoot!.activeElement as HTMLElement | null;
       if (!active) return null;
-      return { inPanel: Boolean(active.closest('.panel')), label: active.getAttribute('aria-label') ?? active.className };
+      return {
+        inPanel: Boolean(active.closest('.panel')),
+        label: active.getAttribute('aria-label') ?? active.className,
+      };
     });
   }
 
@@ -79,7 +92,9 @@ describe('a visitor rating answers, asking for a person, on a phone and under st
     const { page, errors, close } = await open('/shop.html');
     await askWidget(page, 'How long do returns take?');
     const widget = widgetLocators(page);
-    const sessionId = backend.requests.filter((request) => request.path === '/chat/stream').at(-1)!.body as { sessionId?: string };
+    const sessionId = backend.requests.filter((request) => request.path === '/chat/stream').at(-1)!.body as {
+      sessionId?: string;
+    };
     const answer = widget.answers.last();
     await answer.getByRole('button', { name: EN.helpful, exact: true }).click();
     await expect.poll(() => [...backend.feedback.values()].at(-1)?.rating).toBe('up');
@@ -94,17 +109,21 @@ describe('a visitor rating answers, asking for a person, on a phone and under st
     const comment = answer.getByRole('textbox', { name: EN.feedbackComment });
     await comment.fill('It did not say who pays for the return label.');
     await answer.getByRole('button', { name: EN.feedbackSend }).click();
-    await expect.poll(() => backend.feedback.get(messageId)?.comment).toBe('It did not say who pays for the return label.');
+    await expect
+      .poll(() => backend.feedback.get(messageId)?.comment)
+      .toBe('It did not say who pays for the return label.');
     await expect.poll(() => comment.count()).toBe(0);
 
     await page.reload();
     await widget.launcher.click();
-    await expect.poll(() => widget.answers.last().getByRole('button', { name: EN.notHelpful }).getAttribute('aria-pressed')).toBe('true');
+    await expect
+      .poll(() => widget.answers.last().getByRole('button', { name: EN.notHelpful }).getAttribute('aria-pressed'))
+      .toBe('true');
     expect(errors).toEqual([]);
     await close();
   });
 
-  it('offers a person after a declined answer and from the header; validates the address; sends the chat\'s session', async () => {
+  it("offers a person after a declined answer and from the header; validates the address; sends the chat's session", async () => {
     const { page, errors, close } = await open('/shop.html');
     const widget = widgetLocators(page);
     expect(await askWidget(page, 'Do you sell cars? trigger-ungrounded')).toMatch(/could not find/);
@@ -123,9 +142,16 @@ describe('a visitor rating answers, asking for a person, on a phone and under st
     expect(backend.contacts.length).toBe(contactsBefore + 1);
     const contact = backend.contacts.at(-1)!;
     const chatSession = backend.requests.filter((request) => request.path === '/chat/stream').at(-1)!;
-    expect(contact).toEqual({ sessionId: expect.stringMatching(/^[\w.:-]{1,128}$/), email: 'ana@example.com', name: 'Ana', message: 'I need a quote for 40 bottles.' });
+    expect(contact).toEqual({
+      sessionId: expect.stringMatching(/^[\w.:-]{1,128}$/),
+      email: 'ana@example.com',
+      name: 'Ana',
+      message: 'I need a quote for 40 bottles.',
+    });
     // The contact joins the conversation it came from.
-    const answeredSession = await page.evaluate(() => Object.entries(localStorage).find(([key]) => key.endsWith(':session'))?.[1]);
+    const answeredSession = await page.evaluate(
+      () => Object.entries(localStorage).find(([key]) => key.endsWith(':session'))?.[1],
+    );
     expect(contact.sessionId).toBe(answeredSession);
     expect((chatSession.body as { sessionId?: string }).sessionId ?? answeredSession).toBe(answeredSession);
 

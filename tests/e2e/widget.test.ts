@@ -34,7 +34,7 @@ async function watchForExecution(page: Page) {
   return { dialogs, fired: () => page.evaluate(() => (window as unknown as { __xss: boolean }).__xss) };
 }
 
-describe('the widget on a customer\'s site, in headless Chromium', () => {
+describe("the widget on a customer's site, in headless Chromium", () => {
   let stack: TestStack;
   let browser: Browser;
   let admin: TestClient;
@@ -47,14 +47,21 @@ describe('the widget on a customer\'s site, in headless Chromium', () => {
     stack = await startTestStack({
       database: 'pglite',
       redis: false,
-      env: { RATE_LIMIT_FREE_PER_MINUTE: '100000', RATE_LIMIT_VISITOR_PER_MINUTE: '100000', RATE_LIMIT_IP_PER_MINUTE: '100000' },
+      env: {
+        RATE_LIMIT_FREE_PER_MINUTE: '100000',
+        RATE_LIMIT_VISITOR_PER_MINUTE: '100000',
+        RATE_LIMIT_IP_PER_MINUTE: '100000',
+      },
     });
     ({ admin } = await signUpAdmin(stack.url));
     // The API answers on 127.0.0.1; the customer's site is on `localhost`, another origin.
     const created = await createClientWithKey(admin, { allowedDomains: ['localhost'] });
     apiKey = created.apiKey;
     clientId = created.client.id;
-    await admin.put(`/api/dashboard/widget/${clientId}`, { title: 'Northwind help', greeting: 'Hi! Ask about orders.' });
+    await admin.put(`/api/dashboard/widget/${clientId}`, {
+      title: 'Northwind help',
+      greeting: 'Hi! Ask about orders.',
+    });
     const upload = await admin.upload(clientId, 'policies.txt', FACTS);
     expect((await waitForDocument(admin, upload.data.document.id)).status).toBe('ready');
     browser = await launchBrowser();
@@ -81,7 +88,9 @@ describe('the widget on a customer\'s site, in headless Chromium', () => {
     expect(await widget.launcher.getAttribute('aria-label')).toMatch(/chat/i);
     const answer = await askWidget(page, 'How long do I have to return unworn items?');
     expect(answer).toMatch(/45 days/);
-    await expect.poll(() => widget.sources.allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('policies.txt')]));
+    await expect
+      .poll(() => widget.sources.allInnerTexts())
+      .toEqual(expect.arrayContaining([expect.stringContaining('policies.txt')]));
     await page.reload();
     await widget.launcher.click();
     await expect.poll(() => widget.log.innerText()).toMatch(/45 days/);
@@ -98,14 +107,21 @@ describe('the widget on a customer\'s site, in headless Chromium', () => {
     await page.waitForTimeout(1500);
     expect(await widgetLocators(page).launcher.isVisible()).toBe(false);
     expect(warnings.join('\n')).toMatch(/ChatConnect/i);
-    const direct = await page.evaluate(async ({ api, key }) => {
-      try {
-        const response = await fetch(`${api}/chat`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ message: 'How long do I have to return items?' }) });
-        return await response.text();
-      } catch (error) {
-        return `blocked: ${(error as Error).message}`;
-      }
-    }, { api: stack.url, key: apiKey });
+    const direct = await page.evaluate(
+      async ({ api, key }) => {
+        try {
+          const response = await fetch(`${api}/chat`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-api-key': key },
+            body: JSON.stringify({ message: 'How long do I have to return items?' }),
+          });
+          return await response.text();
+        } catch (error) {
+          return `blocked: ${(error as Error).message}`;
+        }
+      },
+      { api: stack.url, key: apiKey },
+    );
     expect(direct).not.toMatch(/45 days/);
     await page.close();
   });
@@ -135,25 +151,46 @@ describe('the widget on a customer\'s site, in headless Chromium', () => {
     await context.close();
   });
 
-  it.skipIf(!corpusAvailable)('executes no XSS payload, whether planted in a document or sent as the question', async () => {
-    const payloads = readFileSync(path.join(CORPUS_DIR, 'strings', 'payloadbox-xss-payload-list.txt'), 'utf8').split('\n').filter(Boolean);
-    // Planted: every payload in one document, then questions that pull payload-laden chunks back.
-    const upload = await admin.upload(clientId, 'hostile.txt', payloads.map((payload, index) => `Entry ${index}: ${payload}`).join('\n'));
-    expect((await waitForDocument(admin, upload.data.document.id, 120_000)).status).toBe('ready');
-    const page = await browser.newPage();
-    const watch = await watchForExecution(page);
-    await page.goto(await site());
-    const planted = ['script alert document cookie', 'img src onerror alert', 'svg onload javascript', 'iframe src javascript alert', 'body onload', 'a href javascript', 'Entry 42', 'Entry 4242'];
-    for (const question of planted) await askWidget(page, question);
-    // Sent: an even sample across the whole list (every payload runs through the renderer in the unit suite).
-    const step = Math.ceil(payloads.length / 120);
-    for (let index = 0; index < payloads.length; index += step) {
-      await widgetLocators(page).newConversationButton.click().catch(() => undefined);
-      await askWidget(page, payloads[index].slice(0, 2000));
-    }
-    await page.waitForTimeout(500);
-    expect(await watch.fired()).toBe(false);
-    expect(watch.dialogs).toEqual([]);
-    await page.close();
-  }, 600_000);
+  it.skipIf(!corpusAvailable)(
+    'executes no XSS payload, whether planted in a document or sent as the question',
+    async () => {
+      const payloads = readFileSync(path.join(CORPUS_DIR, 'strings', 'payloadbox-xss-payload-list.txt'), 'utf8')
+        .split('\n')
+        .filter(Boolean);
+      // Planted: every payload in one document, then questions that pull payload-laden chunks back.
+      const upload = await admin.upload(
+        clientId,
+        'hostile.txt',
+        payloads.map((payload, index) => `Entry ${index}: ${payload}`).join('\n'),
+      );
+      expect((await waitForDocument(admin, upload.data.document.id, 120_000)).status).toBe('ready');
+      const page = await browser.newPage();
+      const watch = await watchForExecution(page);
+      await page.goto(await site());
+      const planted = [
+        'script alert document cookie',
+        'img src onerror alert',
+        'svg onload javascript',
+        'iframe src javascript alert',
+        'body onload',
+        'a href javascript',
+        'Entry 42',
+        'Entry 4242',
+      ];
+      for (const question of planted) await askWidget(page, question);
+      // Sent: an even sample across the whole list (every payload runs through the renderer in the unit suite).
+      const step = Math.ceil(payloads.length / 120);
+      for (let index = 0; index < payloads.length; index += step) {
+        await widgetLocators(page)
+          .newConversationButton.click()
+          .catch(() => undefined);
+        await askWidget(page, payloads[index].slice(0, 2000));
+      }
+      await page.waitForTimeout(500);
+      expect(await watch.fired()).toBe(false);
+      expect(watch.dialogs).toEqual([]);
+      await page.close();
+    },
+    600_000,
+  );
 });

@@ -43,7 +43,9 @@ export const FAKE_ANTHROPIC_DEFAULT_REPLY = 'This is a reply from the fake Anthr
 /** Text the fake puts in its error bodies so tests can prove none of it reaches a visitor. */
 export const FAKE_ANTHROPIC_ERROR_SECRET = 'sk-ant-fake-secret see https://console.anthropic.example/settings/limits';
 
-export async function startFakeAnthropic({ apiKey = 'sk-ant-test-key' }: { apiKey?: string } = {}): Promise<FakeAnthropicServer> {
+export async function startFakeAnthropic({
+  apiKey = 'sk-ant-test-key',
+}: { apiKey?: string } = {}): Promise<FakeAnthropicServer> {
   let requestCount = 0;
   const server = await startScriptedServer<FakeAnthropicBehaviour>({
     defaultBehaviour: () => ({ kind: 'reply', text: FAKE_ANTHROPIC_DEFAULT_REPLY }),
@@ -55,11 +57,29 @@ export async function startFakeAnthropic({ apiKey = 'sk-ant-test-key' }: { apiKe
         return errorResponse(exchange, 404, 'not_found_error', 'Not found', requestId);
       }
       if (request.headers['x-api-key'] !== apiKey) {
-        return errorResponse(exchange, 401, 'authentication_error', `invalid x-api-key ${FAKE_ANTHROPIC_ERROR_SECRET}`, requestId);
+        return errorResponse(
+          exchange,
+          401,
+          'authentication_error',
+          `invalid x-api-key ${FAKE_ANTHROPIC_ERROR_SECRET}`,
+          requestId,
+        );
       }
-      const body = request.body as { model?: unknown; max_tokens?: unknown; messages?: unknown; stream?: unknown } | undefined;
-      if (!body || typeof body.model !== 'string' || typeof body.max_tokens !== 'number' || !Array.isArray(body.messages)) {
-        return errorResponse(exchange, 400, 'invalid_request_error', 'model, max_tokens and messages are required', requestId);
+      const body = request.body as
+        { model?: unknown; max_tokens?: unknown; messages?: unknown; stream?: unknown } | undefined;
+      if (
+        !body ||
+        typeof body.model !== 'string' ||
+        typeof body.max_tokens !== 'number' ||
+        !Array.isArray(body.messages)
+      ) {
+        return errorResponse(
+          exchange,
+          400,
+          'invalid_request_error',
+          'model, max_tokens and messages are required',
+          requestId,
+        );
       }
       if (body.stream !== true) {
         return errorResponse(exchange, 400, 'invalid_request_error', 'this fake only streams', requestId);
@@ -67,12 +87,20 @@ export async function startFakeAnthropic({ apiKey = 'sk-ant-test-key' }: { apiKe
 
       switch (behaviour.kind) {
         case 'rate-limit':
-          return errorResponse(exchange, 429, 'rate_limit_error', `Number of request tokens has exceeded your per-minute rate limit ${FAKE_ANTHROPIC_ERROR_SECRET}`, requestId, {
-            'retry-after': String(behaviour.retryAfterSeconds ?? 30),
-          });
+          return errorResponse(
+            exchange,
+            429,
+            'rate_limit_error',
+            `Number of request tokens has exceeded your per-minute rate limit ${FAKE_ANTHROPIC_ERROR_SECRET}`,
+            requestId,
+            {
+              'retry-after': String(behaviour.retryAfterSeconds ?? 30),
+            },
+          );
         case 'server-error': {
           const status = behaviour.status ?? 500;
-          const [type, message] = status === 529 ? ['overloaded_error', 'Overloaded'] : ['api_error', 'Internal server error'];
+          const [type, message] =
+            status === 529 ? ['overloaded_error', 'Overloaded'] : ['api_error', 'Internal server error'];
           return errorResponse(exchange, status, type, `${message} ${FAKE_ANTHROPIC_ERROR_SECRET}`, requestId);
         }
         case 'hang':
@@ -116,7 +144,8 @@ async function streamMessage(
     cacheReadInputTokens: 0,
     ...reply.usage,
   };
-  const send = (type: string, payload: Record<string, unknown>) => exchange.writeEvent(JSON.stringify({ type, ...payload }), type);
+  const send = (type: string, payload: Record<string, unknown>) =>
+    exchange.writeEvent(JSON.stringify({ type, ...payload }), type);
 
   exchange.startEventStream({ 'request-id': requestId });
   send('message_start', {
@@ -143,12 +172,22 @@ async function streamMessage(
     exchange,
     reply,
     (piece) => send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }),
-    () => exchange.writeEvent(JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: `Overloaded ${FAKE_ANTHROPIC_ERROR_SECRET}` } }), 'error'),
+    () =>
+      exchange.writeEvent(
+        JSON.stringify({
+          type: 'error',
+          error: { type: 'overloaded_error', message: `Overloaded ${FAKE_ANTHROPIC_ERROR_SECRET}` },
+        }),
+        'error',
+      ),
   );
   if (outcome !== 'complete') return;
 
   send('content_block_stop', { index: 0 });
-  send('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.outputTokens } });
+  send('message_delta', {
+    delta: { stop_reason: 'end_turn', stop_sequence: null },
+    usage: { output_tokens: usage.outputTokens },
+  });
   send('message_stop', {});
   exchange.response.end();
 }

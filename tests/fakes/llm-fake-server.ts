@@ -96,7 +96,13 @@ export async function startScriptedServer<TBehaviour>({
     } catch {
       body = undefined;
     }
-    const request: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, closed };
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: req.headers,
+      body,
+      closed,
+    };
     requests.push(request);
     const isOpen = () => !res.destroyed && !res.writableEnded;
     const exchange: Exchange = {
@@ -108,7 +114,12 @@ export async function startScriptedServer<TBehaviour>({
         res.end(JSON.stringify(payload));
       },
       startEventStream(headers = {}) {
-        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+          ...headers,
+        });
         res.flushHeaders();
       },
       writeEvent(data, event) {

@@ -8,14 +8,19 @@ import type { AddressInfo } from 'node:net';
  * configurable delay per request so tests can catch an ingestion in the middle of embedding.
  * Vectors are deterministic hashes of the text.
  */
-export async function startFakeEmbeddings({ delayMs = 0, dimensions = 64 }: { delayMs?: number; dimensions?: number } = {}) {
+export async function startFakeEmbeddings({
+  delayMs = 0,
+  dimensions = 64,
+}: { delayMs?: number; dimensions?: number } = {}) {
   const state = { requests: 0, texts: 0 };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
       if (req.method !== 'POST' || !req.url?.endsWith('/embeddings')) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
         return;
       }
       const request = JSON.parse(body) as { model: string; input: string | string[]; dimensions?: number };
@@ -49,7 +54,8 @@ function vectorFor(text: string, dimensions: number): number[] {
   const vector: number[] = [];
   let seed = createHash('sha256').update(text).digest();
   while (vector.length < dimensions) {
-    for (let index = 0; index + 1 < seed.length && vector.length < dimensions; index += 2) vector.push(seed.readInt16BE(index) / 32768);
+    for (let index = 0; index + 1 < seed.length && vector.length < dimensions; index += 2)
+      vector.push(seed.readInt16BE(index) / 32768);
     seed = createHash('sha256').update(seed).digest();
   }
   const norm = Math.hypot(...vector) || 1;

@@ -44,7 +44,8 @@ export interface FakeOpenAiServer {
 export const FAKE_OPENAI_DEFAULT_REPLY = 'This is a reply from the fake OpenAI server.';
 
 /** Text the fake puts in its error bodies so tests can prove none of it reaches a visitor. */
-export const FAKE_OPENAI_ERROR_SECRET = 'org-fakeSecret123 sk-proj-fake see https://platform.openai.example/account/rate-limits';
+export const FAKE_OPENAI_ERROR_SECRET =
+  'org-fakeSecret123 sk-proj-fake see https://platform.openai.example/account/rate-limits';
 
 export async function startFakeOpenAi({ apiKey = 'sk-test-key' }: { apiKey?: string } = {}): Promise<FakeOpenAiServer> {
   let requestCount = 0;
@@ -55,17 +56,43 @@ export async function startFakeOpenAi({ apiKey = 'sk-test-key' }: { apiKey?: str
       const requestId = `req_fake_${requestCount}`;
       const { request } = exchange;
       if (request.method !== 'POST' || request.path.split('?')[0] !== '/v1/chat/completions') {
-        return errorResponse(exchange, 404, { message: 'Not found', type: 'invalid_request_error', code: 'unknown_url' }, requestId);
+        return errorResponse(
+          exchange,
+          404,
+          { message: 'Not found', type: 'invalid_request_error', code: 'unknown_url' },
+          requestId,
+        );
       }
       if (request.headers.authorization !== `Bearer ${apiKey}`) {
-        return errorResponse(exchange, 401, { message: `Incorrect API key provided ${FAKE_OPENAI_ERROR_SECRET}`, type: 'invalid_request_error', code: 'invalid_api_key' }, requestId);
+        return errorResponse(
+          exchange,
+          401,
+          {
+            message: `Incorrect API key provided ${FAKE_OPENAI_ERROR_SECRET}`,
+            type: 'invalid_request_error',
+            code: 'invalid_api_key',
+          },
+          requestId,
+        );
       }
-      const body = request.body as { model?: unknown; messages?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } } | undefined;
+      const body = request.body as
+        | { model?: unknown; messages?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } }
+        | undefined;
       if (!body || typeof body.model !== 'string' || !Array.isArray(body.messages)) {
-        return errorResponse(exchange, 400, { message: 'model and messages are required', type: 'invalid_request_error', code: null }, requestId);
+        return errorResponse(
+          exchange,
+          400,
+          { message: 'model and messages are required', type: 'invalid_request_error', code: null },
+          requestId,
+        );
       }
       if (body.stream !== true) {
-        return errorResponse(exchange, 400, { message: 'this fake only streams', type: 'invalid_request_error', code: null }, requestId);
+        return errorResponse(
+          exchange,
+          400,
+          { message: 'this fake only streams', type: 'invalid_request_error', code: null },
+          requestId,
+        );
       }
 
       switch (behaviour.kind) {
@@ -73,7 +100,11 @@ export async function startFakeOpenAi({ apiKey = 'sk-test-key' }: { apiKey?: str
           return errorResponse(
             exchange,
             429,
-            { message: `Rate limit reached for requests ${FAKE_OPENAI_ERROR_SECRET}`, type: 'requests', code: 'rate_limit_exceeded' },
+            {
+              message: `Rate limit reached for requests ${FAKE_OPENAI_ERROR_SECRET}`,
+              type: 'requests',
+              code: 'rate_limit_exceeded',
+            },
             requestId,
             { 'retry-after': String(behaviour.retryAfterSeconds ?? 20) },
           );
@@ -81,13 +112,23 @@ export async function startFakeOpenAi({ apiKey = 'sk-test-key' }: { apiKey?: str
           return errorResponse(
             exchange,
             behaviour.status ?? 500,
-            { message: `The server had an error while processing your request ${FAKE_OPENAI_ERROR_SECRET}`, type: 'server_error', code: null },
+            {
+              message: `The server had an error while processing your request ${FAKE_OPENAI_ERROR_SECRET}`,
+              type: 'server_error',
+              code: null,
+            },
             requestId,
           );
         case 'hang':
           return exchange.untilClientLeaves();
         case 'reply':
-          return streamCompletion(exchange, behaviour, body.model, body.stream_options?.include_usage === true, requestId);
+          return streamCompletion(
+            exchange,
+            behaviour,
+            body.model,
+            body.stream_options?.include_usage === true,
+            requestId,
+          );
       }
     },
   });
@@ -118,7 +159,12 @@ async function streamCompletion(
   includeUsage: boolean,
   requestId: string,
 ) {
-  const usage: FakeOpenAiUsage = { promptTokens: 150, completionTokens: pieceCount(reply), cachedTokens: 0, ...reply.usage };
+  const usage: FakeOpenAiUsage = {
+    promptTokens: 150,
+    completionTokens: pieceCount(reply),
+    cachedTokens: 0,
+    ...reply.usage,
+  };
   const id = `chatcmpl-fake-${requestId}`;
   const created = Math.floor(Date.now() / 1000);
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
@@ -143,7 +189,17 @@ async function streamCompletion(
     exchange,
     reply,
     (piece) => delta({ content: piece }),
-    () => exchange.writeEvent(JSON.stringify({ error: { message: `The server had an error ${FAKE_OPENAI_ERROR_SECRET}`, type: 'server_error', param: null, code: null } })),
+    () =>
+      exchange.writeEvent(
+        JSON.stringify({
+          error: {
+            message: `The server had an error ${FAKE_OPENAI_ERROR_SECRET}`,
+            type: 'server_error',
+            param: null,
+            code: null,
+          },
+        }),
+      ),
   );
   if (outcome !== 'complete') return;
 
@@ -155,7 +211,12 @@ async function streamCompletion(
         completion_tokens: usage.completionTokens,
         total_tokens: usage.promptTokens + usage.completionTokens,
         prompt_tokens_details: { cached_tokens: usage.cachedTokens, audio_tokens: 0 },
-        completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+        completion_tokens_details: {
+          reasoning_tokens: 0,
+          audio_tokens: 0,
+          accepted_prediction_tokens: 0,
+          rejected_prediction_tokens: 0,
+        },
       },
     });
   }

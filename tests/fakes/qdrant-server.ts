@@ -60,7 +60,13 @@ export interface FakeQdrant {
 }
 
 const SERVER_VERSION = '1.15.1';
-const DEFAULT_HNSW_CONFIG = { m: 16, ef_construct: 100, full_scan_threshold: 10000, max_indexing_threads: 0, on_disk: false };
+const DEFAULT_HNSW_CONFIG = {
+  m: 16,
+  ef_construct: 100,
+  full_scan_threshold: 10000,
+  max_indexing_threads: 0,
+  on_disk: false,
+};
 
 class QdrantHttpError extends Error {
   constructor(
@@ -72,8 +78,10 @@ class QdrantHttpError extends Error {
 }
 
 const badInput = (description: string) => new QdrantHttpError(400, `Wrong input: ${description}`);
-const notSupported = (what: string) => new QdrantHttpError(400, `Bad request: ${what} is not supported by the fake Qdrant server`);
-const collectionNotFound = (name: string) => new QdrantHttpError(404, `Not found: Collection \`${name}\` doesn't exist!`);
+const notSupported = (what: string) =>
+  new QdrantHttpError(400, `Bad request: ${what} is not supported by the fake Qdrant server`);
+const collectionNotFound = (name: string) =>
+  new QdrantHttpError(404, `Not found: Collection \`${name}\` doesn't exist!`);
 
 export async function startFakeQdrant({ apiKey }: { apiKey?: string } = {}): Promise<FakeQdrant> {
   const state: FakeQdrantState = { collections: new Map(), requests: [], operationId: 0 };
@@ -120,7 +128,8 @@ export async function startFakeQdrant({ apiKey }: { apiKey?: string } = {}): Pro
       if (outcome.kind === 'accepted') return send(202, { result: null, status: 'accepted', time: elapsed() });
       send(200, { result: outcome.result, status: 'ok', time: elapsed() });
     } catch (error) {
-      if (error instanceof QdrantHttpError) return send(error.status, { status: { error: error.message }, time: elapsed() });
+      if (error instanceof QdrantHttpError)
+        return send(error.status, { status: { error: error.message }, time: elapsed() });
       send(500, { status: { error: `Service internal error: ${(error as Error).message}` }, time: elapsed() });
     }
   }
@@ -161,7 +170,8 @@ export async function startFakeQdrant({ apiKey }: { apiKey?: string } = {}): Pro
         const collection = requireCollection(name);
         const points = parseUpsert(collection, objectBody(body));
         return update(() => {
-          for (const point of points) collection.points.set(pointKey(point.id), { ...point, version: state.operationId });
+          for (const point of points)
+            collection.points.set(pointKey(point.id), { ...point, version: state.operationId });
         });
       }
       case 'POST /points/query':
@@ -204,9 +214,11 @@ export async function startFakeQdrant({ apiKey }: { apiKey?: string } = {}): Pro
   }
 
   function createCollection(name: string, body: Record<string, unknown>): boolean {
-    if (state.collections.has(name)) throw new QdrantHttpError(409, `Wrong input: Collection \`${name}\` already exists!`);
+    if (state.collections.has(name))
+      throw new QdrantHttpError(409, `Wrong input: Collection \`${name}\` already exists!`);
     const vectors = body.vectors;
-    if (!isObject(vectors) || typeof vectors.size !== 'number') throw notSupported('a collection without one unnamed vector');
+    if (!isObject(vectors) || typeof vectors.size !== 'number')
+      throw notSupported('a collection without one unnamed vector');
     if (!Number.isInteger(vectors.size) || vectors.size < 1) throw badInput('vector size must be a positive integer');
     if (!['Cosine', 'Dot', 'Euclid', 'Manhattan'].includes(String(vectors.distance))) {
       throw new QdrantHttpError(400, `Format error in JSON body: unknown variant \`${String(vectors.distance)}\``);
@@ -235,7 +247,13 @@ export async function startFakeQdrant({ apiKey }: { apiKey?: string } = {}): Pro
       points_count: collection.points.size,
       segments_count: 1,
       config: {
-        params: { vectors: collection.vectors, shard_number: 1, replication_factor: 1, write_consistency_factor: 1, on_disk_payload: true },
+        params: {
+          vectors: collection.vectors,
+          shard_number: 1,
+          replication_factor: 1,
+          write_consistency_factor: 1,
+          on_disk_payload: true,
+        },
         hnsw_config: collection.hnswConfig,
         optimizer_config: {
           deleted_threshold: 0.2,
@@ -272,7 +290,10 @@ export async function startFakeQdrant({ apiKey }: { apiKey?: string } = {}): Pro
     });
   }
 
-  function parseUpsert(collection: FakeQdrantCollection, body: Record<string, unknown>): Array<Omit<FakeQdrantPoint, 'version'>> {
+  function parseUpsert(
+    collection: FakeQdrantCollection,
+    body: Record<string, unknown>,
+  ): Array<Omit<FakeQdrantPoint, 'version'>> {
     if (body.batch !== undefined) throw notSupported('the batch form of upsert');
     if (!Array.isArray(body.points)) throw badInput('points must be a list');
     return body.points.map((raw: unknown) => {
@@ -291,7 +312,8 @@ export async function startFakeQdrant({ apiKey }: { apiKey?: string } = {}): Pro
 
   function queryPoints(collection: FakeQdrantCollection, body: Record<string, unknown>) {
     for (const unsupported of ['prefetch', 'using', 'lookup_from', 'score_threshold', 'shard_key', 'params']) {
-      if (body[unsupported] !== undefined && body[unsupported] !== null) throw notSupported(`query with \`${unsupported}\``);
+      if (body[unsupported] !== undefined && body[unsupported] !== null)
+        throw notSupported(`query with \`${unsupported}\``);
     }
     const vector = Array.isArray(body.query) ? body.query : isObject(body.query) ? body.query.nearest : undefined;
     if (!Array.isArray(vector) || !vector.every((value) => typeof value === 'number' && Number.isFinite(value))) {
@@ -300,8 +322,10 @@ export async function startFakeQdrant({ apiKey }: { apiKey?: string } = {}): Pro
     requireDimension(collection, vector.length);
     const limit = body.limit ?? 10;
     const offset = body.offset ?? 0;
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) throw badInput('limit must be a non-negative integer');
-    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) throw badInput('offset must be a non-negative integer');
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0)
+      throw badInput('limit must be a non-negative integer');
+    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0)
+      throw badInput('offset must be a non-negative integer');
     const query = normalise(vector);
     const scored = selectPoints(collection, body.filter)
       .map((point) => ({ point, score: dot(query, point.vector) }))
@@ -367,7 +391,8 @@ type PointPredicate = (point: FakeQdrantPoint) => boolean;
 export function compileFilter(filter: unknown): PointPredicate {
   if (!isObject(filter)) throw badInput('filter must be an object');
   for (const clause of Object.keys(filter)) {
-    if (!['must', 'must_not', 'should'].includes(clause) && filter[clause] !== null) throw notSupported(`filter clause \`${clause}\``);
+    if (!['must', 'must_not', 'should'].includes(clause) && filter[clause] !== null)
+      throw notSupported(`filter clause \`${clause}\``);
   }
   const must = conditionList(filter.must).map(compileCondition);
   const mustNot = conditionList(filter.must_not).map(compileCondition);
@@ -389,7 +414,8 @@ function compileCondition(condition: unknown): PointPredicate {
   if (typeof condition.key !== 'string') throw notSupported(`condition ${JSON.stringify(condition)}`);
   const key = condition.key;
   for (const field of Object.keys(condition)) {
-    if (field !== 'key' && field !== 'match' && condition[field] !== null) throw notSupported(`condition on \`${field}\``);
+    if (field !== 'key' && field !== 'match' && condition[field] !== null)
+      throw notSupported(`condition on \`${field}\``);
   }
   if (key.includes('.') || key.includes('[')) throw notSupported('nested payload keys');
   const match = condition.match;
@@ -401,7 +427,10 @@ function compileCondition(condition: unknown): PointPredicate {
   };
   if ('value' in match) {
     const expected = match.value;
-    const valid = typeof expected === 'string' || typeof expected === 'boolean' || (typeof expected === 'number' && Number.isInteger(expected));
+    const valid =
+      typeof expected === 'string' ||
+      typeof expected === 'boolean' ||
+      (typeof expected === 'number' && Number.isInteger(expected));
     if (!valid) throw badInput('match value must be a string, integer or boolean');
     return (point) => valuesOf(point).some((value) => value === expected);
   }
@@ -416,14 +445,20 @@ function compileCondition(condition: unknown): PointPredicate {
 function parsePointId(raw: unknown): FakeQdrantPointId {
   if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) return raw;
   if (typeof raw === 'string') {
-    const hex = raw.replace(/[{}]/g, '').replace(/-/g, '').replace(/^urn:uuid:/i, '');
+    const hex = raw
+      .replace(/[{}]/g, '')
+      .replace(/-/g, '')
+      .replace(/^urn:uuid:/i, '');
     if (/^[0-9a-f]{32}$/i.test(hex)) {
       const lower = hex.toLowerCase();
       // Qdrant stores UUIDs canonically and answers with the hyphenated lower-case form.
       return `${lower.slice(0, 8)}-${lower.slice(8, 12)}-${lower.slice(12, 16)}-${lower.slice(16, 20)}-${lower.slice(20)}`;
     }
   }
-  throw new QdrantHttpError(400, `Format error in JSON body: value ${JSON.stringify(raw)} is not a valid point ID, valid values are either an unsigned integer or a UUID`);
+  throw new QdrantHttpError(
+    400,
+    `Format error in JSON body: value ${JSON.stringify(raw)} is not a valid point ID, valid values are either an unsigned integer or a UUID`,
+  );
 }
 
 function pointKey(id: FakeQdrantPointId): string {

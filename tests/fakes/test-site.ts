@@ -52,7 +52,17 @@ export async function startTestSite({ host = '127.0.0.1' }: { host?: string } = 
 export type TestSite = Awaited<ReturnType<typeof startTestSite>>;
 
 /** A page with a title, navigation and a main text, as sites have them. */
-export const htmlPage = ({ title, body, links = [], head = '' }: { title: string; body: string; links?: string[]; head?: string }) =>
+export const htmlPage = ({
+  title,
+  body,
+  links = [],
+  head = '',
+}: {
+  title: string;
+  body: string;
+  links?: string[];
+  head?: string;
+}) =>
   `<!doctype html><html><head><title>${title}</title>${head}</head><body>
 <nav>${links.map((href) => `<a href="${href}">${href}</a>`).join(' ')}</nav>
 <main><h1>${title}</h1>${body}</main>

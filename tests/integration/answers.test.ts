@@ -27,8 +27,14 @@ describe('grounded answers from the local answerer, across prose, tables and CSV
     apiKey = created.apiKey;
     const files: Array<[string, Uint8Array | string]> = [
       ['plans.docx', await plansDocx()],
-      ['staff.csv', 'name,role,office,phone\nIngrid Berg,Head coach,Bergen,555-0101\nTomas Lind,Nutritionist,Oslo,555-0102\nSara Holm,Physiotherapist,Trondheim,555-0103\n'],
-      ['faq.txt', 'Opening hours\n\nThe gym is open from 05:30 to 23:00 on weekdays and from 08:00 to 20:00 at weekends.\n\nParking\n\nMembers park for free in the basement garage for up to three hours.'],
+      [
+        'staff.csv',
+        'name,role,office,phone\nIngrid Berg,Head coach,Bergen,555-0101\nTomas Lind,Nutritionist,Oslo,555-0102\nSara Holm,Physiotherapist,Trondheim,555-0103\n',
+      ],
+      [
+        'faq.txt',
+        'Opening hours\n\nThe gym is open from 05:30 to 23:00 on weekdays and from 08:00 to 20:00 at weekends.\n\nParking\n\nMembers park for free in the basement garage for up to three hours.',
+      ],
     ];
     for (const [name, bytes] of files) {
       const upload = await admin.upload(created.client.id, name, bytes);
@@ -41,7 +47,11 @@ describe('grounded answers from the local answerer, across prose, tables and CSV
 
   it.each([
     ['How much does the Premium plan cost per month?', /59 EUR/, 'plans.docx'],
-    ['How many guest passes does the Family plan include?', /Family; Monthly price: 89 EUR; Guest passes: 6/, 'plans.docx'],
+    [
+      'How many guest passes does the Family plan include?',
+      /Family; Monthly price: 89 EUR; Guest passes: 6/,
+      'plans.docx',
+    ],
     ['What notice period applies to cancelling?', /30 days/, 'plans.docx'],
     ['Who is the nutritionist?', /Tomas Lind/, 'staff.csv'],
     ['What is the phone number of Sara Holm?', /555-0103/, 'staff.csv'],
@@ -55,7 +65,10 @@ describe('grounded answers from the local answerer, across prose, tables and CSV
       body: JSON.stringify({ message: question }),
     });
     const events = await readSse(response);
-    const answer = events.filter((event) => event.event === 'token').map((event) => event.data.text).join('');
+    const answer = events
+      .filter((event) => event.event === 'token')
+      .map((event) => event.data.text)
+      .join('');
     expect(answer).toMatch(fact);
     expect(events.find((event) => event.event === 'sources')!.data.sources[0].filename).toBe(file);
   });

@@ -28,15 +28,23 @@ function questionAbout(chunkText: string): string | null {
   const sentences = [...chunkText.replace(/\s+/g, ' ').matchAll(CANDIDATE)].map((match) => match[1]);
   const sentence = sentences[Math.floor(sentences.length / 2)];
   if (!sentence) return null;
-  const words = [...new Set(questionContentWords(sentence).map((word) => word.text))].filter((word) => /^\p{L}{4,}$/u.test(word));
+  const words = [...new Set(questionContentWords(sentence).map((word) => word.text))].filter((word) =>
+    /^\p{L}{4,}$/u.test(word),
+  );
   if (words.length < 3) return null;
-  return `What about ${words.sort((a, b) => b.length - a.length).slice(0, 5).join(' ')}?`;
+  return `What about ${words
+    .sort((a, b) => b.length - a.length)
+    .slice(0, 5)
+    .join(' ')}?`;
 }
 
 describe.skipIf(!corpusAvailable)('local answers on the corpus PDFs and TXTs are whole sentences', () => {
   const totals = { asked: 0, answered: 0 };
   afterAll(() => {
-    if (totals.asked) expect(totals.answered, `${totals.answered}/${totals.asked} answered over the corpus`).toBeGreaterThanOrEqual(Math.ceil(totals.asked / 2));
+    if (totals.asked)
+      expect(totals.answered, `${totals.answered}/${totals.asked} answered over the corpus`).toBeGreaterThanOrEqual(
+        Math.ceil(totals.asked / 2),
+      );
   });
   const files = [...corpusFiles('pdf'), ...corpusFiles('txt')];
 
@@ -45,7 +53,10 @@ describe.skipIf(!corpusAvailable)('local answers on the corpus PDFs and TXTs are
     async (_name, file) => {
       let parsed;
       try {
-        parsed = await parseDocument({ bytes: new Uint8Array(readFileSync(file)), fileType: file.endsWith('.pdf') ? 'pdf' : 'txt' });
+        parsed = await parseDocument({
+          bytes: new Uint8Array(readFileSync(file)),
+          fileType: file.endsWith('.pdf') ? 'pdf' : 'txt',
+        });
       } catch (error) {
         // Files the product refuses with a readable message (covered by activities/parse/corpus.test.ts).
         if (error instanceof DocumentParseError) return;
@@ -61,7 +72,13 @@ describe.skipIf(!corpusAvailable)('local answers on the corpus PDFs and TXTs are
         asked += 1;
         const context: RetrievedChunk[] = [index, index + 1, index - 1]
           .filter((position) => position >= 0 && position < chunks.length)
-          .map((position) => ({ documentId: 'doc', filename: path.basename(file), chunkIndex: position, score: 1, text: chunks[position].text }));
+          .map((position) => ({
+            documentId: 'doc',
+            filename: path.basename(file),
+            chunkIndex: position,
+            score: 1,
+            text: chunks[position].text,
+          }));
         const groups = selectAnswer({ question, context, history: [] });
         if (groups.length === 0) continue;
         answered += 1;

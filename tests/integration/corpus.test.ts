@@ -8,7 +8,10 @@ import { corpusAvailable, corpusFiles } from '../corpus';
 
 // Two files in bad/ are readable PDFs (a wrong stream checksum every viewer ignores; a valid file
 // that once broke pdfminer): refusing them would refuse real uploads. See activities/parse/corpus.test.ts.
-const READABLE_DESPITE_FOLDER = new Set(['pdfminer-zen_of_python_corrupted.pdf', 'unstructured-invalid-pdf-structure-one-page.pdf']);
+const READABLE_DESPITE_FOLDER = new Set([
+  'pdfminer-zen_of_python_corrupted.pdf',
+  'unstructured-invalid-pdf-structure-one-page.pdf',
+]);
 const READABLE = /^[A-Z][^\n]{15,400}$/;
 const LEAKS = /Error:|\bat [\w.<>]+ \(|\.ts:\d|\/work\/|node_modules|SELECT |stack/;
 
@@ -20,7 +23,9 @@ describe.skipIf(!corpusAvailable)('the shared corpus through the real product', 
   beforeAll(async () => {
     stack = await startTestStack({ database: 'postgres' });
     ({ admin } = await signUpAdmin(stack.url));
-    ({ client: { id: clientId } } = await createClientWithKey(admin));
+    ({
+      client: { id: clientId },
+    } = await createClientWithKey(admin));
   });
   afterAll(async () => {
     await stack?.close();
@@ -37,7 +42,11 @@ describe.skipIf(!corpusAvailable)('the shared corpus through the real product', 
     }
     for (const [file, documentId] of pending) {
       const document = await waitForDocument(admin, documentId, 180_000);
-      outcomes.push([path.basename(file), document.status, document.status === 'ready' ? `${document.chunkCount} chunks` : document.error.message]);
+      outcomes.push([
+        path.basename(file),
+        document.status,
+        document.status === 'ready' ? `${document.chunkCount} chunks` : document.error.message,
+      ]);
       if (document.status === 'ready') {
         expect(document.chunkCount).toBeGreaterThan(0);
         expect(document.vectorCount).toBe(document.chunkCount);
@@ -56,7 +65,11 @@ describe.skipIf(!corpusAvailable)('the shared corpus through the real product', 
       const started = Date.now();
       const response = await admin.upload(clientId, path.basename(file), readFileSync(file));
       // 400 `empty_file`: a 0-byte file is refused at upload, before any work.
-      if (response.status === 413 || response.status === 415 || (response.status === 400 && response.data.error.code === 'empty_file')) {
+      if (
+        response.status === 413 ||
+        response.status === 415 ||
+        (response.status === 400 && response.data.error.code === 'empty_file')
+      ) {
         expect(response.data.error.message, file).toMatch(READABLE);
         outcomes.push([path.basename(file), `refused ${response.status}: ${response.data.error.message}`]);
         continue;
@@ -79,4 +92,3 @@ describe.skipIf(!corpusAvailable)('the shared corpus through the real product', 
     expect(health.data.checks.temporal.pollers).toBeGreaterThan(0);
   }, 600_000);
 });
-

@@ -29,14 +29,26 @@ describe('crawlSource workflow with stubbed activities on the dev server', () =>
       failCrawl: async () => undefined,
     };
     const activities = Object.fromEntries(
-      Object.entries({ ...base, ...overrides }).map(([name, fn]) => [name, async (...args: unknown[]) => {
-        calls.push(name);
-        return (fn as (...args: unknown[]) => unknown)(...args);
-      }]),
+      Object.entries({ ...base, ...overrides }).map(([name, fn]) => [
+        name,
+        async (...args: unknown[]) => {
+          calls.push(name);
+          return (fn as (...args: unknown[]) => unknown)(...args);
+        },
+      ]),
     );
     const worker = await Worker.create({ connection, taskQueue, workflowBundle: await workflowBundle(), activities });
     const workflowId = `crawl-${randomUUID()}`;
-    return { workflowId, result: worker.runUntil(client.workflow.execute('crawlSource', { taskQueue, workflowId, args: [{ clientId: randomUUID(), sourceId: randomUUID() }] })) };
+    return {
+      workflowId,
+      result: worker.runUntil(
+        client.workflow.execute('crawlSource', {
+          taskQueue,
+          workflowId,
+          args: [{ clientId: randomUUID(), sourceId: randomUUID() }],
+        }),
+      ),
+    };
   }
 
   it('works a large frontier in batches, continues as new to keep history small, and ends with finishCrawl', async () => {
@@ -48,9 +60,17 @@ describe('crawlSource workflow with stubbed activities on the dev server', () =>
         crawlBatch: async ({ limit, generation }) => {
           expect(generation).toBe(3);
           fetched = Math.min(total, fetched + limit);
-          return { progress: { ...emptyCrawlProgress(), pagesFound: total, pagesFetched: fetched, pagesIngested: fetched }, remaining: total - fetched };
+          return {
+            progress: { ...emptyCrawlProgress(), pagesFound: total, pagesFetched: fetched, pagesIngested: fetched },
+            remaining: total - fetched,
+          };
         },
-        finishCrawl: async () => ({ ...emptyCrawlProgress(), pagesFound: total, pagesFetched: total, pagesIngested: total }),
+        finishCrawl: async () => ({
+          ...emptyCrawlProgress(),
+          pagesFound: total,
+          pagesFetched: total,
+          pagesIngested: total,
+        }),
       },
       calls,
     );

@@ -28,7 +28,11 @@ describe('a 20-second PostgreSQL outage during chats', () => {
     const created = await createClientWithKey(admin);
     apiKey = created.apiKey;
     clientId = created.client.id;
-    const upload = await admin.upload(clientId, 'faq.txt', 'Gift cards are valid for three years from the date of purchase.');
+    const upload = await admin.upload(
+      clientId,
+      'faq.txt',
+      'Gift cards are valid for three years from the date of purchase.',
+    );
     expect((await waitForDocument(admin, upload.data.document.id)).status).toBe('ready');
   });
   afterAll(async () => {
@@ -71,7 +75,9 @@ describe('a 20-second PostgreSQL outage during chats', () => {
     while (Date.now() < deadline) {
       const chats = await admin.get(`/api/dashboard/chats?clientId=${clientId}`);
       if (chats.status === 200) {
-        count = chats.data.sessions.find((session: { sessionId: string }) => session.sessionId === sessionId)?.messageCount ?? 0;
+        count =
+          chats.data.sessions.find((session: { sessionId: string }) => session.sessionId === sessionId)?.messageCount ??
+          0;
         if (count >= 6) break;
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));

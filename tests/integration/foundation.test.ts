@@ -30,17 +30,27 @@ for (const { database, vectorStore } of setups) {
       expect(response.data.status).toBe('ok');
       expect(response.data.checks.db).toMatchObject({ status: 'ok', kind: database });
       expect(response.data.checks.vectorStore).toMatchObject({ status: 'ok', kind: vectorStore });
-      expect(response.data.checks.cache).toMatchObject({ status: 'ok', kind: database === 'postgres' ? 'redis' : 'memory' });
+      expect(response.data.checks.cache).toMatchObject({
+        status: 'ok',
+        kind: database === 'postgres' ? 'redis' : 'memory',
+      });
       expect(response.data.checks.temporal.status).toBe('ok');
       expect(response.data.checks.temporal.pollers).toBeGreaterThan(0);
     });
 
-    it('serves Prometheus metrics with the original design's names (docs/architecture.md) on the operators\' port only', async () => {
+    it("serves Prometheus metrics with the original design’s names (docs/architecture.md) on the operators' port only", async () => {
       expect((await new TestClient(stack.url).get('/metrics')).status).toBe(404);
       const response = await new TestClient(stack.metricsServer!.url.replace(/\/metrics$/, '')).get('/metrics');
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('text/plain');
-      for (const name of ['chat_requests_total', 'chat_latency_seconds', 'llm_tokens_total', 'vector_search_duration_seconds', 'embedding_cache_hits_total', 'embedding_cache_misses_total']) {
+      for (const name of [
+        'chat_requests_total',
+        'chat_latency_seconds',
+        'llm_tokens_total',
+        'vector_search_duration_seconds',
+        'embedding_cache_hits_total',
+        'embedding_cache_misses_total',
+      ]) {
         expect(response.text).toContain(name);
       }
     });
@@ -52,7 +62,10 @@ for (const { database, vectorStore } of setups) {
       expect((await admin.get('/api/auth/me')).status).toBe(401);
       const wrong = await admin.post('/api/auth/login', { email, password: 'not the password' });
       expect(wrong.status).toBe(401);
-      const unknown = await admin.post('/api/auth/login', { email: 'nobody@example.com', password: 'not the password' });
+      const unknown = await admin.post('/api/auth/login', {
+        email: 'nobody@example.com',
+        password: 'not the password',
+      });
       expect(unknown.status).toBe(401);
       expect(unknown.data.error.message).toBe(wrong.data.error.message);
       expect((await admin.post('/api/auth/login', { email, password: 'correct horse battery' })).status).toBe(200);
@@ -62,16 +75,23 @@ for (const { database, vectorStore } of setups) {
     it('refuses taken emails, weak passwords and bad emails with readable errors', async () => {
       const { email } = await signUpAdmin(stack.url);
       const visitor = new TestClient(stack.url);
-      expect((await visitor.post('/api/auth/register', { email, password: 'long enough pw', name: 'X' })).status).toBe(409);
+      expect((await visitor.post('/api/auth/register', { email, password: 'long enough pw', name: 'X' })).status).toBe(
+        409,
+      );
       const weak = await visitor.post('/api/auth/register', { email: 'new@example.com', password: 'short', name: 'X' });
       expect(weak.status).toBe(400);
       expect(weak.data.error.message).toMatch(/8 characters/);
-      expect((await visitor.post('/api/auth/register', { email: 'not-an-email', password: 'long enough pw', name: 'X' })).status).toBe(400);
+      expect(
+        (await visitor.post('/api/auth/register', { email: 'not-an-email', password: 'long enough pw', name: 'X' }))
+          .status,
+      ).toBe(400);
     });
 
-    it('creates a site with a key shown once, lists only the owner\'s sites, and hides them from others (404)', async () => {
+    it("creates a site with a key shown once, lists only the owner's sites, and hides them from others (404)", async () => {
       const { admin } = await signUpAdmin(stack.url);
-      const { client, apiKey } = await createClientWithKey(admin, { allowedDomains: ['Shop.Example.com', '*.example.org'] });
+      const { client, apiKey } = await createClientWithKey(admin, {
+        allowedDomains: ['Shop.Example.com', '*.example.org'],
+      });
       expect(apiKey).toMatch(/^pk_live_/);
       expect(client.allowedDomains).toEqual(['shop.example.com', '*.example.org']);
       const detail = await admin.get(`/api/dashboard/clients/${client.id}`);
@@ -104,16 +124,27 @@ for (const { database, vectorStore } of setups) {
       const bad = await admin.patch(`/api/dashboard/clients/${client.id}`, { allowedDomains: ['https://x.com/path'] });
       expect(bad.status).toBe(400);
       expect(bad.data.error.message).toMatch(/origin only/);
-      const good = await admin.patch(`/api/dashboard/clients/${client.id}`, { name: 'Renamed', tier: 'paid', allowedDomains: ['https://shop.example.com:8443'] });
+      const good = await admin.patch(`/api/dashboard/clients/${client.id}`, {
+        name: 'Renamed',
+        tier: 'paid',
+        allowedDomains: ['https://shop.example.com:8443'],
+      });
       expect(good.status).toBe(200);
-      expect(good.data.client).toMatchObject({ name: 'Renamed', tier: 'paid', allowedDomains: ['https://shop.example.com:8443'] });
+      expect(good.data.client).toMatchObject({
+        name: 'Renamed',
+        tier: 'paid',
+        allowedDomains: ['https://shop.example.com:8443'],
+      });
     });
 
     it('requires a session for the dashboard API and refuses cross-site writes', async () => {
       const anonymous = new TestClient(stack.url);
       expect((await anonymous.get('/api/dashboard/clients')).status).toBe(401);
       const { admin } = await signUpAdmin(stack.url);
-      const crossSite = await admin.request('POST', '/api/dashboard/clients', { json: { name: 'x' }, headers: { origin: 'https://evil.example' } });
+      const crossSite = await admin.request('POST', '/api/dashboard/clients', {
+        json: { name: 'x' },
+        headers: { origin: 'https://evil.example' },
+      });
       expect(crossSite.status).toBe(403);
       const script = await admin.post('/api/dashboard/clients', { name: 'From a script' });
       expect(script.status).toBe(201);
@@ -131,7 +162,9 @@ for (const { database, vectorStore } of setups) {
       expect((await admin.delete(`/api/dashboard/clients/${client.id}/api-keys/${first.id}`)).status).toBe(204);
       await new Promise((resolve) => setTimeout(resolve, (stack.config.API_KEY_CACHE_TTL_SECONDS + 1) * 1000));
       expect((await visitor.get('/api/widget/config', { headers: { 'x-api-key': apiKey } })).status).toBe(401);
-      expect((await visitor.get('/api/widget/config', { headers: { 'x-api-key': created.data.apiKey } })).status).toBe(200);
+      expect((await visitor.get('/api/widget/config', { headers: { 'x-api-key': created.data.apiKey } })).status).toBe(
+        200,
+      );
     });
 
     it('serves widget config only to allowed origins, with CORS for them alone', async () => {
@@ -139,11 +172,19 @@ for (const { database, vectorStore } of setups) {
       const { client, apiKey } = await createClientWithKey(admin, { allowedDomains: ['shop.example.com'] });
       await admin.put(`/api/dashboard/widget/${client.id}`, { title: 'Ask Shop', primaryColor: '#112233' });
       const visitor = new TestClient(stack.url);
-      const allowed = await visitor.get('/api/widget/config', { headers: { 'x-api-key': apiKey, origin: 'https://shop.example.com' } });
+      const allowed = await visitor.get('/api/widget/config', {
+        headers: { 'x-api-key': apiKey, origin: 'https://shop.example.com' },
+      });
       expect(allowed.status).toBe(200);
-      expect(allowed.data.widget).toMatchObject({ title: 'Ask Shop', primaryColor: '#112233', position: 'bottom-right' });
+      expect(allowed.data.widget).toMatchObject({
+        title: 'Ask Shop',
+        primaryColor: '#112233',
+        position: 'bottom-right',
+      });
       expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
-      const refused = await visitor.get('/api/widget/config', { headers: { 'x-api-key': apiKey, origin: 'https://evil-shop.example.com' } });
+      const refused = await visitor.get('/api/widget/config', {
+        headers: { 'x-api-key': apiKey, origin: 'https://evil-shop.example.com' },
+      });
       expect(refused.status).toBe(403);
       expect(refused.headers.get('access-control-allow-origin')).toBeNull();
       expect((await visitor.get('/api/widget/config')).status).toBe(401);

@@ -9,7 +9,8 @@ const POLICIES = [
   'Shipping. Standard shipping to Norway takes 6 to 8 working days. Express shipping costs 19 euros.',
   'Store hours. The Oslo flagship store is open from 10:00 to 16:00 on Saturdays and closed on Sundays.',
 ].join('\n\n');
-const CATALOGUE = 'Oak dining table, 180 cm, 1290 euros. Walnut bookshelf, 80 cm wide, 640 euros. All furniture is made in our Bergen workshop.';
+const CATALOGUE =
+  'Oak dining table, 180 cm, 1290 euros. Walnut bookshelf, 80 cm wide, 640 euros. All furniture is made in our Bergen workshop.';
 
 describe('grounded answers, declines and small talk through the API (local answerer)', () => {
   let stack: TestStack;
@@ -18,12 +19,19 @@ describe('grounded answers, declines and small talk through the API (local answe
   let clientId: string;
 
   beforeAll(async () => {
-    stack = await startTestStack({ database: 'pglite', redis: false, env: { RATE_LIMIT_FREE_PER_MINUTE: '1000', RATE_LIMIT_VISITOR_PER_MINUTE: '1000' } });
+    stack = await startTestStack({
+      database: 'pglite',
+      redis: false,
+      env: { RATE_LIMIT_FREE_PER_MINUTE: '1000', RATE_LIMIT_VISITOR_PER_MINUTE: '1000' },
+    });
     ({ admin } = await signUpAdmin(stack.url));
     const created = await createClientWithKey(admin);
     key = created.apiKey;
     clientId = created.client.id;
-    for (const [name, text] of [['policies.txt', POLICIES], ['catalogue.txt', CATALOGUE]]) {
+    for (const [name, text] of [
+      ['policies.txt', POLICIES],
+      ['catalogue.txt', CATALOGUE],
+    ]) {
       const upload = await admin.upload(clientId, name, text);
       expect((await waitForDocument(admin, upload.data.document.id)).status).toBe('ready');
     }
@@ -52,21 +60,24 @@ describe('grounded answers, declines and small talk through the API (local answe
     expect(body.sources.length).toBeGreaterThan(0);
     expect(body.sources[0].filename).toBe(file);
     // Every listed source is cited as [n], and every [n] has its source.
-    const cited = [...new Set([...body.answer.matchAll(/\[(\d+)\]/g)].map((match: RegExpMatchArray) => Number(match[1])))];
+    const cited = [
+      ...new Set([...body.answer.matchAll(/\[(\d+)\]/g)].map((match: RegExpMatchArray) => Number(match[1]))),
+    ];
     expect(cited.sort()).toEqual(body.sources.map((_: unknown, index: number) => index + 1));
     const text = body.answer.replace(/\s*\[\d+\]/g, '').trim();
     expect(text).toMatch(/^[A-Z0-9"“(]/);
     expect(text).toMatch(/[.!?]["”)]?$/);
   });
 
-  it.each(['What is the capital of Australia?', 'Who won the 1998 football world cup?', 'Can you write me a poem about the sea?'])(
-    'declines an off-topic question plainly, with no sources: %s',
-    async (question) => {
-      const { body } = await ask(question);
-      expect(body).toMatchObject({ grounded: false, sources: [] });
-      expect(body.answer).toBe(BUILT_IN_REPLIES.declined.en);
-    },
-  );
+  it.each([
+    'What is the capital of Australia?',
+    'Who won the 1998 football world cup?',
+    'Can you write me a poem about the sea?',
+  ])('declines an off-topic question plainly, with no sources: %s', async (question) => {
+    const { body } = await ask(question);
+    expect(body).toMatchObject({ grounded: false, sources: [] });
+    expect(body.answer).toBe(BUILT_IN_REPLIES.declined.en);
+  });
 
   it.each([
     ['hi', BUILT_IN_REPLIES.greeting.en],
@@ -89,7 +100,11 @@ describe('grounded answers, declines and small talk through the API (local answe
   });
 
   it('puts grounded in the stream done event, for answers and declines alike', async () => {
-    for (const [message, grounded] of [['How much does express shipping cost?', true], ['What is the capital of Australia?', false], ['hi', false]] as const) {
+    for (const [message, grounded] of [
+      ['How much does express shipping cost?', true],
+      ['What is the capital of Australia?', false],
+      ['hi', false],
+    ] as const) {
       const response = await fetch(new URL('/chat/stream', stack.url), {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': key },
@@ -102,14 +117,25 @@ describe('grounded answers, declines and small talk through the API (local answe
   });
 
   it('uses the site own reply texts once set, and logs reply kinds', async () => {
-    const patched = await admin.patch(`/api/dashboard/clients/${clientId}`, { replyMessages: { declined: 'Sorry, our documents do not say. Call us on 555-0100.', greeting: 'Welcome to Oak & Co!' } });
+    const patched = await admin.patch(`/api/dashboard/clients/${clientId}`, {
+      replyMessages: {
+        declined: 'Sorry, our documents do not say. Call us on 555-0100.',
+        greeting: 'Welcome to Oak & Co!',
+      },
+    });
     expect(patched.status, JSON.stringify(patched.data)).toBe(200);
-    expect(patched.data.client.replyMessages).toEqual({ declined: 'Sorry, our documents do not say. Call us on 555-0100.', greeting: 'Welcome to Oak & Co!' });
+    expect(patched.data.client.replyMessages).toEqual({
+      declined: 'Sorry, our documents do not say. Call us on 555-0100.',
+      greeting: 'Welcome to Oak & Co!',
+    });
     const sessionId = 'visitor:42.test_session-1';
     // The key cache keeps the old client for up to API_KEY_CACHE_TTL_SECONDS (5 s).
-    await expect.poll(async () => (await ask('What is the capital of Australia?', { sessionId })).body.answer, { timeout: 15_000, interval: 500 }).toBe(
-      'Sorry, our documents do not say. Call us on 555-0100.',
-    );
+    await expect
+      .poll(async () => (await ask('What is the capital of Australia?', { sessionId })).body.answer, {
+        timeout: 15_000,
+        interval: 500,
+      })
+      .toBe('Sorry, our documents do not say. Call us on 555-0100.');
     expect((await ask('hello', { sessionId })).body.answer).toBe('Welcome to Oak & Co!');
     expect((await ask('How much does express shipping cost?', { sessionId })).body.grounded).toBe(true);
     const rows = async () =>
@@ -119,8 +145,13 @@ describe('grounded answers, declines and small talk through the API (local answe
         .where({ 's.session_id': sessionId })
         .select('m.reply_kind', 'm.grounded');
     const kinds = async () => [...new Set((await rows()).map((row) => `${row.reply_kind}:${row.grounded}`))].sort();
-    await expect.poll(kinds, { timeout: 30_000, interval: 500 }).toEqual(['answer:true', 'declined:false', 'small_talk:false']);
-    expect((await admin.patch(`/api/dashboard/clients/${clientId}`, { replyMessages: { greeting: 'x'.repeat(501) } })).status).toBe(400);
+    await expect
+      .poll(kinds, { timeout: 30_000, interval: 500 })
+      .toEqual(['answer:true', 'declined:false', 'small_talk:false']);
+    expect(
+      (await admin.patch(`/api/dashboard/clients/${clientId}`, { replyMessages: { greeting: 'x'.repeat(501) } }))
+        .status,
+    ).toBe(400);
   });
 
   it('takes any session id of 1–128 of [A-Za-z0-9._:-], makes one when absent, and refuses others with 400', async () => {
@@ -169,7 +200,13 @@ describe('follow-up questions', () => {
 
   it('answers a bare follow-up from the topic of the previous question', async () => {
     const post = async (message: string, sessionId?: string) =>
-      (await fetch(new URL('/chat', stack.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ message, sessionId }) })).json();
+      (
+        await fetch(new URL('/chat', stack.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': key },
+          body: JSON.stringify({ message, sessionId }),
+        })
+      ).json();
     const first = await post('When is the Oslo store open on Saturdays?');
     expect(first).toMatchObject({ grounded: true });
     const second = await post('And on Sundays?', first.sessionId);

@@ -15,7 +15,9 @@ describe('hostile uploads (API + Temporal worker in this process)', () => {
   beforeAll(async () => {
     stack = await startTestStack({ database: 'postgres' });
     ({ admin } = await signUpAdmin(stack.url));
-    ({ client: { id: clientId } } = await createClientWithKey(admin));
+    ({
+      client: { id: clientId },
+    } = await createClientWithKey(admin));
   }, 120_000);
   afterAll(async () => {
     await stack?.close();
@@ -23,20 +25,32 @@ describe('hostile uploads (API + Temporal worker in this process)', () => {
 
   it('refuses HTML and SVG named .txt or .csv with 415 and the accepted formats, and ingests none of them', async () => {
     const uploads: Array<[string, string]> = [
-      ['notes.txt', '<!doctype html><html><head><title>x</title></head><body><p>Prices</p><script>steal()</script></body></html>'],
+      [
+        'notes.txt',
+        '<!doctype html><html><head><title>x</title></head><body><p>Prices</p><script>steal()</script></body></html>',
+      ],
       ['prices.csv', '<html><body><table><tr><td>a</td><td>b</td></tr></table></body></html>'],
-      ['snippet.txt', Array.from({ length: 15 }, (_, index) => `<div><a href="/p/${index}">Product ${index}</a></div>`).join('\n')],
+      [
+        'snippet.txt',
+        Array.from({ length: 15 }, (_, index) => `<div><a href="/p/${index}">Product ${index}</a></div>`).join('\n'),
+      ],
       ['logo.txt', '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><text>Hi</text></svg>'],
     ];
     for (const [name, body] of uploads) {
       const response = await admin.upload(clientId, name, body);
       expect(response.status, name).toBe(415);
       expect(response.data.error.code, name).toBe('unsupported_file_type');
-      expect(response.data.error.message, name).toMatch(/^This file is an? (HTML web page|SVG image), not a (plain text|CSV) file/);
-      expect(response.data.error.message, name).toContain('Supported formats are PDF, Word (.docx), plain text (.txt, .md) and CSV.');
+      expect(response.data.error.message, name).toMatch(
+        /^This file is an? (HTML web page|SVG image), not a (plain text|CSV) file/,
+      );
+      expect(response.data.error.message, name).toContain(
+        'Supported formats are PDF, Word (.docx), plain text (.txt, .md) and CSV.',
+      );
     }
     const documents = (await admin.get(`/api/dashboard/documents?clientId=${clientId}`)).data.documents;
-    expect(documents.filter((document: { filename: string }) => uploads.some(([name]) => name === document.filename))).toEqual([]);
+    expect(
+      documents.filter((document: { filename: string }) => uploads.some(([name]) => name === document.filename)),
+    ).toEqual([]);
   });
 
   it('fails a 1 MB PDF that inflates to 1 GB as pdf_too_complex, within +512 MB, while other documents are read', async () => {
@@ -51,7 +65,11 @@ describe('hostile uploads (API + Temporal worker in this process)', () => {
         expect(response.status, JSON.stringify(response.data)).toBe(202);
         bombs.push(response.data.document.id as string);
       }
-      const honest = await admin.upload(clientId, 'honest.pdf', makePdf([['The museum opens at nine in the morning.']]));
+      const honest = await admin.upload(
+        clientId,
+        'honest.pdf',
+        makePdf([['The museum opens at nine in the morning.']]),
+      );
       expect(honest.status).toBe(202);
 
       for (const id of bombs) {

@@ -8,7 +8,8 @@ import type { TestClient } from '../http';
 import { PROJECT_TEMPORAL_CLI } from '../../temporal/dev-server';
 
 // Async on purpose: the worker runs in this process and must stay free to answer the query.
-const run = async (args: string[]) => (await promisify(execFile)(PROJECT_TEMPORAL_CLI, args, { encoding: 'utf8' })).stdout;
+const run = async (args: string[]) =>
+  (await promisify(execFile)(PROJECT_TEMPORAL_CLI, args, { encoding: 'utf8' })).stdout;
 
 const FACTS_TXT = [
   '# Returns',
@@ -37,7 +38,9 @@ describe('document ingestion (PostgreSQL + Redis + Qdrant wire protocol + Tempor
   beforeAll(async () => {
     stack = await startTestStack({ database: 'postgres' });
     ({ admin } = await signUpAdmin(stack.url));
-    ({ client: { id: clientId } } = await createClientWithKey(admin));
+    ({
+      client: { id: clientId },
+    } = await createClientWithKey(admin));
   });
   afterAll(async () => {
     await stack?.close();
@@ -54,7 +57,12 @@ describe('document ingestion (PostgreSQL + Redis + Qdrant wire protocol + Tempor
     for (const [name, bytes] of files) {
       const response = await admin.upload(clientId, name, bytes);
       expect(response.status, JSON.stringify(response.data)).toBe(202);
-      expect(response.data.document).toMatchObject({ clientId, filename: name, status: 'queued', workflowId: `ingest-${response.data.document.id}` });
+      expect(response.data.document).toMatchObject({
+        clientId,
+        filename: name,
+        status: 'queued',
+        workflowId: `ingest-${response.data.document.id}`,
+      });
       uploaded.push(response.data.document);
     }
     for (const document of uploaded) {
@@ -66,20 +74,31 @@ describe('document ingestion (PostgreSQL + Redis + Qdrant wire protocol + Tempor
     }
     const list = await admin.get(`/api/dashboard/documents?clientId=${clientId}`);
     expect(list.data.documents).toHaveLength(4);
-    expect(list.data.documents.map((d: { fileType: string }) => d.fileType).sort()).toEqual(['csv', 'docx', 'pdf', 'txt']);
+    expect(list.data.documents.map((d: { fileType: string }) => d.fileType).sort()).toEqual([
+      'csv',
+      'docx',
+      'pdf',
+      'txt',
+    ]);
   });
 
   it('refuses wrong types (415) and oversized files (413) with a readable message', async () => {
     const html = await admin.upload(clientId, 'report.pdf', '<!doctype html><html><body>hi</body></html>');
     expect(html.status).toBe(415);
     expect(html.data.error.message).toMatch(/PDF/);
-    const zip = await admin.upload(clientId, 'data.csv', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 0, 0, 0, 0]));
+    const zip = await admin.upload(
+      clientId,
+      'data.csv',
+      new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 0, 0, 0, 0]),
+    );
     expect(zip.status).toBe(415);
     const big = await admin.upload(clientId, 'big.txt', 'a'.repeat(stack.config.MAX_FILE_SIZE + 10));
     expect(big.status).toBe(413);
     expect(big.data.error.code).toBe('file_too_large');
     const documents = (await admin.get(`/api/dashboard/documents?clientId=${clientId}`)).data.documents;
-    expect(documents.some((d: { filename: string }) => ['report.pdf', 'data.csv', 'big.txt'].includes(d.filename))).toBe(false);
+    expect(
+      documents.some((d: { filename: string }) => ['report.pdf', 'data.csv', 'big.txt'].includes(d.filename)),
+    ).toBe(false);
   });
 
   it('fails an empty file quickly, non-retryably, with a message an admin can act on', async () => {
@@ -94,9 +113,29 @@ describe('document ingestion (PostgreSQL + Redis + Qdrant wire protocol + Tempor
   it('lets operators find ingestions by ClientId and query progress with the temporal CLI', async () => {
     const response = await admin.upload(clientId, 'ops.txt', 'Operators can query this document.');
     const document = await waitForDocument(admin, response.data.document.id);
-    const list = await run(['workflow', 'list', '--address', stack.temporalAddress, '--query', `ClientId='${clientId}'`, '--output', 'json']);
+    const list = await run([
+      'workflow',
+      'list',
+      '--address',
+      stack.temporalAddress,
+      '--query',
+      `ClientId='${clientId}'`,
+      '--output',
+      'json',
+    ]);
     expect(list).toContain(`ingest-${document.id}`);
-    const query = await run(['workflow', 'query', '--address', stack.temporalAddress, '--workflow-id', `ingest-${document.id}`, '--type', 'progress', '--output', 'json']);
+    const query = await run([
+      'workflow',
+      'query',
+      '--address',
+      stack.temporalAddress,
+      '--workflow-id',
+      `ingest-${document.id}`,
+      '--type',
+      'progress',
+      '--output',
+      'json',
+    ]);
     expect(query).toContain('"stage": "done"');
   });
 

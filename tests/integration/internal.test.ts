@@ -5,7 +5,7 @@ import { TestClient } from '../http';
 
 const SECRET = 'internal-secret-for-tests-0123456789';
 
-describe('internal API for operators\' scripts (x-internal-secret)', () => {
+describe("internal API for operators' scripts (x-internal-secret)", () => {
   let stack: TestStack;
   let clientId: string;
   let tier: string;
@@ -23,14 +23,22 @@ describe('internal API for operators\' scripts (x-internal-secret)', () => {
   it('refuses calls without the secret', async () => {
     const anonymous = new TestClient(stack.url);
     expect((await anonymous.post('/internal/validate-client', { clientId })).status).toBe(401);
-    expect((await anonymous.post('/internal/validate-client', { clientId }, { headers: { 'x-internal-secret': 'wrong' } })).status).toBe(401);
+    expect(
+      (await anonymous.post('/internal/validate-client', { clientId }, { headers: { 'x-internal-secret': 'wrong' } }))
+        .status,
+    ).toBe(401);
   });
 
   it('validates clients, reads their config and embeds through the configured embedder', async () => {
     const operator = new TestClient(stack.url);
     const headers = { 'x-internal-secret': SECRET };
-    expect((await operator.post('/internal/validate-client', { clientId }, { headers })).data).toEqual({ valid: true, tier });
-    expect((await operator.post('/internal/validate-client', { clientId: crypto.randomUUID() }, { headers })).data.valid).toBe(false);
+    expect((await operator.post('/internal/validate-client', { clientId }, { headers })).data).toEqual({
+      valid: true,
+      tier,
+    });
+    expect(
+      (await operator.post('/internal/validate-client', { clientId: crypto.randomUUID() }, { headers })).data.valid,
+    ).toBe(false);
     const config = await operator.get(`/internal/client/${clientId}/config`, { headers });
     expect(config.data).toMatchObject({ clientId, tier: 'paid', embeddingModel: stack.container.embedder.model });
     const embedded = await operator.post('/internal/embed', { texts: ['hello', 'world'] }, { headers });
@@ -45,7 +53,15 @@ describe('without INTERNAL_API_SECRET', () => {
   it('has no internal API at all', async () => {
     const stack = await startTestStack({ database: 'pglite', redis: false, worker: false });
     try {
-      expect((await new TestClient(stack.url).post('/internal/validate-client', { clientId: crypto.randomUUID() }, { headers: { 'x-internal-secret': 'anything' } })).status).toBe(404);
+      expect(
+        (
+          await new TestClient(stack.url).post(
+            '/internal/validate-client',
+            { clientId: crypto.randomUUID() },
+            { headers: { 'x-internal-secret': 'anything' } },
+          )
+        ).status,
+      ).toBe(404);
     } finally {
       await stack.close();
     }

@@ -93,7 +93,8 @@ for (const backend of backends) {
       const before = await cacheB.get(key);
       await cacheA.incr(key);
       const deadline = Date.now() + 30_000;
-      while ((await cacheB.get(key)) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      while ((await cacheB.get(key)) === before && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       expect(await cacheB.get(key)).not.toBe(before);
     });
   });
@@ -114,7 +115,10 @@ describe('PostgreSQL invalidation listener', () => {
       expect(killed.rowCount).toBeGreaterThan(0);
       await until('the reset after reconnecting', () => seen.includes('*'));
       // And it listens again: a message from another connection arrives.
-      await admin.query('select pg_notify($1, $2)', [INVALIDATION_CHANNEL, JSON.stringify({ o: 'elsewhere', t: 'documents', i: 'doc-1' })]);
+      await admin.query('select pg_notify($1, $2)', [
+        INVALIDATION_CHANNEL,
+        JSON.stringify({ o: 'elsewhere', t: 'documents', i: 'doc-1' }),
+      ]);
       await until('a message after the reconnect', () => seen.includes('doc-1'));
     } finally {
       await admin.end();

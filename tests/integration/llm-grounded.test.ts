@@ -51,10 +51,19 @@ describe('the grounded contract with a hosted LLM (real SDKs against wire-true f
   });
 
   const ask = async (key: string, message: string) =>
-    (await fetch(new URL('/chat', stack.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ message }) })).json();
+    (
+      await fetch(new URL('/chat', stack.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: JSON.stringify({ message }),
+      })
+    ).json();
 
   it('turns a model reply that opens with [NO_ANSWER] into the decline: grounded false, no sources', async () => {
-    openai.enqueue({ kind: 'reply', text: "[NO_ANSWER] I couldn't find how long gift card refunds take in the documents." });
+    openai.enqueue({
+      kind: 'reply',
+      text: "[NO_ANSWER] I couldn't find how long gift card refunds take in the documents.",
+    });
     const body = await ask(freeKey, 'How long does a refund of a gift card take?');
     expect(body).toMatchObject({ grounded: false, sources: [], answer: BUILT_IN_REPLIES.declined.en });
     expect(body.usage.model).toBe('gpt-4o-mini');
@@ -73,14 +82,23 @@ describe('the grounded contract with a hosted LLM (real SDKs against wire-true f
       }),
     );
     expect(anthropic.requests.length).toBe(before);
-    expect(events.filter((event) => event.event === 'token').map((event) => event.data.text).join('')).toBe(BUILT_IN_REPLIES.declined.en);
+    expect(
+      events
+        .filter((event) => event.event === 'token')
+        .map((event) => event.data.text)
+        .join(''),
+    ).toBe(BUILT_IN_REPLIES.declined.en);
     expect(events.find((event) => event.event === 'sources')!.data.sources).toEqual([]);
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { grounded: false } });
   });
 
   it('never sends small talk to the model', async () => {
     const before = openai.requests.length;
-    expect(await ask(freeKey, 'Can I talk to a human?')).toMatchObject({ grounded: false, sources: [], answer: BUILT_IN_REPLIES.human.en });
+    expect(await ask(freeKey, 'Can I talk to a human?')).toMatchObject({
+      grounded: false,
+      sources: [],
+      answer: BUILT_IN_REPLIES.human.en,
+    });
     expect(openai.requests.length).toBe(before);
   });
 
@@ -96,7 +114,10 @@ describe('the grounded contract with a hosted LLM (real SDKs against wire-true f
     const request = anthropic.requests.at(-1)!.body as { system: Array<{ text: string }> };
     const excerpts = [...request.system[1].text.matchAll(/number="(\d+)" file="([^"]+)"/g)].map((match) => match[2]);
     expect(excerpts.length).toBeGreaterThanOrEqual(2);
-    const answer = events.filter((event) => event.event === 'token').map((event) => event.data.text).join('');
+    const answer = events
+      .filter((event) => event.event === 'token')
+      .map((event) => event.data.text)
+      .join('');
     expect(answer).toBe('Express shipping to Norway costs 19 euros [1].');
     const sources = events.find((event) => event.event === 'sources')!.data.sources;
     expect(sources.map((source: { filename: string }) => source.filename)).toEqual([excerpts[1]]);

@@ -52,25 +52,48 @@ describe('closing the loop: feedback, unanswered, written answers, contacts', ()
     const text = await response.text();
     return { status: response.status, data: text ? JSON.parse(text) : undefined, headers: response.headers };
   };
-  const ask = (key: string, message: string, sessionId?: string) => post('/chat', key, { message, ...(sessionId ? { sessionId } : {}) });
+  const ask = (key: string, message: string, sessionId?: string) =>
+    post('/chat', key, { message, ...(sessionId ? { sessionId } : {}) });
   const waitLogged = (messageId: string) =>
-    eventually(() => stack.container.db.knex('chat_messages').where({ id: messageId }).first(), `message ${messageId} logged`);
+    eventually(
+      () => stack.container.db.knex('chat_messages').where({ id: messageId }).first(),
+      `message ${messageId} logged`,
+    );
 
   it('rates an answer: 204, a second rating replaces the first, counted in usage, shown in the transcript and the Feedback view', async () => {
     const answer = await ask(keyA, 'How long does standard shipping to Norway take?');
     expect(answer.status).toBe(200);
     const { messageId, sessionId } = answer.data;
     // Rated at once: the log may not have landed yet, and the rating still counts.
-    expect((await post('/chat/feedback', keyA, { messageId, sessionId, rating: 'up' }, { origin: 'https://shop-a.example.com' })).status).toBe(204);
-    expect((await post('/chat/feedback', keyA, { messageId, sessionId, rating: 'down', comment: 'Too slow' })).status).toBe(204);
+    expect(
+      (
+        await post(
+          '/chat/feedback',
+          keyA,
+          { messageId, sessionId, rating: 'up' },
+          { origin: 'https://shop-a.example.com' },
+        )
+      ).status,
+    ).toBe(204);
+    expect(
+      (await post('/chat/feedback', keyA, { messageId, sessionId, rating: 'down', comment: 'Too slow' })).status,
+    ).toBe(204);
 
     const feedback = await adminA.get(`/api/dashboard/feedback?clientId=${clientA}`);
     expect(feedback.status).toBe(200);
     expect(feedback.data.feedback).toHaveLength(1);
-    expect(feedback.data.feedback[0]).toMatchObject({ messageId, sessionId, rating: 'down', comment: 'Too slow', question: 'How long does standard shipping to Norway take?' });
+    expect(feedback.data.feedback[0]).toMatchObject({
+      messageId,
+      sessionId,
+      rating: 'down',
+      comment: 'Too slow',
+      question: 'How long does standard shipping to Norway take?',
+    });
     expect(feedback.data.feedback[0].answer).toMatch(/6 to 8 working days/);
     expect((await adminA.get(`/api/dashboard/feedback?clientId=${clientA}&rating=up`)).data.feedback).toHaveLength(0);
-    expect((await adminA.get(`/api/dashboard/feedback?clientId=${clientA}&rating=down&days=7`)).data.feedback).toHaveLength(1);
+    expect(
+      (await adminA.get(`/api/dashboard/feedback?clientId=${clientA}&rating=down&days=7`)).data.feedback,
+    ).toHaveLength(1);
     expect((await adminA.get(`/api/dashboard/feedback?clientId=${clientA}&rating=sideways`)).status).toBe(400);
 
     const usage = await adminA.get(`/api/dashboard/usage?clientId=${clientA}&days=1`);
@@ -83,28 +106,48 @@ describe('closing the loop: feedback, unanswered, written answers, contacts', ()
     const answer = await ask(keyA, 'How much does express shipping cost?');
     const { messageId, sessionId } = answer.data;
     await waitLogged(messageId);
-    expect((await post('/chat/feedback', keyA, { messageId, sessionId: 'someone-else', rating: 'up' })).status).toBe(404);
+    expect((await post('/chat/feedback', keyA, { messageId, sessionId: 'someone-else', rating: 'up' })).status).toBe(
+      404,
+    );
     const foreign = await post('/chat/feedback', keyB, { messageId, sessionId, rating: 'down' });
     expect(foreign.status).toBe(404);
     expect(foreign.data.error.code).toBe('not_found');
     expect((await post('/chat/feedback', keyA, { messageId, sessionId, rating: 'meh' })).status).toBe(400);
     expect((await post('/chat/feedback', keyA, { messageId: 'not-a-uuid', sessionId, rating: 'up' })).status).toBe(400);
     expect((await post('/chat/feedback', keyA, { messageId, sessionId: 'bad id!', rating: 'up' })).status).toBe(400);
-    expect((await post('/chat/feedback', keyA, { messageId, sessionId, rating: 'up', comment: 'x'.repeat(1001) })).status).toBe(400);
-    expect((await post('/chat/feedback', 'pk_live_notakeynotakeynotakey', { messageId, sessionId, rating: 'up' })).status).toBe(401);
-    expect((await post('/chat/feedback', keyA, { messageId, sessionId, rating: 'up' }, { origin: 'https://evil.example.net' })).status).toBe(403);
+    expect(
+      (await post('/chat/feedback', keyA, { messageId, sessionId, rating: 'up', comment: 'x'.repeat(1001) })).status,
+    ).toBe(400);
+    expect(
+      (await post('/chat/feedback', 'pk_live_notakeynotakeynotakey', { messageId, sessionId, rating: 'up' })).status,
+    ).toBe(401);
+    expect(
+      (
+        await post(
+          '/chat/feedback',
+          keyA,
+          { messageId, sessionId, rating: 'up' },
+          { origin: 'https://evil.example.net' },
+        )
+      ).status,
+    ).toBe(403);
     expect((await adminB.get(`/api/dashboard/feedback?clientId=${clientA}`)).status).toBe(404);
   });
 
   it('lists unanswered questions grouped by wording, most asked first, small talk excluded', async () => {
     const knex = stack.container.db.knex;
-    const turn = (question: string, sessionId: string, replyKind: 'declined' | 'small_talk' | 'answer', grounded: boolean) =>
+    const turn = (
+      question: string,
+      sessionId: string,
+      replyKind: 'declined' | 'small_talk' | 'answer',
+      grounded: boolean,
+    ) =>
       recordChatTurn(knex, {
         messageId: randomUUID(),
         clientId: clientA,
         sessionId,
         question,
-        answer: replyKind === 'declined' ? 'I could not find that in this site\'s documents.' : 'Hello!',
+        answer: replyKind === 'declined' ? "I could not find that in this site's documents." : 'Hello!',
         sources: [],
         model: 'local-extractive',
         tokensIn: 0,
@@ -124,15 +167,28 @@ describe('closing the loop: feedback, unanswered, written answers, contacts', ()
 
     const response = await adminA.get(`/api/dashboard/unanswered?clientId=${clientA}&days=30`);
     expect(response.status).toBe(200);
-    const questions = response.data.questions as Array<{ question: string; count: number; reason: string; sessionIds: string[]; lastAskedAt: string }>;
+    const questions = response.data.questions as Array<{
+      question: string;
+      count: number;
+      reason: string;
+      sessionIds: string[];
+      lastAskedAt: string;
+    }>;
     expect(questions[0]).toMatchObject({ count: 3, reason: 'not_found' });
     expect(questions[0].question.toLowerCase()).toContain('mars');
     expect(questions[0].sessionIds.sort()).toEqual(['visitor-1', 'visitor-2']);
     expect(Date.parse(questions[0].lastAskedAt)).toBeGreaterThan(0);
-    expect(questions.find((entry) => /bitcoin/.test(entry.question))).toMatchObject({ count: 1, reason: 'not_found', sessionIds: ['visitor-3'] });
+    expect(questions.find((entry) => /bitcoin/.test(entry.question))).toMatchObject({
+      count: 1,
+      reason: 'not_found',
+      sessionIds: ['visitor-3'],
+    });
     expect(questions.find((entry) => /hello/i.test(entry.question))).toBeUndefined();
     // The answer rated down in the first test is there too.
-    expect(questions.find((entry) => /standard shipping/.test(entry.question))).toMatchObject({ reason: 'rated_down', count: 1 });
+    expect(questions.find((entry) => /standard shipping/.test(entry.question))).toMatchObject({
+      reason: 'rated_down',
+      count: 1,
+    });
     expect((await adminB.get(`/api/dashboard/unanswered?clientId=${clientA}`)).status).toBe(404);
 
     // Through the real chat path: an off-topic question is declined, a greeting is small talk.
@@ -141,17 +197,32 @@ describe('closing the loop: feedback, unanswered, written answers, contacts', ()
     const greeting = await ask(keyA, 'hello!');
     await waitLogged(declined.data.messageId);
     await waitLogged(greeting.data.messageId);
-    const again = (await adminA.get(`/api/dashboard/unanswered?clientId=${clientA}`)).data.questions as Array<{ question: string; reason: string; sessionIds: string[] }>;
-    expect(again.find((entry) => /australia/i.test(entry.question))).toMatchObject({ reason: 'not_found', sessionIds: [declined.data.sessionId] });
+    const again = (await adminA.get(`/api/dashboard/unanswered?clientId=${clientA}`)).data.questions as Array<{
+      question: string;
+      reason: string;
+      sessionIds: string[];
+    }>;
+    expect(again.find((entry) => /australia/i.test(entry.question))).toMatchObject({
+      reason: 'not_found',
+      sessionIds: [declined.data.sessionId],
+    });
     expect(again.find((entry) => /^hello/i.test(entry.question))).toBeUndefined();
     expect((await adminA.get('/api/dashboard/unanswered')).status).toBe(400);
   });
 
   it('answers with a written answer (same wording or a close one), cited as Q&A, and edits and deletes take effect at once', async () => {
     const base = `/api/dashboard/clients/${clientA}/answers`;
-    const created = await adminA.post(base, { question: 'Do you ship to Mars?', answer: 'Not yet: we ship to Earth addresses only.' });
+    const created = await adminA.post(base, {
+      question: 'Do you ship to Mars?',
+      answer: 'Not yet: we ship to Earth addresses only.',
+    });
     expect(created.status).toBe(201);
-    expect(created.data.answer).toMatchObject({ id: expect.any(String), question: 'Do you ship to Mars?', answer: 'Not yet: we ship to Earth addresses only.', createdAt: expect.any(String) });
+    expect(created.data.answer).toMatchObject({
+      id: expect.any(String),
+      question: 'Do you ship to Mars?',
+      answer: 'Not yet: we ship to Earth addresses only.',
+      createdAt: expect.any(String),
+    });
     const answerId = created.data.answer.id;
     expect((await adminA.post(base, { question: 'do you ship to mars', answer: 'dup' })).status).toBe(409);
     expect((await adminA.post(base, { question: '', answer: 'x' })).status).toBe(400);
@@ -176,7 +247,9 @@ describe('closing the loop: feedback, unanswered, written answers, contacts', ()
     expect((await ask(keyA, 'Do you ship to Mars?')).data.answer).toBe('Mars deliveries start in 2030.');
     // The Unanswered view knows the question has an answer now.
     const unanswered = await adminA.get(`/api/dashboard/unanswered?clientId=${clientA}`);
-    expect(unanswered.data.questions.find((entry: { question: string }) => /mars/i.test(entry.question)).writtenAnswerId).toBe(answerId);
+    expect(
+      unanswered.data.questions.find((entry: { question: string }) => /mars/i.test(entry.question)).writtenAnswerId,
+    ).toBe(answerId);
 
     expect((await adminA.delete(`${base}/${answerId}`)).status).toBe(204);
     expect((await adminA.delete(`${base}/${answerId}`)).status).toBe(404);
@@ -194,7 +267,12 @@ describe('closing the loop: feedback, unanswered, written answers, contacts', ()
       expect(patched.data.client.webhookSecret).toMatch(/^whsec_/);
       receiver.setSecret(patched.data.client.webhookSecret);
 
-      const response = await post('/chat/contact', keyA, { sessionId: 'visitor-9', email: 'Ann@Example.com', name: 'Ann', message: 'Call me' }, { origin: 'https://shop-a.example.com' });
+      const response = await post(
+        '/chat/contact',
+        keyA,
+        { sessionId: 'visitor-9', email: 'Ann@Example.com', name: 'Ann', message: 'Call me' },
+        { origin: 'https://shop-a.example.com' },
+      );
       expect(response.status).toBe(202);
       const delivery = await eventually(async () => receiver.received[0], 'webhook delivery');
       expect(receiver.verify(delivery.body, delivery.signature)).toBe(true);
@@ -203,14 +281,29 @@ describe('closing the loop: feedback, unanswered, written answers, contacts', ()
       expect(body).toEqual({
         event: 'contact',
         clientId: clientA,
-        contact: { id: response.data.contact.id, sessionId: 'visitor-9', email: 'Ann@Example.com', name: 'Ann', message: 'Call me', createdAt: expect.any(String) },
+        contact: {
+          id: response.data.contact.id,
+          sessionId: 'visitor-9',
+          email: 'Ann@Example.com',
+          name: 'Ann',
+          message: 'Call me',
+          createdAt: expect.any(String),
+        },
       });
       const contacts = await adminA.get(`/api/dashboard/contacts?clientId=${clientA}`);
-      expect(contacts.data.contacts[0]).toMatchObject({ id: body.contact.id, sessionId: 'visitor-9', email: 'Ann@Example.com', name: 'Ann', message: 'Call me' });
+      expect(contacts.data.contacts[0]).toMatchObject({
+        id: body.contact.id,
+        sessionId: 'visitor-9',
+        email: 'Ann@Example.com',
+        name: 'Ann',
+        message: 'Call me',
+      });
       expect((await adminB.get(`/api/dashboard/contacts?clientId=${clientA}`)).status).toBe(404);
       expect((await post('/chat/contact', keyA, { sessionId: 'visitor-9', email: 'not an email' })).status).toBe(400);
       expect((await post('/chat/contact', keyA, { email: 'a@example.com' })).status).toBe(400);
-      expect((await adminA.patch(`/api/dashboard/clients/${clientA}`, { webhookUrl: 'ftp://example.com/x' })).status).toBe(400);
+      expect(
+        (await adminA.patch(`/api/dashboard/clients/${clientA}`, { webhookUrl: 'ftp://example.com/x' })).status,
+      ).toBe(400);
     } finally {
       await receiver.close();
     }
@@ -272,14 +365,21 @@ describe('closing the loop: feedback, unanswered, written answers, contacts', ()
     expect(second.status).toBe(201);
     expect(second.data.warning).toMatchObject({ code: 'duplicate_name' });
   });
-
 });
 
 describe('a webhook that never succeeds', () => {
   let stack: TestStack;
   beforeAll(async () => {
     // A "day" of 3.6 seconds, so giving up can be watched.
-    stack = await startTestStack({ database: 'postgres', env: { ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_INITIAL_SECONDS: '0.2', WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: '0.5', WEBHOOK_GIVE_UP_HOURS: '0.001' } });
+    stack = await startTestStack({
+      database: 'postgres',
+      env: {
+        ALLOW_PRIVATE_URLS: 'true',
+        WEBHOOK_RETRY_INITIAL_SECONDS: '0.2',
+        WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: '0.5',
+        WEBHOOK_GIVE_UP_HOURS: '0.001',
+      },
+    });
   }, 120_000);
   afterAll(async () => {
     await stack?.close();
@@ -306,7 +406,9 @@ describe('a webhook that never succeeds', () => {
     try {
       const { admin } = await signUpAdmin(stack.url);
       const site = await createClientWithKey(admin, { allowedDomains: [] });
-      expect((await admin.patch(`/api/dashboard/clients/${site.client.id}`, { webhookUrl: receiver.url })).status).toBe(200);
+      expect((await admin.patch(`/api/dashboard/clients/${site.client.id}`, { webhookUrl: receiver.url })).status).toBe(
+        200,
+      );
       const response = await fetch(new URL('/chat/contact', stack.url), {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': site.apiKey },

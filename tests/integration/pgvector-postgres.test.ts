@@ -10,7 +10,7 @@ import { withDatabase } from '../setup/global-setup';
  * The vector-store contract on real PostgreSQL 18 with pgvector: the run's server (global setup),
  * in a database of this file's own. Production's combination, never skipped.
  */
-describe('pgvector on PostgreSQL 18 (the run\'s server)', () => {
+describe("pgvector on PostgreSQL 18 (the run's server)", () => {
   const database = `cc_pgvector_${process.pid}_${Date.now()}`;
   let knex: Knex;
   let tableCount = 0;
@@ -20,7 +20,11 @@ describe('pgvector on PostgreSQL 18 (the run\'s server)', () => {
     await admin.connect();
     await admin.query(`create database ${database}`);
     await admin.end();
-    knex = knexFactory({ client: 'pg', connection: withDatabase(inject('databaseAdminUrl'), database), pool: { min: 0, max: 8 } });
+    knex = knexFactory({
+      client: 'pg',
+      connection: withDatabase(inject('databaseAdminUrl'), database),
+      pool: { min: 0, max: 8 },
+    });
   });
 
   afterAll(async () => {

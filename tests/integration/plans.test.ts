@@ -16,7 +16,13 @@ describe('plans: operator-controlled tiers', () => {
   let admin: TestClient;
   beforeAll(async () => {
     stack = await startTestStack({
-      env: { SELF_SERVE_TIERS: 'false', RATE_LIMIT_FREE_PER_MINUTE: '3', RATE_LIMIT_VISITOR_PER_MINUTE: '1000', API_KEY_CACHE_TTL_SECONDS: '0', INTERNAL_API_SECRET: SECRET },
+      env: {
+        SELF_SERVE_TIERS: 'false',
+        RATE_LIMIT_FREE_PER_MINUTE: '3',
+        RATE_LIMIT_VISITOR_PER_MINUTE: '1000',
+        API_KEY_CACHE_TTL_SECONDS: '0',
+        INTERNAL_API_SECRET: SECRET,
+      },
     });
     ({ admin } = await signUpAdmin(stack.url));
   });
@@ -24,10 +30,19 @@ describe('plans: operator-controlled tiers', () => {
     await stack?.close();
   });
 
-  const chat = (apiKey: string) => new TestClient(stack.url).post('/chat', { message: 'What are the opening hours?' }, { headers: { 'x-api-key': apiKey } });
+  const chat = (apiKey: string) =>
+    new TestClient(stack.url).post(
+      '/chat',
+      { message: 'What are the opening hours?' },
+      { headers: { 'x-api-key': apiKey } },
+    );
 
-  it('records a tenant\'s paid choice as a request; the operator command grants it and the new limit applies', async () => {
-    const created = await admin.post('/api/dashboard/clients', { name: 'Plan shop', tier: 'paid', allowedDomains: ['shop.example.com'] });
+  it("records a tenant's paid choice as a request; the operator command grants it and the new limit applies", async () => {
+    const created = await admin.post('/api/dashboard/clients', {
+      name: 'Plan shop',
+      tier: 'paid',
+      allowedDomains: ['shop.example.com'],
+    });
     expect(created.status).toBe(201);
     expect(created.data.client).toMatchObject({ tier: 'free', requestedTier: 'paid' });
     const { id } = created.data.client;
@@ -41,7 +56,12 @@ describe('plans: operator-controlled tiers', () => {
     const limited = await chat(apiKey);
     expect(limited.status).toBe(429);
 
-    const env = { ...process.env, DATABASE_URL: stack.config.DATABASE_URL!, NODE_ENV: 'test' as const, LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      DATABASE_URL: stack.config.DATABASE_URL!,
+      NODE_ENV: 'test' as const,
+      LOG_LEVEL: 'silent',
+    };
     const pending = await run('npm', ['run', '--silent', 'admin', '--', 'sites', '--pending'], { cwd: root, env });
     expect(pending.stdout).toContain(id);
     expect(pending.stdout).toContain('requested: paid');
@@ -49,24 +69,46 @@ describe('plans: operator-controlled tiers', () => {
     const granted = await run('npm', ['run', '--silent', 'admin', '--', 'set-tier', id, 'paid'], { cwd: root, env });
     expect(granted.stdout).toContain('free → paid');
     expect((await chat(apiKey)).status).toBe(200);
-    expect((await admin.get(`/api/dashboard/clients/${id}`)).data.client).toMatchObject({ tier: 'paid', requestedTier: null });
+    expect((await admin.get(`/api/dashboard/clients/${id}`)).data.client).toMatchObject({
+      tier: 'paid',
+      requestedTier: null,
+    });
 
-    const usage = await run('npm', ['run', '--silent', 'admin', '--', 'set-tier', id, 'gold'], { cwd: root, env }).catch((error) => error);
+    const usage = await run('npm', ['run', '--silent', 'admin', '--', 'set-tier', id, 'gold'], {
+      cwd: root,
+      env,
+    }).catch((error) => error);
     expect(usage.code).toBe(1);
     expect(usage.stderr).toContain('Unknown tier');
   });
 
   it('lets operators set tiers through the internal API behind the secret', async () => {
-    const created = await admin.post('/api/dashboard/clients', { name: 'API plan shop', tier: 'free', allowedDomains: ['shop.example.com'] });
+    const created = await admin.post('/api/dashboard/clients', {
+      name: 'API plan shop',
+      tier: 'free',
+      allowedDomains: ['shop.example.com'],
+    });
     const { id } = created.data.client;
     const operator = new TestClient(stack.url);
     expect((await operator.request('PUT', `/internal/client/${id}/tier`, { json: { tier: 'paid' } })).status).toBe(401);
     const headers = { 'x-internal-secret': SECRET };
     const set = await operator.request('PUT', `/internal/client/${id}/tier`, { json: { tier: 'paid' }, headers });
     expect(set.data).toEqual({ clientId: id, tier: 'paid', previousTier: 'free' });
-    expect((await operator.request('PUT', `/internal/client/${id}/tier`, { json: { tier: 'gold' }, headers })).status).toBe(400);
-    expect((await operator.request('PUT', `/internal/client/${crypto.randomUUID()}/tier`, { json: { tier: 'paid' }, headers })).status).toBe(404);
+    expect(
+      (await operator.request('PUT', `/internal/client/${id}/tier`, { json: { tier: 'gold' }, headers })).status,
+    ).toBe(400);
+    expect(
+      (
+        await operator.request('PUT', `/internal/client/${crypto.randomUUID()}/tier`, {
+          json: { tier: 'paid' },
+          headers,
+        })
+      ).status,
+    ).toBe(404);
     const sites = await operator.get('/internal/sites', { headers });
-    expect(sites.data.sites.find((site: { id: string }) => site.id === id)).toMatchObject({ tier: 'paid', requestedTier: null });
+    expect(sites.data.sites.find((site: { id: string }) => site.id === id)).toMatchObject({
+      tier: 'paid',
+      requestedTier: null,
+    });
   });
 });

@@ -37,10 +37,16 @@ describe('production layout: two API processes and a worker', () => {
 
   function start(name: string, entry: string, extra: Record<string, string> = {}): Proc {
     let output = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], { cwd: root, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
+      cwd: root,
+      env: { ...env, ...extra },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     const proc = { name, child, output: () => output, exited };
     processes.push(proc);
     return proc;
@@ -49,8 +55,12 @@ describe('production layout: two API processes and a worker', () => {
   async function waitForHealth(url: string, proc: Proc, timeoutMs = 150_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited (${proc.child.exitCode}):\n${proc.output()}`);
-      const health = await fetch(`${url}/health`).then((response) => response.json(), () => null);
+      if (proc.child.exitCode !== null)
+        throw new Error(`${proc.name} exited (${proc.child.exitCode}):\n${proc.output()}`);
+      const health = await fetch(`${url}/health`).then(
+        (response) => response.json(),
+        () => null,
+      );
       if (health?.status === 'ok') return;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -98,7 +108,8 @@ describe('production layout: two API processes and a worker', () => {
   }, 300_000);
 
   afterAll(async () => {
-    for (const proc of processes) if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
+    for (const proc of processes)
+      if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
     await fake?.close();
     const admin = new pg.Client({ connectionString: inject('databaseAdminUrl') });
     await admin.connect();
@@ -118,20 +129,24 @@ describe('production layout: two API processes and a worker', () => {
     const { admin } = await signUpAdmin(urlA);
     const { client } = await createClientWithKey(admin);
     const onB = new TestClient(urlB);
-    (onB as unknown as { cookies: Map<string, string> }).cookies = (admin as unknown as { cookies: Map<string, string> }).cookies;
+    (onB as unknown as { cookies: Map<string, string> }).cookies = (
+      admin as unknown as { cookies: Map<string, string> }
+    ).cookies;
     const response = await onB.get(`/api/dashboard/clients/${client.id}`);
     expect(response.status).toBe(200);
     expect(response.data.client.id).toBe(client.id);
     expect((await new TestClient(urlB).get(`/api/dashboard/clients/${client.id}`)).status).toBe(401);
   });
 
-  it('shares the free tier\'s 100 chats a minute across both APIs: the 101st gets 429', async () => {
+  it("shares the free tier's 100 chats a minute across both APIs: the 101st gets 429", async () => {
     const { admin } = await signUpAdmin(urlA);
     const { apiKey } = await createClientWithKey(admin, { tier: 'free' });
     const statuses: number[] = [];
     // 100 chats, half on each API, 10 at a time.
     for (let batch = 0; batch < 10; batch++) {
-      const responses = await Promise.all(Array.from({ length: 10 }, (_, index) => chat(index % 2 === 0 ? urlA : urlB, apiKey)));
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, (_, index) => chat(index % 2 === 0 ? urlA : urlB, apiKey)),
+      );
       for (const response of responses) {
         statuses.push(response.status);
         await response.text();
@@ -152,8 +167,11 @@ describe('production layout: two API processes and a worker', () => {
     const before = await chat(urlB, apiKey);
     expect(before.status).toBe(200);
     await before.text();
-    const keys = (await admin.get(`/api/dashboard/clients/${client.id}/api-keys`)).data.apiKeys as Array<{ id: string }>;
-    for (const key of keys) expect((await admin.delete(`/api/dashboard/clients/${client.id}/api-keys/${key.id}`)).status).toBe(204);
+    const keys = (await admin.get(`/api/dashboard/clients/${client.id}/api-keys`)).data.apiKeys as Array<{
+      id: string;
+    }>;
+    for (const key of keys)
+      expect((await admin.delete(`/api/dashboard/clients/${client.id}/api-keys/${key.id}`)).status).toBe(204);
     // The bus delivers within milliseconds; poll (well under the tier's 100 a minute) rather than assume a time.
     let status = 200;
     for (let attempt = 0; attempt < 40 && status === 200; attempt++) {
@@ -169,8 +187,13 @@ describe('production layout: two API processes and a worker', () => {
     const { admin } = await signUpAdmin(urlA);
     const { client } = await createClientWithKey(admin);
     const onB = new TestClient(urlB);
-    (onB as unknown as { cookies: Map<string, string> }).cookies = (admin as unknown as { cookies: Map<string, string> }).cookies;
-    const text = Array.from({ length: 300 }, (_, index) => `Chapter ${index}. ${`The ferry ${index} crosses the fjord at dawn. `.repeat(40)}`).join('\n\n');
+    (onB as unknown as { cookies: Map<string, string> }).cookies = (
+      admin as unknown as { cookies: Map<string, string> }
+    ).cookies;
+    const text = Array.from(
+      { length: 300 },
+      (_, index) => `Chapter ${index}. ${`The ferry ${index} crosses the fjord at dawn. `.repeat(40)}`,
+    ).join('\n\n');
     const upload = await admin.upload(client.id, 'saga.txt', text);
     expect(upload.status).toBe(202);
     const documentId = upload.data.document.id;

@@ -22,7 +22,9 @@ describe('website sources refuse private addresses (ALLOW_PRIVATE_URLS unset)', 
   beforeAll(async () => {
     publicSite = await startTestSite({ host: '::1' });
     internal = await startTestSite();
-    internal.pages.set('/admin', { body: htmlPage({ title: 'Admin', body: '<p>Internal admin console with the root password hunter2.</p>' }) });
+    internal.pages.set('/admin', {
+      body: htmlPage({ title: 'Admin', body: '<p>Internal admin console with the root password hunter2.</p>' }),
+    });
     stack = await startTestStack({ env: { CRAWL_DELAY_MS: '10' } });
     ({ admin } = await signUpAdmin(stack.url));
     clientId = (await createClientWithKey(admin)).client.id;
@@ -55,8 +57,16 @@ describe('website sources refuse private addresses (ALLOW_PRIVATE_URLS unset)', 
   });
 
   it('refuses a host name that resolves to a private address', async () => {
-    stack.container.network = { allowPrivate: false, resolve: async (host) => (host === 'intranet.shop.test' ? [{ address: '10.0.0.7', family: 4 }] : systemResolver(host)) };
-    const response = await admin.post('/api/dashboard/sources', { clientId, url: 'https://intranet.shop.test/wiki', mode: 'crawl' });
+    stack.container.network = {
+      allowPrivate: false,
+      resolve: async (host) =>
+        host === 'intranet.shop.test' ? [{ address: '10.0.0.7', family: 4 }] : systemResolver(host),
+    };
+    const response = await admin.post('/api/dashboard/sources', {
+      clientId,
+      url: 'https://intranet.shop.test/wiki',
+      mode: 'crawl',
+    });
     expect(response.status).toBe(400);
     expect(response.data.error.code).toBe('private_address');
   });
@@ -64,18 +74,25 @@ describe('website sources refuse private addresses (ALLOW_PRIVATE_URLS unset)', 
   it('fails a page whose fetch redirects to 127.0.0.1, without requesting it', async () => {
     stack.container.network = {
       allowPrivate: false,
-      resolve: async (host) => (host === 'www.public-shop.test' ? [{ address: '::1', family: 6 }] : systemResolver(host)),
+      resolve: async (host) =>
+        host === 'www.public-shop.test' ? [{ address: '::1', family: 6 }] : systemResolver(host),
       isPublicAddress: (address) => address === '::1' || isPublicAddress(address),
     };
     publicSite.pages.set('/', { status: 302, headers: { location: `${internal.origin}/admin` } });
-    const created = await admin.post('/api/dashboard/sources', { clientId, url: `http://www.public-shop.test:${publicSite.port}/`, mode: 'page' });
+    const created = await admin.post('/api/dashboard/sources', {
+      clientId,
+      url: `http://www.public-shop.test:${publicSite.port}/`,
+      mode: 'page',
+    });
     expect(created.status).toBe(202);
     const source = await waitForCrawl(admin, created.data.source.id);
     expect(publicSite.requested('/')).toBe(1);
     expect(internal.requests).toHaveLength(0);
     expect(source.status).toBe('failed');
     const pages = (await admin.get(`/api/dashboard/sources/${source.id}/pages`)).data.pages;
-    expect(pages).toEqual([expect.objectContaining({ state: 'failed', reason: expect.objectContaining({ code: 'blocked_address' }) })]);
+    expect(pages).toEqual([
+      expect.objectContaining({ state: 'failed', reason: expect.objectContaining({ code: 'blocked_address' }) }),
+    ]);
   }, 120_000);
 
   it('checks the address again at fetch time: a name that re-resolves to 127.0.0.1 after creation is not fetched', async () => {
@@ -91,7 +108,11 @@ describe('website sources refuse private addresses (ALLOW_PRIVATE_URLS unset)', 
     };
     publicSite.pages.set('/', { body: htmlPage({ title: 'Shop', body: '<p>Welcome to the shop.</p>' }) });
     const before = publicSite.requests.length;
-    const created = await admin.post('/api/dashboard/sources', { clientId, url: `http://rebind.public-shop.test:${internal.port}/admin`, mode: 'page' });
+    const created = await admin.post('/api/dashboard/sources', {
+      clientId,
+      url: `http://rebind.public-shop.test:${internal.port}/admin`,
+      mode: 'page',
+    });
     expect(created.status).toBe(202);
     const source = await waitForCrawl(admin, created.data.source.id);
     expect(source.status).toBe('failed');

@@ -7,20 +7,48 @@ import { waitForCrawl } from '../sources';
 import { deleteSourcesOfClient } from '../../core/services/sources';
 
 async function ask(stack: TestStack, apiKey: string, message: string) {
-  const response = await fetch(new URL('/chat', stack.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify({ message }) });
+  const response = await fetch(new URL('/chat', stack.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+    body: JSON.stringify({ message }),
+  });
   expect(response.status).toBe(200);
-  return (await response.json()) as { answer: string; sources: Array<{ documentId: string; filename: string; title: string | null; url: string | null }> };
+  return (await response.json()) as {
+    answer: string;
+    sources: Array<{ documentId: string; filename: string; title: string | null; url: string | null }>;
+  };
 }
 
 const ROBOTS = 'User-agent: *\nDisallow: /private/\n';
 
 function buildSite(site: TestSite) {
-  const links = ['/about', '/pricing', '/old-faq', '/faq', '/private/secret', '/brochure.pdf', '/big', '/seasonal', '/slow', '/pricing?ref=home'];
+  const links = [
+    '/about',
+    '/pricing',
+    '/old-faq',
+    '/faq',
+    '/private/secret',
+    '/brochure.pdf',
+    '/big',
+    '/seasonal',
+    '/slow',
+    '/pricing?ref=home',
+  ];
   site.pages.set('/robots.txt', { headers: { 'content-type': 'text/plain' }, body: ROBOTS });
-  site.pages.set('/', { body: htmlPage({ title: 'Example Garden Supplies', links, body: '<p>We sell seeds, tools and greenhouse kits to gardeners across the region since 1998.</p>' }) });
+  site.pages.set('/', {
+    body: htmlPage({
+      title: 'Example Garden Supplies',
+      links,
+      body: '<p>We sell seeds, tools and greenhouse kits to gardeners across the region since 1998.</p>',
+    }),
+  });
   site.pages.set('/about', {
     headers: { etag: '"about-v1"' },
-    body: htmlPage({ title: 'About us', links, body: '<p>Example Garden Supplies was founded by Margit Olsen in a small barn outside Lillehammer. The shop now employs eleven gardeners.</p>' }),
+    body: htmlPage({
+      title: 'About us',
+      links,
+      body: '<p>Example Garden Supplies was founded by Margit Olsen in a small barn outside Lillehammer. The shop now employs eleven gardeners.</p>',
+    }),
   });
   site.pages.set('/pricing', {
     body: htmlPage({
@@ -31,12 +59,29 @@ function buildSite(site: TestSite) {
     }),
   });
   site.pages.set('/old-faq', { status: 301, headers: { location: '/faq' } });
-  site.pages.set('/faq', { body: htmlPage({ title: 'Questions and answers', links, body: '<h2>Delivery</h2><p>Orders placed before noon are shipped the same day with free delivery above 80 EUR.</p>' }) });
-  site.pages.set('/private/secret', { body: htmlPage({ title: 'Secret', body: '<p>The staff discount code is ROBOTSIGNORED.</p>' }) });
-  site.pages.set('/brochure.pdf', { headers: { 'content-type': 'application/pdf' }, body: Buffer.from('%PDF-1.4 not really') });
+  site.pages.set('/faq', {
+    body: htmlPage({
+      title: 'Questions and answers',
+      links,
+      body: '<h2>Delivery</h2><p>Orders placed before noon are shipped the same day with free delivery above 80 EUR.</p>',
+    }),
+  });
+  site.pages.set('/private/secret', {
+    body: htmlPage({ title: 'Secret', body: '<p>The staff discount code is ROBOTSIGNORED.</p>' }),
+  });
+  site.pages.set('/brochure.pdf', {
+    headers: { 'content-type': 'application/pdf' },
+    body: Buffer.from('%PDF-1.4 not really'),
+  });
   site.pages.set('/big', { body: htmlPage({ title: 'Big', body: `<p>${'lorem ipsum dolor '.repeat(20_000)}</p>` }) });
   site.pages.set('/slow', { hang: true });
-  site.pages.set('/seasonal', { body: htmlPage({ title: 'Seasonal offer', links, body: '<p>The spring tulip bulb sale ends on the last day of April with thirty percent off.</p>' }) });
+  site.pages.set('/seasonal', {
+    body: htmlPage({
+      title: 'Seasonal offer',
+      links,
+      body: '<p>The spring tulip bulb sale ends on the last day of April with thirty percent off.</p>',
+    }),
+  });
   site.pages.set('/sitemap.xml', {
     headers: { 'content-type': 'application/xml' },
     body: `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${['/about', '/pricing', '/faq'].map((path) => `<url><loc>${site.origin}${path}</loc></url>`).join('')}</urlset>`,
@@ -61,7 +106,14 @@ describe('website sources: crawls of a local site through Temporal', () => {
   beforeAll(async () => {
     site = await startTestSite();
     buildSite(site);
-    stack = await startTestStack({ env: { ALLOW_PRIVATE_URLS: 'true', CRAWL_DELAY_MS: '20', CRAWL_FETCH_TIMEOUT_MS: '1500', MAX_FILE_SIZE: String(200 * 1024) } });
+    stack = await startTestStack({
+      env: {
+        ALLOW_PRIVATE_URLS: 'true',
+        CRAWL_DELAY_MS: '20',
+        CRAWL_FETCH_TIMEOUT_MS: '1500',
+        MAX_FILE_SIZE: String(200 * 1024),
+      },
+    });
     ({ admin } = await signUpAdmin(stack.url));
     const created = await createClientWithKey(admin);
     clientId = created.client.id;
@@ -92,7 +144,13 @@ describe('website sources: crawls of a local site through Temporal', () => {
   it('crawls same-host links: robots.txt honoured, redirects followed, non-HTML and oversized pages skipped with reasons; chat answers from a page', async () => {
     const created = await admin.post('/api/dashboard/sources', { clientId, url: `${site.origin}/`, mode: 'crawl' });
     expect(created.status).toBe(202);
-    expect(created.data.source).toMatchObject({ clientId, mode: 'crawl', maxPages: 50, recrawl: 'off', workflowId: `crawl-${created.data.source.id}` });
+    expect(created.data.source).toMatchObject({
+      clientId,
+      mode: 'crawl',
+      maxPages: 50,
+      recrawl: 'off',
+      workflowId: `crawl-${created.data.source.id}`,
+    });
     const sourceId = created.data.source.id;
     const source = await waitForCrawl(admin, sourceId);
     expect(source.status).toBe('ready');
@@ -101,7 +159,12 @@ describe('website sources: crawls of a local site through Temporal', () => {
     expect(site.requested('/robots.txt')).toBeGreaterThan(0);
     expect(site.requests.every((request) => request.userAgent.startsWith('ChatConnectBot/1.0'))).toBe(true);
 
-    const pages = (await admin.get(`/api/dashboard/sources/${sourceId}/pages`)).data.pages as Array<{ url: string; state: string; reason: { code: string; message: string } | null; finalUrl: string | null }>;
+    const pages = (await admin.get(`/api/dashboard/sources/${sourceId}/pages`)).data.pages as Array<{
+      url: string;
+      state: string;
+      reason: { code: string; message: string } | null;
+      finalUrl: string | null;
+    }>;
     const byPath = (path: string) => pages.find((page) => page.url === `${site.origin}${path}`);
     expect(byPath('/private/secret')).toMatchObject({ state: 'skipped', reason: { code: 'robots' } });
     expect(byPath('/brochure.pdf')).toMatchObject({ state: 'skipped', reason: { code: 'not_html' } });
@@ -115,9 +178,16 @@ describe('website sources: crawls of a local site through Temporal', () => {
     // /faq is reached directly and through /old-faq's redirect: one document, named by the final URL.
     expect([byPath('/faq')!.state, byPath('/old-faq')!.state].sort()).toEqual(['ingested', 'skipped']);
 
-    const documents = (await admin.get(`/api/dashboard/documents?clientId=${clientId}`)).data.documents as Array<{ id: string; filename: string; fileType: string; sourceId: string | null }>;
+    const documents = (await admin.get(`/api/dashboard/documents?clientId=${clientId}`)).data.documents as Array<{
+      id: string;
+      filename: string;
+      fileType: string;
+      sourceId: string | null;
+    }>;
     const fromSource = documents.filter((document) => document.sourceId === sourceId);
-    expect(fromSource.map((document) => document.filename).sort()).toEqual(['/', '/about', '/faq', '/pricing', '/seasonal'].map((path) => `${site.origin}${path}`).sort());
+    expect(fromSource.map((document) => document.filename).sort()).toEqual(
+      ['/', '/about', '/faq', '/pricing', '/seasonal'].map((path) => `${site.origin}${path}`).sort(),
+    );
     expect(fromSource.every((document) => document.fileType === 'html')).toBe(true);
     for (const document of fromSource) expect((await waitForDocument(admin, document.id)).status).toBe('ready');
     expect(source.pageCount).toBe(5);
@@ -130,29 +200,56 @@ describe('website sources: crawls of a local site through Temporal', () => {
 
     const reply = await ask(stack, apiKey, 'How much does the large greenhouse cost?');
     expect(reply.answer).toMatch(/1200 EUR/);
-    expect(reply.sources[0]).toMatchObject({ filename: `${site.origin}/pricing`, url: `${site.origin}/pricing`, title: 'Greenhouse prices' });
+    expect(reply.sources[0]).toMatchObject({
+      filename: `${site.origin}/pricing`,
+      url: `${site.origin}/pricing`,
+      title: 'Greenhouse prices',
+    });
     const chunkText = JSON.stringify(reply);
     expect(chunkText).not.toContain('Copyright Example Garden');
   }, 240_000);
 
   it('re-crawls incrementally: unchanged pages keep their document, changed ones get a new version, removed ones leave', async () => {
     // A site of its own, so the first test's copy of the pages does not answer here.
-    const { client: { id: clientId }, apiKey } = await createClientWithKey(admin, { name: 'Re-crawled shop' });
-    const created = await admin.post('/api/dashboard/sources', { clientId, url: `${site.origin}/`, mode: 'crawl', maxPages: 20 });
+    const {
+      client: { id: clientId },
+      apiKey,
+    } = await createClientWithKey(admin, { name: 'Re-crawled shop' });
+    const created = await admin.post('/api/dashboard/sources', {
+      clientId,
+      url: `${site.origin}/`,
+      mode: 'crawl',
+      maxPages: 20,
+    });
     const sourceId = created.data.source.id;
     const first = await waitForCrawl(admin, sourceId);
-    const before = new Map(((await admin.get(`/api/dashboard/documents?clientId=${clientId}`)).data.documents as Array<{ id: string; filename: string; sourceId: string; version: number }>)
-      .filter((document) => document.sourceId === sourceId)
-      .map((document) => [new URL(document.filename).pathname, document]));
+    const before = new Map(
+      (
+        (await admin.get(`/api/dashboard/documents?clientId=${clientId}`)).data.documents as Array<{
+          id: string;
+          filename: string;
+          sourceId: string;
+          version: number;
+        }>
+      )
+        .filter((document) => document.sourceId === sourceId)
+        .map((document) => [new URL(document.filename).pathname, document]),
+    );
     for (const document of before.values()) await waitForDocument(admin, document.id);
     const aboutRequests = site.requests.length;
 
     site.pages.set('/pricing', {
-      body: htmlPage({ title: 'Greenhouse prices', head: '<link rel="canonical" href="/pricing">', body: '<table><tr><th>Kit</th><th>Price</th></tr><tr><td>Small greenhouse</td><td>450 EUR</td></tr><tr><td>Large greenhouse</td><td>1350 EUR</td></tr></table>' }),
+      body: htmlPage({
+        title: 'Greenhouse prices',
+        head: '<link rel="canonical" href="/pricing">',
+        body: '<table><tr><th>Kit</th><th>Price</th></tr><tr><td>Small greenhouse</td><td>450 EUR</td></tr><tr><td>Large greenhouse</td><td>1350 EUR</td></tr></table>',
+      }),
     });
     site.pages.delete('/seasonal');
     // A new footer only: the text a visitor could ask about is the same.
-    site.pages.set('/', { body: (site.pages.get('/')!.body as string).replace('Copyright Example Garden Supplies', 'Made with care') });
+    site.pages.set('/', {
+      body: (site.pages.get('/')!.body as string).replace('Copyright Example Garden Supplies', 'Made with care'),
+    });
 
     expect((await admin.post(`/api/dashboard/sources/${sourceId}/recrawl`)).status).toBe(202);
     const second = await waitForCrawl(admin, sourceId, first.lastCrawledAt);
@@ -160,14 +257,30 @@ describe('website sources: crawls of a local site through Temporal', () => {
     expect(second.progress).toMatchObject({ pagesIngested: 1, pagesRemoved: 1 });
     expect(site.requests.slice(aboutRequests).filter((request) => request.path === '/about')).toHaveLength(1);
 
-    const after = new Map(((await admin.get(`/api/dashboard/documents?clientId=${clientId}`)).data.documents as Array<{ id: string; filename: string; sourceId: string; version: number }>)
-      .filter((document) => document.sourceId === sourceId)
-      .map((document) => [new URL(document.filename).pathname, document]));
+    const after = new Map(
+      (
+        (await admin.get(`/api/dashboard/documents?clientId=${clientId}`)).data.documents as Array<{
+          id: string;
+          filename: string;
+          sourceId: string;
+          version: number;
+        }>
+      )
+        .filter((document) => document.sourceId === sourceId)
+        .map((document) => [new URL(document.filename).pathname, document]),
+    );
     expect(after.has('/seasonal')).toBe(false);
-    for (const path of ['/', '/about', '/faq']) expect(after.get(path), path).toMatchObject({ id: before.get(path)!.id, version: before.get(path)!.version });
-    expect(after.get('/pricing')).toMatchObject({ id: before.get('/pricing')!.id, version: before.get('/pricing')!.version + 1 });
+    for (const path of ['/', '/about', '/faq'])
+      expect(after.get(path), path).toMatchObject({ id: before.get(path)!.id, version: before.get(path)!.version });
+    expect(after.get('/pricing')).toMatchObject({
+      id: before.get('/pricing')!.id,
+      version: before.get('/pricing')!.version + 1,
+    });
     expect((await waitForDocument(admin, after.get('/pricing')!.id)).status).toBe('ready');
-    const pages = (await admin.get(`/api/dashboard/sources/${sourceId}/pages`)).data.pages as Array<{ url: string; state: string }>;
+    const pages = (await admin.get(`/api/dashboard/sources/${sourceId}/pages`)).data.pages as Array<{
+      url: string;
+      state: string;
+    }>;
     expect(pages.find((page) => page.url === `${site.origin}/about`)?.state).toBe('unchanged');
     expect(pages.find((page) => page.url === `${site.origin}/seasonal`)?.state).toBe('removed');
 
@@ -179,28 +292,52 @@ describe('website sources: crawls of a local site through Temporal', () => {
 
   it('reads the pages a sitemap lists, and only those', async () => {
     const { client } = await createClientWithKey(admin, { name: 'Sitemap shop' });
-    const created = await admin.post('/api/dashboard/sources', { clientId: client.id, url: `${site.origin}/sitemap.xml`, mode: 'sitemap' });
+    const created = await admin.post('/api/dashboard/sources', {
+      clientId: client.id,
+      url: `${site.origin}/sitemap.xml`,
+      mode: 'sitemap',
+    });
     expect(created.status).toBe(202);
     const source = await waitForCrawl(admin, created.data.source.id);
     expect(source.status).toBe('ready');
-    const pages = (await admin.get(`/api/dashboard/sources/${source.id}/pages`)).data.pages as Array<{ url: string; state: string }>;
+    const pages = (await admin.get(`/api/dashboard/sources/${source.id}/pages`)).data.pages as Array<{
+      url: string;
+      state: string;
+    }>;
     expect(pages.map((page) => new URL(page.url).pathname).sort()).toEqual(['/about', '/faq', '/pricing']);
 
     // A sitemap index: the pages of its sitemaps on the same host, nothing from other hosts.
-    const fromIndex = await admin.post('/api/dashboard/sources', { clientId: client.id, url: `${site.origin}/sitemap-index.xml`, mode: 'sitemap' });
+    const fromIndex = await admin.post('/api/dashboard/sources', {
+      clientId: client.id,
+      url: `${site.origin}/sitemap-index.xml`,
+      mode: 'sitemap',
+    });
     const indexed = await waitForCrawl(admin, fromIndex.data.source.id);
     expect(indexed.status).toBe('ready');
-    const indexPages = (await admin.get(`/api/dashboard/sources/${indexed.id}/pages`)).data.pages as Array<{ url: string }>;
-    expect(indexPages.map((page) => page.url).sort()).toEqual(['/about', '/faq', '/pricing', '/seasonal'].map((path) => `${site.origin}${path}`).sort());
+    const indexPages = (await admin.get(`/api/dashboard/sources/${indexed.id}/pages`)).data.pages as Array<{
+      url: string;
+    }>;
+    expect(indexPages.map((page) => page.url).sort()).toEqual(
+      ['/about', '/faq', '/pricing', '/seasonal'].map((path) => `${site.origin}${path}`).sort(),
+    );
 
     // Not a sitemap at all: the source fails and says what to do.
-    const notSitemap = await admin.post('/api/dashboard/sources', { clientId: client.id, url: `${site.origin}/about`, mode: 'sitemap' });
+    const notSitemap = await admin.post('/api/dashboard/sources', {
+      clientId: client.id,
+      url: `${site.origin}/about`,
+      mode: 'sitemap',
+    });
     const failed = await waitForCrawl(admin, notSitemap.data.source.id);
     expect(failed).toMatchObject({ status: 'failed', error: { code: 'sitemap_invalid' } });
   }, 120_000);
 
   it('keeps sources to their tenant, runs re-crawls on a schedule, and deletes a source with its documents and schedule', async () => {
-    const created = await admin.post('/api/dashboard/sources', { clientId, url: `${site.origin}/faq`, mode: 'page', recrawl: 'weekly' });
+    const created = await admin.post('/api/dashboard/sources', {
+      clientId,
+      url: `${site.origin}/faq`,
+      mode: 'page',
+      recrawl: 'weekly',
+    });
     expect(created.status).toBe(202);
     const sourceId = created.data.source.id;
     expect(await stack.container.crawls!.describeRecrawlSchedule(sourceId)).toEqual({ intervalSeconds: 7 * 24 * 3600 });
@@ -218,7 +355,12 @@ describe('website sources: crawls of a local site through Temporal', () => {
 
     const listed = await admin.get(`/api/dashboard/sources?clientId=${clientId}`);
     expect(listed.data.sources.map((source: { id: string }) => source.id)).toContain(sourceId);
-    const documents = ((await admin.get(`/api/dashboard/documents?clientId=${clientId}`)).data.documents as Array<{ id: string; sourceId: string }>).filter((document) => document.sourceId === sourceId);
+    const documents = (
+      (await admin.get(`/api/dashboard/documents?clientId=${clientId}`)).data.documents as Array<{
+        id: string;
+        sourceId: string;
+      }>
+    ).filter((document) => document.sourceId === sourceId);
     expect(documents).toHaveLength(1);
     await waitForDocument(admin, documents[0].id);
 
@@ -233,13 +375,26 @@ describe('website sources: crawls of a local site through Temporal', () => {
     const { client } = await createClientWithKey(admin, { name: 'Closing shop' });
     const ids: string[] = [];
     for (const path of ['/faq', '/about']) {
-      const created = await admin.post('/api/dashboard/sources', { clientId: client.id, url: `${site.origin}${path}`, mode: 'page', recrawl: 'daily' });
+      const created = await admin.post('/api/dashboard/sources', {
+        clientId: client.id,
+        url: `${site.origin}${path}`,
+        mode: 'page',
+        recrawl: 'daily',
+      });
       ids.push(created.data.source.id);
       await waitForCrawl(admin, created.data.source.id);
     }
     const { container } = stack;
     await deleteSourcesOfClient(
-      { knex: container.db.knex, blobStore: container.blobStore, vectorStore: container.vectorStore, cache: container.cache, network: container.network, workflows: container.workflows, crawls: container.crawls },
+      {
+        knex: container.db.knex,
+        blobStore: container.blobStore,
+        vectorStore: container.vectorStore,
+        cache: container.cache,
+        network: container.network,
+        workflows: container.workflows,
+        crawls: container.crawls,
+      },
       { clientId: client.id },
     );
     expect((await admin.get(`/api/dashboard/sources?clientId=${client.id}`)).data.sources).toEqual([]);

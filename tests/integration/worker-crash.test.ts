@@ -35,7 +35,14 @@ describe('a worker killed in the middle of embedding', () => {
 
   beforeAll(async () => {
     fake = await startFakeEmbeddings({ delayMs: 150 });
-    embedderEnv = { EMBEDDING_PROVIDER: 'openai', EMBEDDING_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'sk-test', EMBEDDING_MODEL: 'text-embedding-3-small', EMBEDDING_DIMENSIONS: '64', EMBEDDING_BATCH_SIZE: '8' };
+    embedderEnv = {
+      EMBEDDING_PROVIDER: 'openai',
+      EMBEDDING_BASE_URL: fake.baseURL,
+      OPENAI_API_KEY: 'sk-test',
+      EMBEDDING_MODEL: 'text-embedding-3-small',
+      EMBEDDING_DIMENSIONS: '64',
+      EMBEDDING_BATCH_SIZE: '8',
+    };
     // The API runs here without a worker; workers are separate processes we can kill.
     stack = await startTestStack({ database: 'postgres', worker: false, env: embedderEnv });
   });
@@ -48,7 +55,10 @@ describe('a worker killed in the middle of embedding', () => {
   it('resumes on a new worker and ends ready with exactly one vector per chunk', async () => {
     const { admin } = await signUpAdmin(stack.url);
     const { client } = await createClientWithKey(admin);
-    const text = Array.from({ length: 400 }, (_, index) => `Chapter ${index}. ${`Ship ${index} sails north along the fjord at dawn. `.repeat(40)}`).join('\n\n');
+    const text = Array.from(
+      { length: 400 },
+      (_, index) => `Chapter ${index}. ${`Ship ${index} sails north along the fjord at dawn. `.repeat(40)}`,
+    ).join('\n\n');
     const upload = await admin.upload(client.id, 'saga.txt', text);
     expect(upload.status).toBe(202);
     const documentId = upload.data.document.id;
@@ -72,7 +82,10 @@ describe('a worker killed in the middle of embedding', () => {
     const document = await waitForDocument(admin, documentId, 150_000);
     expect(document.status).toBe('ready');
     expect(document.vectorCount).toBe(document.chunkCount);
-    const rows = await stack.container.db.knex('chunks').where({ document_id: documentId }).count<{ count: number }[]>({ count: '*' });
+    const rows = await stack.container.db
+      .knex('chunks')
+      .where({ document_id: documentId })
+      .count<{ count: number }[]>({ count: '*' });
     expect(Number(rows[0].count)).toBe(document.chunkCount);
     // The new worker resumed: it did not embed every chunk again.
     const batches = Math.ceil(document.chunkCount / 8);

@@ -23,14 +23,20 @@ import { IngestOutcomeKey } from '../../workflows/ingest-document';
 describe('ingestDocument workflow', () => {
   // Recorded before the `coarse-ingestion` patch: runs started then must still replay (legacy path).
   it('replays a history recorded before the coarse-ingestion patch', async () => {
-    const history = protos.temporal.api.history.v1.History.decode(readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'ingest-document-history.pb')));
+    const history = protos.temporal.api.history.v1.History.decode(
+      readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'ingest-document-history.pb')),
+    );
     expect(history.events.length).toBeGreaterThan(20);
     await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, 'ingest-recorded');
   });
 
   it('replays a history recorded with the coarse activities', async () => {
-    const history = protos.temporal.api.history.v1.History.decode(readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'ingest-document-history-coarse.pb')));
-    const activityTypes = history.events.flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    const history = protos.temporal.api.history.v1.History.decode(
+      readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'ingest-document-history-coarse.pb')),
+    );
+    const activityTypes = history.events.flatMap(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
     expect(activityTypes).toEqual(['prepareDocument', 'embedAndStoreChunks', 'activateDocument']);
     await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, 'ingest-recorded-coarse');
   });
@@ -48,7 +54,11 @@ describe('ingestDocument workflow', () => {
     });
 
     /** Starts a run through the product's gateway (its summary, search attributes) on a worker with stubbed activities. */
-    async function runWith(activities: Partial<IngestionActivities>, calls: string[], label = { filename: 'handbook.pdf', siteName: 'Harbour Ferries' }) {
+    async function runWith(
+      activities: Partial<IngestionActivities>,
+      calls: string[],
+      label = { filename: 'handbook.pdf', siteName: 'Harbour Ferries' },
+    ) {
       const taskQueue = `stub-${randomUUID()}`;
       const record = <T extends (...args: any[]) => any>(name: string, fn: T) =>
         (async (...args: Parameters<T>) => {
@@ -70,13 +80,26 @@ describe('ingestDocument workflow', () => {
         failDocument: async () => undefined,
       };
       const merged = Object.fromEntries(
-        Object.entries({ ...base, ...activities }).map(([name, fn]) => [name, record(name, fn as (...args: any[]) => any)]),
+        Object.entries({ ...base, ...activities }).map(([name, fn]) => [
+          name,
+          record(name, fn as (...args: any[]) => any),
+        ]),
       );
-      const worker = await Worker.create({ connection, taskQueue, workflowBundle: await workflowBundle(), activities: merged });
+      const worker = await Worker.create({
+        connection,
+        taskQueue,
+        workflowBundle: await workflowBundle(),
+        activities: merged,
+      });
       const documentId = randomUUID();
       const gateway = createWorkflowGateway({ client, taskQueue });
       return worker.runUntil(async () => {
-        const { workflowId } = await gateway.startIngestion({ clientId: randomUUID(), documentId, version: 1, ...label });
+        const { workflowId } = await gateway.startIngestion({
+          clientId: randomUUID(),
+          documentId,
+          version: 1,
+          ...label,
+        });
         const handle = client.workflow.getHandle(workflowId);
         const result = await handle.result().then(
           (value) => ({ ok: true as const, value }),
@@ -89,7 +112,10 @@ describe('ingestDocument workflow', () => {
     it('prepares, embeds into the store in ranges, activates, ends ready, and carries its summary', async () => {
       const calls: string[] = [];
       const { result, description } = await runWith({}, calls);
-      expect(result).toEqual({ ok: true, value: { outcome: 'ready', stage: 'done', percent: 100, chunksDone: 130, chunksTotal: 130 } });
+      expect(result).toEqual({
+        ok: true,
+        value: { outcome: 'ready', stage: 'done', percent: 100, chunksDone: 130, chunksTotal: 130 },
+      });
       expect(calls).toEqual(['prepareDocument', 'embedAndStoreChunks', 'embedAndStoreChunks', 'activateDocument']);
       expect(await description.staticSummary()).toBe('Ingest handbook.pdf for Harbour Ferries (v1)');
       expect(await description.staticDetails()).toContain('**Site:** Harbour Ferries');
@@ -155,12 +181,24 @@ describe('embedAndStoreChunks activity', () => {
   it('writes vectors only to the vector store, resumes from the heartbeat cursor and heartbeats its progress', async () => {
     const { admin } = await signUpAdmin(stack.url);
     const { client } = await createClientWithKey(admin);
-    const text = Array.from({ length: 200 }, (_, index) => `Section ${index}. ${'The quick brown fox jumps over the lazy dog. '.repeat(30)}`).join('\n\n');
+    const text = Array.from(
+      { length: 200 },
+      (_, index) => `Section ${index}. ${'The quick brown fox jumps over the lazy dog. '.repeat(30)}`,
+    ).join('\n\n');
     const upload = await admin.upload(client.id, 'long.txt', text);
     const document = await waitForDocument(admin, upload.data.document.id);
     expect(document.chunkCount).toBeGreaterThan(8);
     const knex = stack.container.db.knex;
-    expect(Number((await knex('chunks').where({ document_id: document.id }).whereNotNull('embedding').count<{ count: number }[]>({ count: '*' }))[0].count)).toBe(0);
+    expect(
+      Number(
+        (
+          await knex('chunks')
+            .where({ document_id: document.id })
+            .whereNotNull('embedding')
+            .count<{ count: number }[]>({ count: '*' })
+        )[0].count,
+      ),
+    ).toBe(0);
 
     // A new version, prepared but not embedded, as if a worker crashed after its first batches were stored.
     const version = document.version + 1;
@@ -185,7 +223,9 @@ describe('embedAndStoreChunks activity', () => {
       chunkOverlapTokens: 50,
     });
     const ref = { clientId: client.id, documentId: document.id, version };
-    const prepared = (await new MockActivityEnvironment().run(activities.prepareDocument, ref)) as { chunksTotal: number };
+    const prepared = (await new MockActivityEnvironment().run(activities.prepareDocument, ref)) as {
+      chunksTotal: number;
+    };
     expect(prepared.chunksTotal).toBe(document.chunkCount);
 
     const heartbeats: unknown[] = [];
@@ -196,7 +236,10 @@ describe('embedAndStoreChunks activity', () => {
     expect(embedded.flat()).toHaveLength(4);
     expect(heartbeats).toEqual([{ cursor: 6 }, { cursor: 8 }]);
     const table = vectorTableFor(stack.container.embedder.model, stack.container.embedder.dimensions);
-    const stored = await knex(table).where({ document_id: document.id, version }).orderBy('chunk_index').pluck('chunk_index');
+    const stored = await knex(table)
+      .where({ document_id: document.id, version })
+      .orderBy('chunk_index')
+      .pluck('chunk_index');
     expect(stored).toEqual([4, 5, 6, 7]);
   });
 });

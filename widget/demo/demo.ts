@@ -17,7 +17,8 @@ export function overridesFromQuery(params: URLSearchParams): Record<string, unkn
   if (json) {
     try {
       const parsed: unknown = JSON.parse(json);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) overrides = { ...(parsed as Record<string, unknown>) };
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        overrides = { ...(parsed as Record<string, unknown>) };
     } catch {
       console.warn('ChatConnect demo: the config query parameter is not valid JSON and was ignored.');
     }
@@ -95,7 +96,8 @@ function start(): void {
     if (event.source !== window.parent || !trustedOrigins.has(event.origin)) return;
     const data = event.data as { type?: unknown; config?: unknown } | null;
     if (!data || typeof data !== 'object') return;
-    if (data.type === 'chatconnect:config' && data.config && typeof data.config === 'object') pendingConfig = data.config;
+    if (data.type === 'chatconnect:config' && data.config && typeof data.config === 'object')
+      pendingConfig = data.config;
     else if (data.type === 'chatconnect:open') pendingOpen = true;
     else if (data.type === 'chatconnect:close') pendingOpen = false;
     else return;

@@ -25,7 +25,8 @@ export const FAKE_API_KEY = 'pk_test_fake_backend_key';
 export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
 export const LOADER_CACHE = 'public, max-age=300, must-revalidate';
 /** The demo page carries no inline script or style, so it runs under this strict policy. */
-export const DEMO_PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+export const DEMO_PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
 export interface FakeAnswer {
   tokens: string[];
@@ -99,12 +100,24 @@ export function defaultAnswer(message: string): FakeAnswer {
   return {
     tokens,
     sources: [
-      { documentId: '0b8f3c9e-1d2a-4c1e-9f53-6a2b7d9e0001', filename: 'returns-policy.pdf', chunkIndex: 3, score: 0.91, snippet: 'Unused items can be returned within 60 days of delivery for a full refund.', page: 2 },
-      { documentId: '0b8f3c9e-1d2a-4c1e-9f53-6a2b7d9e0002', filename: 'warranty.docx', chunkIndex: 0, score: 0.84, snippet: 'Our lifetime warranty covers manufacturing defects on worn gear.' },
+      {
+        documentId: '0b8f3c9e-1d2a-4c1e-9f53-6a2b7d9e0001',
+        filename: 'returns-policy.pdf',
+        chunkIndex: 3,
+        score: 0.91,
+        snippet: 'Unused items can be returned within 60 days of delivery for a full refund.',
+        page: 2,
+      },
+      {
+        documentId: '0b8f3c9e-1d2a-4c1e-9f53-6a2b7d9e0002',
+        filename: 'warranty.docx',
+        chunkIndex: 0,
+        score: 0.84,
+        snippet: 'Our lifetime warranty covers manufacturing defects on worn gear.',
+      },
     ],
   };
 }
-
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -123,7 +136,13 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
   response.end(JSON.stringify(body));
 }
 
-function sendError(response: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+function sendError(
+  response: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(response, status, { error: { code, message } }, headers);
 }
 
@@ -131,7 +150,12 @@ function etagOf(content: Buffer): string {
   return `"${createHash('sha1').update(content).digest('base64url')}"`;
 }
 
-async function serveFile(request: IncomingMessage, response: ServerResponse, file: string, headers: Record<string, string>): Promise<void> {
+async function serveFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  file: string,
+  headers: Record<string, string>,
+): Promise<void> {
   const content = await readFile(file);
   const etag = etagOf(content);
   if (request.headers['if-none-match'] === etag) {
@@ -139,7 +163,12 @@ async function serveFile(request: IncomingMessage, response: ServerResponse, fil
     response.end();
     return;
   }
-  response.writeHead(200, { etag, 'content-length': String(content.length), 'x-content-type-options': 'nosniff', ...headers });
+  response.writeHead(200, {
+    etag,
+    'content-length': String(content.length),
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
   response.end(request.method === 'HEAD' ? undefined : content);
 }
 
@@ -150,7 +179,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export async function startFakeBackend(options: FakeBackendOptions = {}): Promise<FakeBackend> {
   const distDir = options.distDir ?? path.join(WIDGET_DIR, 'dist');
-  if (!existsSync(path.join(distDir, 'widget.js'))) throw new Error(`${distDir}/widget.js is missing: run npm run build:widget first`);
+  if (!existsSync(path.join(distDir, 'widget.js')))
+    throw new Error(`${distDir}/widget.js is missing: run npm run build:widget first`);
   const apiKeys = new Set(options.apiKeys ?? [FAKE_API_KEY]);
   const allowed = options.allowedOrigins ?? '*';
   const config = { ...DEFAULT_FAKE_CONFIG, ...options.widgetConfig };
@@ -159,29 +189,51 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
   const chatCounts = new Map<string, number>();
   const requests: RecordedRequest[] = [];
 
-  const originAllowed = (origin: string | null): boolean => origin === null || allowed === '*' || allowed.includes(origin);
+  const originAllowed = (origin: string | null): boolean =>
+    origin === null || allowed === '*' || allowed.includes(origin);
   // Reflects the caller's origin even on 401/403 so the widget can read the status and warn the site owner.
   const corsHeaders = (origin: string | null): Record<string, string> =>
-    origin ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Retry-After', vary: 'Origin' } : {};
+    origin
+      ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Retry-After', vary: 'Origin' }
+      : {};
 
   const feedback: FakeBackend['feedback'] = new Map();
   const contacts: FakeBackend['contacts'] = [];
   const messageSessions = new Map<string, string>();
 
   /** `POST /chat/feedback` (204) and `POST /chat/contact` (202), validated as ../shared/spec/api.md describes. */
-  const handleFollowup = (pathname: string, body: unknown, response: ServerResponse, cors: Record<string, string>): void => {
+  const handleFollowup = (
+    pathname: string,
+    body: unknown,
+    response: ServerResponse,
+    cors: Record<string, string>,
+  ): void => {
     const input = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
     const sessionId = typeof input.sessionId === 'string' && SESSION_ID.test(input.sessionId) ? input.sessionId : null;
     const optionalText = (value: unknown, max: number): string | null | false =>
-      value === undefined || value === null ? null : typeof value === 'string' && value.length <= max ? value.trim() || null : false;
+      value === undefined || value === null
+        ? null
+        : typeof value === 'string' && value.length <= max
+          ? value.trim() || null
+          : false;
     if (!sessionId) {
       sendError(response, 400, 'invalid_input', 'sessionId must be 1-128 letters, digits or ._:-', cors);
       return;
     }
     if (pathname === '/chat/feedback') {
       const comment = optionalText(input.comment, 2000);
-      if (typeof input.messageId !== 'string' || (input.rating !== 'up' && input.rating !== 'down') || comment === false) {
-        sendError(response, 400, 'invalid_input', 'Send messageId, sessionId, rating "up" or "down" and an optional comment.', cors);
+      if (
+        typeof input.messageId !== 'string' ||
+        (input.rating !== 'up' && input.rating !== 'down') ||
+        comment === false
+      ) {
+        sendError(
+          response,
+          400,
+          'invalid_input',
+          'Send messageId, sessionId, rating "up" or "down" and an optional comment.',
+          cors,
+        );
         return;
       }
       if (messageSessions.get(input.messageId) !== sessionId) {
@@ -194,7 +246,12 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
     }
     const name = optionalText(input.name, 200);
     const message = optionalText(input.message, 2000);
-    if (typeof input.email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email.trim()) || name === false || message === false) {
+    if (
+      typeof input.email !== 'string' ||
+      !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email.trim()) ||
+      name === false ||
+      message === false
+    ) {
       sendError(response, 400, 'invalid_input', 'Enter a valid email address.', cors);
       return;
     }
@@ -225,17 +282,27 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
 
       const isRead = request.method === 'GET' || request.method === 'HEAD';
       if (isRead && url.pathname === '/widget.js') {
-        await serveFile(request, response, path.join(distDir, 'widget.js'), { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': LOADER_CACHE });
+        await serveFile(request, response, path.join(distDir, 'widget.js'), {
+          'content-type': 'text/javascript; charset=utf-8',
+          'cache-control': LOADER_CACHE,
+        });
         return;
       }
       if (isRead && url.pathname === '/widget/demo') {
-        await serveFile(request, response, path.join(distDir, 'demo.html'), { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'content-security-policy': DEMO_PAGE_CSP });
+        await serveFile(request, response, path.join(distDir, 'demo.html'), {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-cache',
+          'content-security-policy': DEMO_PAGE_CSP,
+        });
         return;
       }
       const asset = /^\/widget\/([\w-]+\.(js|css))$/.exec(url.pathname);
       if (isRead && asset && existsSync(path.join(distDir, 'assets', asset[1]))) {
         const type = asset[2] === 'js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8';
-        await serveFile(request, response, path.join(distDir, 'assets', asset[1]), { 'content-type': type, 'cache-control': IMMUTABLE_CACHE });
+        await serveFile(request, response, path.join(distDir, 'assets', asset[1]), {
+          'content-type': type,
+          'cache-control': IMMUTABLE_CACHE,
+        });
         return;
       }
 
@@ -277,10 +344,16 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
       const count = (chatCounts.get(apiKey) ?? 0) + 1;
       chatCounts.set(apiKey, count);
       if (options.rateLimitAfter !== undefined && count > options.rateLimitAfter) {
-        sendError(response, 429, 'rate_limited', 'Too many requests.', { ...cors, 'retry-after': String(options.retryAfterSeconds ?? 30) });
+        sendError(response, 429, 'rate_limited', 'Too many requests.', {
+          ...cors,
+          'retry-after': String(options.retryAfterSeconds ?? 30),
+        });
         return;
       }
-      const message = body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message.trim() : '';
+      const message =
+        body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string'
+          ? (body as { message: string }).message.trim()
+          : '';
       if (!message || message.length > 2000) {
         sendError(response, 400, 'invalid_input', 'The message must be between 1 and 2000 characters.', cors);
         return;
@@ -296,7 +369,13 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
       response.on('close', () => {
         aborted = true;
       });
-      response.writeHead(200, { ...cors, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      response.writeHead(200, {
+        ...cors,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
       const write = (event: string, data: unknown): void => {
         response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
@@ -306,14 +385,19 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
       write('meta', { sessionId, messageId });
       const grounded = options.grounded ? options.grounded(message) : !message.includes('trigger-ungrounded');
       // A declined answer says so plainly and cites nothing, as the contract's grounded: false does.
-      const { tokens, sources } = grounded ? answer(message) : { tokens: ['I could not find ', 'that in ', 'this site’s documents.'], sources: [] };
+      const { tokens, sources } = grounded
+        ? answer(message)
+        : { tokens: ['I could not find ', 'that in ', 'this site’s documents.'], sources: [] };
       for (const text of tokens) {
         if (aborted) return;
         write('token', { text });
         await sleep(tokenDelayMs);
       }
       if (message.includes('trigger-stream-error')) {
-        write('error', { code: 'llm_unavailable', message: 'The assistant is unavailable right now. Please try again in a minute.' });
+        write('error', {
+          code: 'llm_unavailable',
+          message: 'The assistant is unavailable right now. Please try again in a minute.',
+        });
         response.end();
         return;
       }
@@ -340,7 +424,12 @@ function portArgument(name: string, fallback: number): number {
 
 async function main(): Promise<void> {
   const backend = await startFakeBackend({ host: '127.0.0.1', port: portArgument('api-port', 5185) });
-  const site = await startSampleSite({ host: 'localhost', port: portArgument('site-port', 5186), widgetOrigin: backend.url, apiKey: FAKE_API_KEY });
+  const site = await startSampleSite({
+    host: 'localhost',
+    port: portArgument('site-port', 5186),
+    widgetOrigin: backend.url,
+    apiKey: FAKE_API_KEY,
+  });
   console.log(`fake API:     ${backend.url}  (key ${FAKE_API_KEY})`);
   console.log(`sample site:  ${site.url}`);
   console.log(`demo page:    ${backend.url}/widget/demo?key=${FAKE_API_KEY}`);

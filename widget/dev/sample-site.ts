@@ -29,7 +29,8 @@ export function strictSiteCsp(widgetOrigin: string): string {
 
 /** A customer's site on another origin, embedding the widget with the documented snippet. */
 export async function startSampleSite(options: SampleSiteOptions): Promise<RunningServer> {
-  const csp = options.contentSecurityPolicy === undefined ? strictSiteCsp(options.widgetOrigin) : options.contentSecurityPolicy;
+  const csp =
+    options.contentSecurityPolicy === undefined ? strictSiteCsp(options.widgetOrigin) : options.contentSecurityPolicy;
   const attributes = Object.entries({ 'data-api-key': options.apiKey, ...options.scriptAttributes })
     .map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`)
     .join('');
@@ -40,7 +41,8 @@ export async function startSampleSite(options: SampleSiteOptions): Promise<Runni
 <main><h1>${title}</h1><p>This page embeds the ChatConnect widget from another origin under a strict Content-Security-Policy.</p></main>
 <script src="${escapeAttribute(options.widgetOrigin)}/widget.js"${attributes} async></script>
 </body></html>`;
-  const siteCss = 'body{margin:0;font:18px/1.6 Georgia,serif;color:#1f2937;background:#fffbeb}header{padding:16px 32px;border-bottom:1px solid #e5e7eb;display:flex;gap:24px}main{padding:48px 32px;max-width:720px}h1{font-size:44px;margin:0 0 16px}a{color:#92400e}';
+  const siteCss =
+    'body{margin:0;font:18px/1.6 Georgia,serif;color:#1f2937;background:#fffbeb}header{padding:16px 32px;border-bottom:1px solid #e5e7eb;display:flex;gap:24px}main{padding:48px 32px;max-width:720px}h1{font-size:44px;margin:0 0 16px}a{color:#92400e}';
 
   const server = createServer((request, response) => {
     const { pathname } = new URL(request.url ?? '/', 'http://site.invalid');
@@ -55,7 +57,9 @@ export async function startSampleSite(options: SampleSiteOptions): Promise<Runni
     }
     if (pathname === '/' || pathname === '/about') {
       const title = pathname === '/' ? 'Welcome to Sample Shop' : 'About Sample Shop';
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(page(title, '<a href="/">Home</a> <a href="/about">About</a>'));
+      response
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...headers })
+        .end(page(title, '<a href="/">Home</a> <a href="/about">About</a>'));
       return;
     }
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -63,4 +67,3 @@ export async function startSampleSite(options: SampleSiteOptions): Promise<Runni
   const url = await listen(server, options.host ?? 'localhost', options.port ?? 0);
   return { url, close: closer(server) };
 }
-

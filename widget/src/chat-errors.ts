@@ -9,7 +9,9 @@ export function describeChatError(error: unknown, strings: UiStrings = EN): stri
       const seconds = error.retryAfterSeconds;
       if (seconds === null) return strings.errorRateLimited;
       const wait = Math.max(1, seconds);
-      return wait === 1 ? strings.errorRateLimitedOneSecond : formatString(strings.errorRateLimitedSeconds, { n: wait });
+      return wait === 1
+        ? strings.errorRateLimitedOneSecond
+        : formatString(strings.errorRateLimitedSeconds, { n: wait });
     }
     case 'offline':
       return strings.errorOffline;

@@ -10,7 +10,12 @@ const CHUNK_LOAD_TIMEOUT_MS = 15_000;
 const CHUNK_PATH = /\/widget\/(?:panel|i18n-[a-z]{2})-\w+\.js$/;
 
 interface TrustedTypesWindow {
-  trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown } };
+  trustedTypes?: {
+    createPolicy(
+      name: string,
+      rules: { createScriptURL(url: string): string },
+    ): { createScriptURL(url: string): unknown };
+  };
 }
 
 /**
@@ -25,7 +30,9 @@ function trustedScriptUrl(url: string): unknown {
   if (!factory) return url;
   if (scriptUrlPolicy === undefined) {
     try {
-      scriptUrlPolicy = factory.createPolicy('chatconnect', { createScriptURL: (candidate: string) => (CHUNK_PATH.test(new URL(candidate).pathname) ? candidate : '') });
+      scriptUrlPolicy = factory.createPolicy('chatconnect', {
+        createScriptURL: (candidate: string) => (CHUNK_PATH.test(new URL(candidate).pathname) ? candidate : ''),
+      });
     } catch {
       scriptUrlPolicy = null;
     }

@@ -1,7 +1,8 @@
 import { normalizeWidgetConfig } from './theme';
 import type { WidgetConfig } from './types';
 
-export type ConfigFailureReason = 'invalid_key' | 'origin_not_allowed' | 'unreachable' | 'server_error' | 'bad_response';
+export type ConfigFailureReason =
+  'invalid_key' | 'origin_not_allowed' | 'unreachable' | 'server_error' | 'bad_response';
 
 export type ConfigResult =
   | { ok: true; config: WidgetConfig }
@@ -50,7 +51,8 @@ export async function loadWidgetConfig(options: LoadConfigOptions): Promise<Conf
   if (!response.ok) return failure('server_error', response.status, options);
   try {
     const body = (await response.json()) as { widget?: unknown };
-    if (!body || typeof body !== 'object' || !body.widget || typeof body.widget !== 'object') return failure('bad_response', response.status, options);
+    if (!body || typeof body !== 'object' || !body.widget || typeof body.widget !== 'object')
+      return failure('bad_response', response.status, options);
     return { ok: true, config: normalizeWidgetConfig(body.widget) };
   } catch {
     return failure('bad_response', response.status, options);

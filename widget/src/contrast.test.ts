@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { AA_TEXT_CONTRAST, adjustForContrast, contrastRatio, parseHexColor, readableTextColor, relativeLuminance, toHex } from './contrast';
+import {
+  AA_TEXT_CONTRAST,
+  adjustForContrast,
+  contrastRatio,
+  parseHexColor,
+  readableTextColor,
+  relativeLuminance,
+  toHex,
+} from './contrast';
 import { DEFAULT_PRIMARY_COLOR, mergeWidgetConfig, normalizeWidgetConfig, themeVariables } from './theme';
 
 const white = { r: 255, g: 255, b: 255 };
@@ -87,12 +95,17 @@ describe('widget theme', () => {
     expect(config.position).toBe('bottom-right');
     expect(config.starterPrompts).toEqual(['One', 'Two', 'Three', 'Four']);
     expect(config.avatarUrl).toBeNull();
-    expect(normalizeWidgetConfig({ avatarUrl: 'https://cdn.example.com/a.png', position: 'bottom-left' })).toMatchObject({ avatarUrl: 'https://cdn.example.com/a.png', position: 'bottom-left' });
+    expect(
+      normalizeWidgetConfig({ avatarUrl: 'https://cdn.example.com/a.png', position: 'bottom-left' }),
+    ).toMatchObject({ avatarUrl: 'https://cdn.example.com/a.png', position: 'bottom-left' });
   });
 
   it('merges preview overrides over the saved configuration', () => {
     const saved = normalizeWidgetConfig({ title: 'Saved', primaryColor: '#111111' });
-    expect(mergeWidgetConfig(saved, { primaryColor: '#fde047' })).toMatchObject({ title: 'Saved', primaryColor: '#fde047' });
+    expect(mergeWidgetConfig(saved, { primaryColor: '#fde047' })).toMatchObject({
+      title: 'Saved',
+      primaryColor: '#fde047',
+    });
     expect(mergeWidgetConfig(saved, 'nonsense')).toBe(saved);
   });
 

@@ -70,10 +70,21 @@ export class ChatConnectWidget extends HTMLElement {
     const shadow = this.attachShadow({ mode: 'open' });
     adoptStyles(shadow, launcherCss);
     const doc = this.ownerDocument;
-    this.launcher = element(doc, 'button', { className: 'launcher', hidden: true, attributes: { type: 'button', 'aria-label': LAUNCHER_LABELS.openChat, 'aria-expanded': 'false', 'aria-haspopup': 'dialog' } }, [
-      icon(doc, 'chat', 'icon-chat'),
-      icon(doc, 'close', 'icon-close'),
-    ]);
+    this.launcher = element(
+      doc,
+      'button',
+      {
+        className: 'launcher',
+        hidden: true,
+        attributes: {
+          type: 'button',
+          'aria-label': LAUNCHER_LABELS.openChat,
+          'aria-expanded': 'false',
+          'aria-haspopup': 'dialog',
+        },
+      },
+      [icon(doc, 'chat', 'icon-chat'), icon(doc, 'close', 'icon-close')],
+    );
     this.root = element(doc, 'div', { className: 'cc', attributes: { lang: 'en', dir: 'ltr' } }, [this.launcher]);
     shadow.appendChild(this.root);
     this.launcher.addEventListener('click', () => (this.isOpen() ? this.close() : void this.open()));
@@ -122,7 +133,9 @@ export class ChatConnectWidget extends HTMLElement {
     const now = Date.now();
     this.reattachTimes = this.reattachTimes.filter((time) => now - time < 1_000);
     if (this.reattachTimes.length >= MAX_REATTACHES_PER_SECOND) {
-      console.warn('ChatConnect widget: something on this page keeps removing <chatconnect-widget>; it stays removed. Call widget.destroy() to remove it on purpose.');
+      console.warn(
+        'ChatConnect widget: something on this page keeps removing <chatconnect-widget>; it stays removed. Call widget.destroy() to remove it on purpose.',
+      );
       this.destroyed = true;
       return;
     }
@@ -160,7 +173,13 @@ export class ChatConnectWidget extends HTMLElement {
       return;
     }
     console.warn(result.warning);
-    this.dispatchEvent(new CustomEvent('chatconnect:unavailable', { bubbles: true, composed: true, detail: { reason: result.reason, status: result.status } }));
+    this.dispatchEvent(
+      new CustomEvent('chatconnect:unavailable', {
+        bubbles: true,
+        composed: true,
+        detail: { reason: result.reason, status: result.status },
+      }),
+    );
     if (!result.retryable) return;
     const retry = (): void => void this.fetchConfig(settings, apiKey, attempt + 1);
     if (navigator.onLine === false) window.addEventListener('online', retry, { once: true });
@@ -177,7 +196,10 @@ export class ChatConnectWidget extends HTMLElement {
       const slow = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`${url} took over ${STRINGS_WAIT_MS / 1000} s`)), STRINGS_WAIT_MS);
       });
-      const strings = await Promise.race([loadChunk<Partial<UiStrings>>(`i18n:${locale}`, url, this.settings.nonce), slow]).finally(() => clearTimeout(timer));
+      const strings = await Promise.race([
+        loadChunk<Partial<UiStrings>>(`i18n:${locale}`, url, this.settings.nonce),
+        slow,
+      ]).finally(() => clearTimeout(timer));
       return strings;
     } catch (error) {
       console.warn(`ChatConnect widget: ${(error as Error).message}; showing English.`);
@@ -246,7 +268,9 @@ export class ChatConnectWidget extends HTMLElement {
         this.panel.open();
         this.syncOpenState(true);
       } catch (error) {
-        console.warn(`ChatConnect widget: ${(error as Error).message}. Serve the files of widget/dist/assets under /widget/ next to /widget.js.`);
+        console.warn(
+          `ChatConnect widget: ${(error as Error).message}. Serve the files of widget/dist/assets under /widget/ next to /widget.js.`,
+        );
       } finally {
         this.launcher.removeAttribute('aria-busy');
         this.opening = null;
@@ -276,6 +300,11 @@ export class ChatConnectWidget extends HTMLElement {
   private syncOpenState(open: boolean): void {
     this.root.classList.toggle('open', open);
     this.launcher.setAttribute('aria-expanded', String(open));
-    this.launcher.setAttribute('aria-label', open ? this.strings.closeChat ?? LAUNCHER_LABELS.closeChat : this.strings.openChat ?? LAUNCHER_LABELS.openChat);
+    this.launcher.setAttribute(
+      'aria-label',
+      open
+        ? (this.strings.closeChat ?? LAUNCHER_LABELS.closeChat)
+        : (this.strings.openChat ?? LAUNCHER_LABELS.openChat),
+    );
   }
 }

@@ -26,13 +26,40 @@ export function renderFeedback(message: StoredMessage, context: FollowupContext)
   if (!message.messageId || !api) return null;
   const strings = context.strings();
   const status = element(doc, 'span', { className: 'feedback-status', attributes: { role: 'status' } });
-  const up = element(doc, 'button', { className: 'rate', title: strings.helpful, attributes: { type: 'button', 'aria-label': strings.helpful, 'aria-pressed': String(message.rating === 'up') } }, [icon(doc, 'thumbUp')]);
-  const down = element(doc, 'button', { className: 'rate', title: strings.notHelpful, attributes: { type: 'button', 'aria-label': strings.notHelpful, 'aria-pressed': String(message.rating === 'down') } }, [icon(doc, 'thumbDown')]);
+  const up = element(
+    doc,
+    'button',
+    {
+      className: 'rate',
+      title: strings.helpful,
+      attributes: { type: 'button', 'aria-label': strings.helpful, 'aria-pressed': String(message.rating === 'up') },
+    },
+    [icon(doc, 'thumbUp')],
+  );
+  const down = element(
+    doc,
+    'button',
+    {
+      className: 'rate',
+      title: strings.notHelpful,
+      attributes: {
+        type: 'button',
+        'aria-label': strings.notHelpful,
+        'aria-pressed': String(message.rating === 'down'),
+      },
+    },
+    [icon(doc, 'thumbDown')],
+  );
   const row = element(doc, 'div', { className: 'feedback' }, [up, down, status]);
   const wrapper = element(doc, 'div', { className: 'feedback-wrap' }, [row]);
 
   const submit = async (rating: 'up' | 'down', comment?: string): Promise<boolean> => {
-    const result = await sendFeedback(api, { messageId: message.messageId as string, sessionId: context.sessionId(), rating, comment });
+    const result = await sendFeedback(api, {
+      messageId: message.messageId as string,
+      sessionId: context.sessionId(),
+      rating,
+      comment,
+    });
     status.textContent = result.ok ? context.strings().feedbackThanks : context.strings().feedbackFailed;
     status.classList.toggle('failed', !result.ok);
     return result.ok;
@@ -55,8 +82,14 @@ export function renderFeedback(message: StoredMessage, context: FollowupContext)
   const commentForm = (): HTMLElement => {
     const current = context.strings();
     const id = `cc-comment-${(formCounter += 1)}`;
-    const textarea = element(doc, 'textarea', { className: 'field-input', id, attributes: { rows: '2', maxlength: '2000', dir: 'auto' } });
-    const send = element(doc, 'button', { className: 'small-button', attributes: { type: 'submit' } }, [current.feedbackSend]);
+    const textarea = element(doc, 'textarea', {
+      className: 'field-input',
+      id,
+      attributes: { rows: '2', maxlength: '2000', dir: 'auto' },
+    });
+    const send = element(doc, 'button', { className: 'small-button', attributes: { type: 'submit' } }, [
+      current.feedbackSend,
+    ]);
     const form = element(doc, 'form', { className: 'feedback-comment', attributes: { novalidate: '' } }, [
       element(doc, 'label', { className: 'field-label', attributes: { for: id } }, [current.feedbackComment]),
       textarea,
@@ -82,7 +115,10 @@ export function renderFeedback(message: StoredMessage, context: FollowupContext)
 
 /** A "talk to a person" button that opens the contact form at the end of the conversation. */
 export function renderContactOffer(context: FollowupContext, open: () => void): HTMLElement {
-  const button = element(context.doc, 'button', { className: 'contact-offer', attributes: { type: 'button' } }, [icon(context.doc, 'person'), context.strings().talkToPerson]);
+  const button = element(context.doc, 'button', { className: 'contact-offer', attributes: { type: 'button' } }, [
+    icon(context.doc, 'person'),
+    context.strings().talkToPerson,
+  ]);
   button.addEventListener('click', open);
   return button;
 }
@@ -91,7 +127,10 @@ function field(doc: Document, label: string, control: HTMLInputElement | HTMLTex
   const id = `cc-field-${(formCounter += 1)}`;
   control.id = id;
   control.className = 'field-input';
-  return element(doc, 'div', { className: 'field' }, [element(doc, 'label', { className: 'field-label', attributes: { for: id } }, [label]), control]);
+  return element(doc, 'div', { className: 'field' }, [
+    element(doc, 'label', { className: 'field-label', attributes: { for: id } }, [label]),
+    control,
+  ]);
 }
 
 /** The contact form; `onClose` removes it (cancel). On success it turns into a thank-you note. */
@@ -99,21 +138,41 @@ export function renderContactForm(context: FollowupContext, onClose: () => void)
   const { doc, api } = context;
   const strings = context.strings();
   const titleId = `cc-contact-${(formCounter += 1)}`;
-  const email = element(doc, 'input', { attributes: { type: 'email', autocomplete: 'email', required: '', maxlength: '254', inputmode: 'email', dir: 'ltr' } });
-  const name = element(doc, 'input', { attributes: { type: 'text', autocomplete: 'name', maxlength: '200', dir: 'auto' } });
+  const email = element(doc, 'input', {
+    attributes: {
+      type: 'email',
+      autocomplete: 'email',
+      required: '',
+      maxlength: '254',
+      inputmode: 'email',
+      dir: 'ltr',
+    },
+  });
+  const name = element(doc, 'input', {
+    attributes: { type: 'text', autocomplete: 'name', maxlength: '200', dir: 'auto' },
+  });
   const message = element(doc, 'textarea', { attributes: { rows: '3', maxlength: '2000', dir: 'auto' } });
   const error = element(doc, 'p', { className: 'contact-error', hidden: true, attributes: { role: 'alert' } });
-  const send = element(doc, 'button', { className: 'small-button primary', attributes: { type: 'submit' } }, [strings.contactSend]);
-  const cancel = element(doc, 'button', { className: 'small-button', attributes: { type: 'button' } }, [strings.cancel]);
-  const form = element(doc, 'form', { className: 'contact', attributes: { novalidate: '', 'aria-labelledby': titleId } }, [
-    element(doc, 'p', { className: 'contact-title', id: titleId }, [strings.talkToPerson]),
-    element(doc, 'p', { className: 'contact-intro' }, [strings.contactIntro]),
-    field(doc, strings.contactEmail, email),
-    field(doc, strings.contactName, name),
-    field(doc, strings.contactMessage, message),
-    error,
-    element(doc, 'div', { className: 'contact-actions' }, [cancel, send]),
+  const send = element(doc, 'button', { className: 'small-button primary', attributes: { type: 'submit' } }, [
+    strings.contactSend,
   ]);
+  const cancel = element(doc, 'button', { className: 'small-button', attributes: { type: 'button' } }, [
+    strings.cancel,
+  ]);
+  const form = element(
+    doc,
+    'form',
+    { className: 'contact', attributes: { novalidate: '', 'aria-labelledby': titleId } },
+    [
+      element(doc, 'p', { className: 'contact-title', id: titleId }, [strings.talkToPerson]),
+      element(doc, 'p', { className: 'contact-intro' }, [strings.contactIntro]),
+      field(doc, strings.contactEmail, email),
+      field(doc, strings.contactName, name),
+      field(doc, strings.contactMessage, message),
+      error,
+      element(doc, 'div', { className: 'contact-actions' }, [cancel, send]),
+    ],
+  );
   const showError = (text: string): void => {
     error.textContent = text;
     error.hidden = false;
@@ -133,13 +192,20 @@ export function renderContactForm(context: FollowupContext, onClose: () => void)
       return;
     }
     send.disabled = true;
-    void sendContactRequest(api, { sessionId: context.sessionId(), email: email.value, name: name.value, message: message.value }).then((result) => {
+    void sendContactRequest(api, {
+      sessionId: context.sessionId(),
+      email: email.value,
+      name: name.value,
+      message: message.value,
+    }).then((result) => {
       send.disabled = false;
       if (!result.ok) {
         showError(result.status === 400 && result.message ? result.message : context.strings().contactFailed);
         return;
       }
-      const done = element(doc, 'p', { className: 'contact-done', attributes: { role: 'status', tabindex: '-1' } }, [context.strings().contactSent]);
+      const done = element(doc, 'p', { className: 'contact-done', attributes: { role: 'status', tabindex: '-1' } }, [
+        context.strings().contactSent,
+      ]);
       form.replaceWith(done);
       done.focus();
     });

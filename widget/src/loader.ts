@@ -11,7 +11,8 @@ declare const __CHATCONNECT_PANEL_PATH__: string;
 declare const __CHATCONNECT_LOCALE_PATHS__: Record<string, string>;
 
 // Must be read synchronously: `currentScript` is null once this script yields.
-const ownScript = (document.currentScript as HTMLScriptElement | null) ??
+const ownScript =
+  (document.currentScript as HTMLScriptElement | null) ??
   document.querySelector<HTMLScriptElement>('script[data-api-key][src*="widget"], script[data-preview][src*="widget"]');
 
 function parseOverrides(raw: string | undefined): unknown {
@@ -28,7 +29,9 @@ function settingsFrom(script: HTMLScriptElement): WidgetSettings | null {
   const apiKey = script.dataset.apiKey?.trim() || null;
   const preview = script.dataset.preview !== undefined;
   if (!apiKey && !preview) {
-    console.warn('ChatConnect widget: the <script> tag has no data-api-key attribute, so the chat launcher stays hidden.');
+    console.warn(
+      'ChatConnect widget: the <script> tag has no data-api-key attribute, so the chat launcher stays hidden.',
+    );
     return null;
   }
   const scriptUrl = new URL(script.src, location.href);
@@ -36,7 +39,9 @@ function settingsFrom(script: HTMLScriptElement): WidgetSettings | null {
     apiKey,
     apiBase: script.dataset.apiBase?.trim() || scriptUrl.origin,
     panelUrl: new URL(__CHATCONNECT_PANEL_PATH__, scriptUrl).href,
-    localeUrls: Object.fromEntries(Object.entries(__CHATCONNECT_LOCALE_PATHS__).map(([locale, file]) => [locale, new URL(file, scriptUrl).href])),
+    localeUrls: Object.fromEntries(
+      Object.entries(__CHATCONNECT_LOCALE_PATHS__).map(([locale, file]) => [locale, new URL(file, scriptUrl).href]),
+    ),
     nonce: script.nonce || '',
     overrides: parseOverrides(script.dataset.config),
   };

@@ -19,7 +19,13 @@ export interface BubbleOptions {
  * Fills `bubble` for `message`, showing `visibleText` (the typewriter's progress). Bubbles carry
  * `dir="auto"`, so each takes the direction of its own text and `text-align: start` follows it.
  */
-export function renderBubble(bubble: HTMLElement, message: StoredMessage, visibleText: string, streaming: boolean, options: BubbleOptions): void {
+export function renderBubble(
+  bubble: HTMLElement,
+  message: StoredMessage,
+  visibleText: string,
+  streaming: boolean,
+  options: BubbleOptions,
+): void {
   const { doc, strings } = options;
   if (message.role === 'user') {
     bubble.textContent = message.text;
@@ -27,7 +33,13 @@ export function renderBubble(bubble: HTMLElement, message: StoredMessage, visibl
   }
   if (streaming && !visibleText) {
     bubble.hidden = false;
-    bubble.replaceChildren(element(doc, 'span', { className: 'typing', attributes: { role: 'img', 'aria-label': strings.typing } }, [element(doc, 'span'), element(doc, 'span'), element(doc, 'span')]));
+    bubble.replaceChildren(
+      element(doc, 'span', { className: 'typing', attributes: { role: 'img', 'aria-label': strings.typing } }, [
+        element(doc, 'span'),
+        element(doc, 'span'),
+        element(doc, 'span'),
+      ]),
+    );
     return;
   }
   bubble.hidden = !visibleText;
@@ -35,13 +47,20 @@ export function renderBubble(bubble: HTMLElement, message: StoredMessage, visibl
   const fragment = renderMarkdown(options.showSources ? visibleText : stripCitations(visibleText), {
     maxCitation: options.showSources ? sources.length || (streaming ? PROVISIONAL_CITATION_LIMIT : 0) : 0,
     citationTitles: sources.map((source) => sourceLabel(source, strings)),
-    citationTitle: (n, label) => formatString(label ? strings.sourceTitle : strings.sourceNumber.replace(/[:：]\s*$/, ''), { n, title: label ?? '' }),
+    citationTitle: (n, label) =>
+      formatString(label ? strings.sourceTitle : strings.sourceNumber.replace(/[:：]\s*$/, ''), {
+        n,
+        title: label ?? '',
+      }),
     document: doc,
   });
   bubble.replaceChildren(fragment);
   if (streaming) {
-    const lastBlock = bubble.querySelector('li:last-child, p:last-child, pre:last-child code') ?? bubble.lastElementChild;
-    (lastBlock ?? bubble).appendChild(element(doc, 'span', { className: 'cursor', attributes: { 'aria-hidden': 'true' } }));
+    const lastBlock =
+      bubble.querySelector('li:last-child, p:last-child, pre:last-child code') ?? bubble.lastElementChild;
+    (lastBlock ?? bubble).appendChild(
+      element(doc, 'span', { className: 'cursor', attributes: { 'aria-hidden': 'true' } }),
+    );
   }
 }
 
@@ -52,10 +71,19 @@ export interface MessageView {
 }
 
 /** The message's row: a screen-reader prefix ("You said:"), the bubble and a place for sources and actions. */
-export function createMessageView(doc: Document, message: StoredMessage, strings: UiStrings, title: string): MessageView {
+export function createMessageView(
+  doc: Document,
+  message: StoredMessage,
+  strings: UiStrings,
+  title: string,
+): MessageView {
   const bubble = element(doc, 'div', { className: 'bubble', attributes: { dir: 'auto' } });
   const extras = element(doc, 'div', { className: 'extras' });
   const prefix = message.role === 'user' ? strings.youSaid : formatString(strings.assistantSaid, { title });
-  const root = element(doc, 'div', { className: `msg ${message.role}` }, [element(doc, 'span', { className: 'sr-only' }, [`${prefix} `]), bubble, extras]);
+  const root = element(doc, 'div', { className: `msg ${message.role}` }, [
+    element(doc, 'span', { className: 'sr-only' }, [`${prefix} `]),
+    bubble,
+    extras,
+  ]);
   return { root, bubble, extras };
 }

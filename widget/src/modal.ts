@@ -7,7 +7,8 @@
 
 export const PHONE_MEDIA_QUERY = '(max-width: 480px)';
 
-const FOCUSABLE = 'a[href], button:not([disabled]), textarea:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'a[href], button:not([disabled]), textarea:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 export interface PageLock {
   /** Makes everything in the page's body except `host` inert and locks the page's scroll. */
@@ -36,7 +37,11 @@ export function createPageLock(host: HTMLElement): PageLock {
       }
       // CSSOM writes: allowed under any style-src, unlike a style attribute.
       for (const element of [doc.documentElement, body]) {
-        savedOverflow.push([element, element.style.getPropertyValue('overflow'), element.style.getPropertyPriority('overflow')]);
+        savedOverflow.push([
+          element,
+          element.style.getPropertyValue('overflow'),
+          element.style.getPropertyPriority('overflow'),
+        ]);
         element.style.setProperty('overflow', 'hidden', 'important');
       }
     },

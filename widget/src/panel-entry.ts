@@ -6,5 +6,6 @@ import { ELEMENT_NAME } from './element-name';
 import { mountPanel } from './panel';
 import type { MountPanel } from './types';
 
-const widgetClass = customElements.get(ELEMENT_NAME) as (CustomElementConstructor & { registerPanel?: (mount: MountPanel) => void }) | undefined;
+const widgetClass = customElements.get(ELEMENT_NAME) as
+  (CustomElementConstructor & { registerPanel?: (mount: MountPanel) => void }) | undefined;
 widgetClass?.registerPanel?.(mountPanel);

@@ -29,9 +29,15 @@ export function createHeader(doc: Document): PanelHeader {
   // The tenant's title may be in another script than the widget's language: its own direction.
   const title = element(doc, 'h2', { className: 'title', id: 'cc-title', attributes: { dir: 'auto' } });
   const subtitle = element(doc, 'p', { className: 'subtitle' });
-  const contactButton = element(doc, 'button', { className: 'icon-button', attributes: { type: 'button' } }, [icon(doc, 'person')]);
-  const newConversationButton = element(doc, 'button', { className: 'icon-button', attributes: { type: 'button' } }, [icon(doc, 'newChat')]);
-  const closeButton = element(doc, 'button', { className: 'icon-button', attributes: { type: 'button' } }, [icon(doc, 'chevronDown')]);
+  const contactButton = element(doc, 'button', { className: 'icon-button', attributes: { type: 'button' } }, [
+    icon(doc, 'person'),
+  ]);
+  const newConversationButton = element(doc, 'button', { className: 'icon-button', attributes: { type: 'button' } }, [
+    icon(doc, 'newChat'),
+  ]);
+  const closeButton = element(doc, 'button', { className: 'icon-button', attributes: { type: 'button' } }, [
+    icon(doc, 'chevronDown'),
+  ]);
   const root = element(doc, 'div', { className: 'header' }, [
     avatar,
     element(doc, 'div', { className: 'heading-text' }, [title, subtitle]),
@@ -55,7 +61,9 @@ export function createHeader(doc: Document): PanelHeader {
       contactButton.hidden = !config.contactEnabled;
       avatar.replaceChildren(config.title.trim().charAt(0).toUpperCase() || '?');
       if (config.avatarUrl) {
-        const image = element(doc, 'img', { attributes: { alt: '', referrerpolicy: 'no-referrer', decoding: 'async' } });
+        const image = element(doc, 'img', {
+          attributes: { alt: '', referrerpolicy: 'no-referrer', decoding: 'async' },
+        });
         // An avatar blocked by the site's img-src CSP or a dead link falls back to the initial.
         image.addEventListener('error', () => image.remove(), { once: true });
         image.src = config.avatarUrl;
@@ -79,7 +87,17 @@ export interface Composer {
 /** The composer: a textarea of at most MAX_MESSAGE_LENGTH characters, the send/stop button and the footer. */
 export function createComposer(doc: Document): Composer {
   // dir="auto": a visitor typing Arabic into an English widget sees it right to left.
-  const input = element(doc, 'textarea', { className: 'input', id: 'cc-input', attributes: { rows: '1', maxlength: String(MAX_MESSAGE_LENGTH), enterkeyhint: 'send', autocomplete: 'off', dir: 'auto' } });
+  const input = element(doc, 'textarea', {
+    className: 'input',
+    id: 'cc-input',
+    attributes: {
+      rows: '1',
+      maxlength: String(MAX_MESSAGE_LENGTH),
+      enterkeyhint: 'send',
+      autocomplete: 'off',
+      dir: 'auto',
+    },
+  });
   const sendButton = element(doc, 'button', { className: 'send', attributes: { type: 'submit' } }, [icon(doc, 'send')]);
   const form = element(doc, 'form', { className: 'composer', attributes: { novalidate: '' } }, [input, sendButton]);
   const footer = element(doc, 'div', { className: 'footer' });
@@ -97,7 +115,11 @@ export function createComposer(doc: Document): Composer {
       const length = input.value.length;
       if (length >= COUNTER_THRESHOLD) {
         footerStrings = null;
-        footer.replaceChildren(element(doc, 'span', { className: `counter${length >= MAX_MESSAGE_LENGTH ? ' over' : ''}` }, [formatString(strings.counter, { count: length, max: MAX_MESSAGE_LENGTH })]));
+        footer.replaceChildren(
+          element(doc, 'span', { className: `counter${length >= MAX_MESSAGE_LENGTH ? ' over' : ''}` }, [
+            formatString(strings.counter, { count: length, max: MAX_MESSAGE_LENGTH }),
+          ]),
+        );
       } else if (footerStrings !== strings) {
         footerStrings = strings;
         footer.replaceChildren(element(doc, 'span', { className: 'disclaimer' }, [strings.footer]));

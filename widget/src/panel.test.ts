@@ -44,7 +44,9 @@ interface Mounted {
   onClose: ReturnType<typeof vi.fn>;
 }
 
-function mount(config: unknown = { title: 'Acme help', greeting: 'Hello **there**', starterPrompts: ['Returns?', 'Shipping?'] }): Mounted {
+function mount(
+  config: unknown = { title: 'Acme help', greeting: 'Hello **there**', starterPrompts: ['Returns?', 'Shipping?'] },
+): Mounted {
   const host = document.createElement('div');
   document.body.appendChild(host);
   const root = host.attachShadow({ mode: 'open' });
@@ -53,7 +55,17 @@ function mount(config: unknown = { title: 'Acme help', greeting: 'Hello **there*
   container.appendChild(launcher);
   root.appendChild(container);
   const onClose = vi.fn();
-  const controller = mountPanel({ container, shadowRoot: root, launcher, config: normalizeWidgetConfig(config), strings: EN, locale: 'en', apiKey: 'pk_test_panel', apiBase: 'https://api.example.com', onClose });
+  const controller = mountPanel({
+    container,
+    shadowRoot: root,
+    launcher,
+    config: normalizeWidgetConfig(config),
+    strings: EN,
+    locale: 'en',
+    apiKey: 'pk_test_panel',
+    apiBase: 'https://api.example.com',
+    onClose,
+  });
   return { controller, root, launcher, onClose };
 }
 
@@ -82,7 +94,9 @@ describe('chat panel', () => {
   beforeEach(() => {
     localStorage.clear();
     document.body.replaceChildren();
-    fetchMock = vi.fn(async (_url: string, init: RequestInit) => answerStream(`You asked ${JSON.parse(init.body as string).message}. Returns take **60 days** [1].`));
+    fetchMock = vi.fn(async (_url: string, init: RequestInit) =>
+      answerStream(`You asked ${JSON.parse(init.body as string).message}. Returns take **60 days** [1].`),
+    );
     vi.stubGlobal('fetch', fetchMock);
   });
 
@@ -97,7 +111,10 @@ describe('chat panel', () => {
     const log = query(root, '[role="log"]');
     expect(log.getAttribute('aria-live')).toBe('polite');
     expect(query(root, '.greeting strong').textContent).toBe('there');
-    expect([...root.querySelectorAll('.starter')].map((button) => button.textContent)).toEqual(['Returns?', 'Shipping?']);
+    expect([...root.querySelectorAll('.starter')].map((button) => button.textContent)).toEqual([
+      'Returns?',
+      'Shipping?',
+    ]);
     expect(query(root, 'textarea').getAttribute('aria-label')).toBe('Message');
   });
 
@@ -139,10 +156,15 @@ describe('chat panel', () => {
     press(input, 'Enter');
     await vi.waitFor(() => expect(first.root.querySelectorAll('.msg.assistant:not(.greeting)')).toHaveLength(2));
     await waitForAnswerDone(first.root);
-    expect(JSON.parse((fetchMock.mock.calls[1] as [string, RequestInit])[1].body as string)).toEqual({ message: 'Second question', sessionId: 'session-1' });
+    expect(JSON.parse((fetchMock.mock.calls[1] as [string, RequestInit])[1].body as string)).toEqual({
+      message: 'Second question',
+      sessionId: 'session-1',
+    });
 
     const reloaded = mount();
-    const texts = [...reloaded.root.querySelectorAll('.msg:not(.greeting) .bubble')].map((bubble) => bubble.textContent);
+    const texts = [...reloaded.root.querySelectorAll('.msg:not(.greeting) .bubble')].map(
+      (bubble) => bubble.textContent,
+    );
     expect(texts).toHaveLength(4);
     expect(texts[0]).toBe('First question');
     expect(texts[3]).toContain('You asked Second question');
@@ -160,18 +182,28 @@ describe('chat panel', () => {
     const input = query<HTMLTextAreaElement>(root, 'textarea');
     input.value = 'Fresh';
     press(input, 'Enter');
-    expect(JSON.parse((fetchMock.mock.calls[1] as [string, RequestInit])[1].body as string)).toEqual({ message: 'Fresh' });
+    expect(JSON.parse((fetchMock.mock.calls[1] as [string, RequestInit])[1].body as string)).toEqual({
+      message: 'Fresh',
+    });
     await waitForAnswerDone(root);
     expect(mount().root.querySelectorAll('.msg:not(.greeting)')).toHaveLength(2);
   });
 
   it('tells the visitor when to retry after a 429', async () => {
-    fetchMock.mockResolvedValueOnce({ ok: false, status: 429, headers: new Headers({ 'retry-after': '12' }), body: null, text: async () => '{}' });
+    fetchMock.mockResolvedValueOnce({
+      ok: false,
+      status: 429,
+      headers: new Headers({ 'retry-after': '12' }),
+      body: null,
+      text: async () => '{}',
+    });
     const { root } = mount();
     const input = query<HTMLTextAreaElement>(root, 'textarea');
     input.value = 'Hello?';
     press(input, 'Enter');
-    await vi.waitFor(() => expect(query(root, '.notice').textContent).toContain('Too many messages, try again in 12 seconds.'));
+    await vi.waitFor(() =>
+      expect(query(root, '.notice').textContent).toContain('Too many messages, try again in 12 seconds.'),
+    );
     const retry = query<HTMLButtonElement>(root, '.retry');
     retry.click();
     await waitForAnswerDone(root);
@@ -192,7 +224,14 @@ describe('chat panel', () => {
 
   it('applies live configuration changes', () => {
     const { controller, root } = mount();
-    controller.applyConfig(normalizeWidgetConfig({ title: 'Preview title', greeting: 'New greeting', placeholder: 'Ask away', starterPrompts: ['Only one'] }));
+    controller.applyConfig(
+      normalizeWidgetConfig({
+        title: 'Preview title',
+        greeting: 'New greeting',
+        placeholder: 'Ask away',
+        starterPrompts: ['Only one'],
+      }),
+    );
     expect(query(root, '.title').textContent).toBe('Preview title');
     expect(query(root, '.greeting').textContent).toBe('New greeting');
     expect(query<HTMLTextAreaElement>(root, 'textarea').placeholder).toBe('Ask away');
@@ -210,7 +249,10 @@ describe('chat panel: settings, feedback and contact', () => {
     fetchMock = vi.fn(async (url: string, init: RequestInit) => {
       if (url.endsWith('/chat/stream')) {
         const { message } = JSON.parse(init.body as string) as { message: string };
-        return answerStream(message.includes('cars') ? 'I could not find that.' : 'Returns take **60 days** [1].', !message.includes('cars'));
+        return answerStream(
+          message.includes('cars') ? 'I could not find that.' : 'Returns take **60 days** [1].',
+          !message.includes('cars'),
+        );
       }
       return { ...noContent, status: url.endsWith('/chat/contact') ? 202 : 204 };
     });
@@ -236,7 +278,7 @@ describe('chat panel: settings, feedback and contact', () => {
     expect(answer.querySelector('.sources, sup.cite')).toBeNull();
   });
 
-  it('sends 👍 and 👎 with a comment for the answer\'s messageId and session', async () => {
+  it("sends 👍 and 👎 with a comment for the answer's messageId and session", async () => {
     const { root } = mount();
     const answer = await ask(root, 'Returns?');
     const [up, down] = [...answer.querySelectorAll<HTMLButtonElement>('.rate')];
@@ -244,14 +286,26 @@ describe('chat panel: settings, feedback and contact', () => {
     up.click();
     await vi.waitFor(() => expect(up.getAttribute('aria-pressed')).toBe('true'));
     const feedbackCalls = () => fetchMock.mock.calls.filter(([url]) => String(url).endsWith('/chat/feedback'));
-    expect(JSON.parse(feedbackCalls()[0][1].body as string)).toEqual({ messageId: 'm1', sessionId: 'session-1', rating: 'up' });
+    expect(JSON.parse(feedbackCalls()[0][1].body as string)).toEqual({
+      messageId: 'm1',
+      sessionId: 'session-1',
+      rating: 'up',
+    });
     down.click();
     const comment = await vi.waitFor(() => query<HTMLTextAreaElement>(answer, '.feedback-comment textarea'));
     comment.value = 'Too vague';
     query<HTMLFormElement>(answer, '.feedback-comment').dispatchEvent(new Event('submit', { cancelable: true }));
     await vi.waitFor(() => expect(feedbackCalls()).toHaveLength(3));
-    expect(JSON.parse(feedbackCalls()[2][1].body as string)).toEqual({ messageId: 'm1', sessionId: 'session-1', rating: 'down', comment: 'Too vague' });
-    expect(JSON.parse(localStorage.getItem(Object.keys(localStorage).find((key) => key.endsWith(':transcript'))!)!).messages[1].rating).toBe('down');
+    expect(JSON.parse(feedbackCalls()[2][1].body as string)).toEqual({
+      messageId: 'm1',
+      sessionId: 'session-1',
+      rating: 'down',
+      comment: 'Too vague',
+    });
+    expect(
+      JSON.parse(localStorage.getItem(Object.keys(localStorage).find((key) => key.endsWith(':transcript'))!)!)
+        .messages[1].rating,
+    ).toBe('down');
   });
 
   it('offers a person only after a declined answer and only when the site enables it', async () => {

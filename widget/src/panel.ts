@@ -54,11 +54,23 @@ export function mountPanel(context: PanelContext): PanelController {
 
   const header = createHeader(doc);
   const { contactButton, newConversationButton, closeButton } = header;
-  const log = element(doc, 'div', { className: 'log', attributes: { role: 'log', 'aria-live': 'polite', tabindex: '0' } });
+  const log = element(doc, 'div', {
+    className: 'log',
+    attributes: { role: 'log', 'aria-live': 'polite', tabindex: '0' },
+  });
   const composerParts = createComposer(doc);
   const { input, sendButton, footer, form: composer } = composerParts;
 
-  const panel = element(doc, 'div', { className: 'panel', id: 'cc-panel', attributes: { role: 'dialog', 'aria-labelledby': 'cc-title', 'aria-modal': 'false' } }, [header.root, log, composer, footer]);
+  const panel = element(
+    doc,
+    'div',
+    {
+      className: 'panel',
+      id: 'cc-panel',
+      attributes: { role: 'dialog', 'aria-labelledby': 'cc-title', 'aria-modal': 'false' },
+    },
+    [header.root, log, composer, footer],
+  );
   container.appendChild(panel);
   const phoneLayout = createPhoneLayout(container, panel, shadowRoot.host as HTMLElement);
   launcher.setAttribute('aria-controls', 'cc-panel');
@@ -116,7 +128,8 @@ export function mountPanel(context: PanelContext): PanelController {
   function renderExtras(message: StoredMessage, messageView: MessageView, streaming: boolean): void {
     const { extras } = messageView;
     extras.replaceChildren();
-    if (config.showSources && message.sources?.length && !streaming) renderSources(doc, extras, message.sources, strings);
+    if (config.showSources && message.sources?.length && !streaming)
+      renderSources(doc, extras, message.sources, strings);
     if (message.status === 'error' && message.error) {
       const notice = element(doc, 'div', { className: 'notice' }, [element(doc, 'span', {}, [message.error])]);
       if (message === messages[messages.length - 1] && !active) {
@@ -132,7 +145,8 @@ export function mountPanel(context: PanelContext): PanelController {
     const feedback = renderFeedback(message, followups);
     if (feedback) extras.appendChild(feedback);
     // A declined answer (nothing relevant found, or small talk, which the event cannot tell apart) offers a person.
-    if (message.grounded === false && config.contactEnabled) extras.appendChild(renderContactOffer(followups, openContactForm));
+    if (message.grounded === false && config.contactEnabled)
+      extras.appendChild(renderContactOffer(followups, openContactForm));
   }
 
   function renderMessage(message: StoredMessage, visibleText = message.text, streaming = false): void {
@@ -143,7 +157,11 @@ export function mountPanel(context: PanelContext): PanelController {
       views.set(message.id, messageView);
     }
     if (!messageView.root.isConnected) log.appendChild(messageView.root);
-    renderBubble(messageView.bubble, message, visibleText, streaming, { doc, strings, showSources: config.showSources });
+    renderBubble(messageView.bubble, message, visibleText, streaming, {
+      doc,
+      strings,
+      showSources: config.showSources,
+    });
     renderExtras(message, messageView, streaming);
     if (stick) scrollToBottom();
   }
@@ -156,9 +174,14 @@ export function mountPanel(context: PanelContext): PanelController {
 
   function renderStarters(): HTMLElement | null {
     if (messages.length || !config.starterPrompts.length) return null;
-    const group = element(doc, 'div', { className: 'starters', attributes: { role: 'group', 'aria-label': strings.suggested } });
+    const group = element(doc, 'div', {
+      className: 'starters',
+      attributes: { role: 'group', 'aria-label': strings.suggested },
+    });
     for (const prompt of config.starterPrompts) {
-      const button = element(doc, 'button', { className: 'starter', attributes: { type: 'button', dir: 'auto' } }, [prompt]);
+      const button = element(doc, 'button', { className: 'starter', attributes: { type: 'button', dir: 'auto' } }, [
+        prompt,
+      ]);
       button.addEventListener('click', () => void send(prompt));
       group.appendChild(button);
     }
@@ -271,7 +294,9 @@ export function mountPanel(context: PanelContext): PanelController {
         answer.status = 'error';
         answer.error = describeChatError(error, strings);
         if (error instanceof ChatRequestError && (error.kind === 'unauthorized' || error.kind === 'forbidden')) {
-          console.warn(`ChatConnect widget: the chat request was refused (HTTP ${error.status}); check the API key and the allowed domains.`);
+          console.warn(
+            `ChatConnect widget: the chat request was refused (HTTP ${error.status}); check the API key and the allowed domains.`,
+          );
         }
       }
     } finally {
@@ -383,7 +408,8 @@ export function mountPanel(context: PanelContext): PanelController {
       if (!opened) return;
       phoneLayout.sync(true);
       // Modal (phone): focus belongs in the panel. Otherwise the visitor may be on the page: leave focus be.
-      if (panel.getAttribute('aria-modal') === 'true' && !panel.contains(shadowRoot.activeElement)) input.focus({ preventScroll: true });
+      if (panel.getAttribute('aria-modal') === 'true' && !panel.contains(shadowRoot.activeElement))
+        input.focus({ preventScroll: true });
     },
   };
 

@@ -42,7 +42,9 @@ describe('renderMarkdown', () => {
   });
 
   it('leaves snake_case words and unmatched markers alone', () => {
-    expect(render('use snake_case_names and 2 * 3 * 4 and **open').textContent).toBe('use snake_case_names and 2 * 3 * 4 and **open');
+    expect(render('use snake_case_names and 2 * 3 * 4 and **open').textContent).toBe(
+      'use snake_case_names and 2 * 3 * 4 and **open',
+    );
     expect(render('snake_case_names').querySelector('em')).toBeNull();
   });
 
@@ -56,9 +58,15 @@ describe('renderMarkdown', () => {
   });
 
   it('turns http(s) links into safe new-tab links', () => {
-    const container = render('See [the guide](https://example.com/a_(b)?q=1 "Title") or <https://example.org> or https://example.net/x.');
+    const container = render(
+      'See [the guide](https://example.com/a_(b)?q=1 "Title") or <https://example.org> or https://example.net/x.',
+    );
     const links = [...container.querySelectorAll('a')];
-    expect(links.map((link) => link.getAttribute('href'))).toEqual(['https://example.com/a_(b)?q=1', 'https://example.org/', 'https://example.net/x']);
+    expect(links.map((link) => link.getAttribute('href'))).toEqual([
+      'https://example.com/a_(b)?q=1',
+      'https://example.org/',
+      'https://example.net/x',
+    ]);
     for (const link of links) {
       expect(link.getAttribute('rel')).toBe('noopener noreferrer');
       expect(link.getAttribute('target')).toBe('_blank');
@@ -68,7 +76,15 @@ describe('renderMarkdown', () => {
   });
 
   it('keeps the label but drops the link for unsafe or relative URLs', () => {
-    for (const href of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', '/relative', 'vbscript:x', '//evil.example', ' javascript:alert(1)']) {
+    for (const href of [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      '/relative',
+      'vbscript:x',
+      '//evil.example',
+      ' javascript:alert(1)',
+    ]) {
       const container = render(`[click me](${href})`);
       expect(container.querySelector('a')).toBeNull();
       expect(container.textContent).toBe('click me');
@@ -76,7 +92,10 @@ describe('renderMarkdown', () => {
   });
 
   it('renders citation markers as superscripts only when a source exists', () => {
-    const cited = render('Returns take 60 days [1][2] and [3].', { maxCitation: 2, citationTitles: ['policy.pdf, page 2', 'faq.txt'] });
+    const cited = render('Returns take 60 days [1][2] and [3].', {
+      maxCitation: 2,
+      citationTitles: ['policy.pdf, page 2', 'faq.txt'],
+    });
     const markers = [...cited.querySelectorAll('sup.cite')];
     expect(markers.map((marker) => marker.textContent)).toEqual(['1', '2']);
     expect(markers[0].getAttribute('title')).toBe('Source 1: policy.pdf, page 2');
@@ -119,15 +138,36 @@ describe('safeLinkHref', () => {
   });
 });
 
-const ALLOWED_TAGS = new Set(['P', 'BR', 'UL', 'OL', 'LI', 'STRONG', 'EM', 'CODE', 'PRE', 'A', 'SUP', 'HR', 'BLOCKQUOTE']);
+const ALLOWED_TAGS = new Set([
+  'P',
+  'BR',
+  'UL',
+  'OL',
+  'LI',
+  'STRONG',
+  'EM',
+  'CODE',
+  'PRE',
+  'A',
+  'SUP',
+  'HR',
+  'BLOCKQUOTE',
+]);
 const ALLOWED_ATTRIBUTES = new Set(['href', 'rel', 'target', 'class', 'title', 'start']);
 
 describe.skipIf(!corpusAvailable)('renderMarkdown with the payloadbox XSS payload list', () => {
   it('creates no script, no event handler attribute and no javascript:/data: link for any payload', () => {
-    const payloads = readFileSync(path.join(CORPUS_DIR, 'strings', 'payloadbox-xss-payload-list.txt'), 'utf8').split(/\r?\n/).filter(Boolean);
+    const payloads = readFileSync(path.join(CORPUS_DIR, 'strings', 'payloadbox-xss-payload-list.txt'), 'utf8')
+      .split(/\r?\n/)
+      .filter(Boolean);
     expect(payloads.length).toBeGreaterThan(6000);
     // Each payload alone and wrapped in the markdown constructs that create links and code.
-    const variants = (payload: string): string[] => [payload, `[x](${payload})`, `**${payload}** \`${payload}\``, `- ${payload}\n\n> ${payload}`];
+    const variants = (payload: string): string[] => [
+      payload,
+      `[x](${payload})`,
+      `**${payload}** \`${payload}\``,
+      `- ${payload}\n\n> ${payload}`,
+    ];
     for (const payload of payloads) {
       for (const markdown of variants(payload)) {
         const container = render(markdown, { maxCitation: 3 });

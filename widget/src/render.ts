@@ -187,7 +187,12 @@ function renderInline(text: string, parent: Node, context: InlineContext): void 
         const destinationEnd = findClosingParen(text, labelEnd + 2);
         if (destinationEnd !== -1) {
           const label = text.slice(index + 1, labelEnd);
-          const destination = text.slice(labelEnd + 2, destinationEnd).trim().replace(/^<([^>]*)>/, '$1').split(/\s+/)[0] ?? '';
+          const destination =
+            text
+              .slice(labelEnd + 2, destinationEnd)
+              .trim()
+              .replace(/^<([^>]*)>/, '$1')
+              .split(/\s+/)[0] ?? '';
           const href = safeLinkHref(destination);
           flush();
           if (href) appendLink(parent, href, label, context, nested);
@@ -326,7 +331,10 @@ export function renderMarkdown(markdown: string, options: RenderOptions = {}): D
       const marker = fence[1];
       const body: string[] = [];
       index += 1;
-      while (index < lines.length && !new RegExp(`^\\s{0,3}${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`).test(lines[index])) {
+      while (
+        index < lines.length &&
+        !new RegExp(`^\\s{0,3}${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`).test(lines[index])
+      ) {
         body.push(lines[index]);
         index += 1;
       }

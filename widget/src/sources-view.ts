@@ -27,7 +27,8 @@ export function sourceLabel(source: ChatSource, strings: UiStrings): string {
 }
 
 /** A web page source links to its page; only http(s) URLs become links (never `javascript:`). */
-export const pageUrl = (source: ChatSource): string | null => (source.url && /^https?:\/\//i.test(source.url) ? source.url : null);
+export const pageUrl = (source: ChatSource): string | null =>
+  source.url && /^https?:\/\//i.test(source.url) ? source.url : null;
 
 /** Citation markers `[1]`, `[2, 3]` (not links `[x](…)`), for answers shown without their sources. */
 const CITATION_MARKER = /[ \u00a0]?\[\d{1,3}(?:\s*,\s*\d{1,3})*\](?!\()/g;
@@ -38,7 +39,12 @@ export function stripCitations(text: string): string {
 }
 
 /** Appends the "Sources" label and chips to `target`; file names are bidi-isolated (`<bdi>`). */
-export function renderSources(doc: Document, target: HTMLElement, sources: readonly ChatSource[], strings: UiStrings): void {
+export function renderSources(
+  doc: Document,
+  target: HTMLElement,
+  sources: readonly ChatSource[],
+  strings: UiStrings,
+): void {
   if (!sources.length) return;
   const list = element(doc, 'ul', { className: 'sources' });
   for (const group of groupSources(sources)) {
@@ -47,11 +53,19 @@ export function renderSources(doc: Document, target: HTMLElement, sources: reado
       element(doc, 'span', { className: 'source-number', attributes: { 'aria-hidden': 'true' } }, [numbers]),
       element(doc, 'span', { className: 'sr-only' }, [`${formatString(strings.sourceNumber, { n: numbers })} `]),
       pageUrl(group.source)
-        ? element(doc, 'a', { className: 'source-name', attributes: { href: pageUrl(group.source)!, target: '_blank', rel: 'noopener noreferrer' } }, [
-            element(doc, 'bdi', {}, [group.source.title || group.source.filename]),
-          ])
+        ? element(
+            doc,
+            'a',
+            {
+              className: 'source-name',
+              attributes: { href: pageUrl(group.source)!, target: '_blank', rel: 'noopener noreferrer' },
+            },
+            [element(doc, 'bdi', {}, [group.source.title || group.source.filename])],
+          )
         : element(doc, 'bdi', { className: 'source-name' }, [group.source.filename]),
-      group.source.page ? element(doc, 'span', { className: 'source-page' }, [formatString(strings.page, { n: group.source.page })]) : null,
+      group.source.page
+        ? element(doc, 'span', { className: 'source-page' }, [formatString(strings.page, { n: group.source.page })])
+        : null,
     ]);
     list.appendChild(chip);
   }

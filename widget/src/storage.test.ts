@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_STORED_MESSAGES, MAX_TRANSCRIPT_BYTES, boundTranscript, createConversationStore, hashKey, type StoredMessage } from './storage';
+import {
+  MAX_STORED_MESSAGES,
+  MAX_TRANSCRIPT_BYTES,
+  boundTranscript,
+  createConversationStore,
+  hashKey,
+  type StoredMessage,
+} from './storage';
 
 class MemoryStorage implements Storage {
   private readonly items = new Map<string, string>();
@@ -69,7 +76,13 @@ describe('conversation store', () => {
       storage.setItem(key, value);
       expect(store.loadTranscript()).toEqual([]);
     }
-    storage.setItem(key, JSON.stringify({ v: 1, messages: [{ id: 'a', role: 'user', text: 'ok' }, { id: 'b', role: 'admin', text: 'x' }, null] }));
+    storage.setItem(
+      key,
+      JSON.stringify({
+        v: 1,
+        messages: [{ id: 'a', role: 'user', text: 'ok' }, { id: 'b', role: 'admin', text: 'x' }, null],
+      }),
+    );
     expect(store.loadTranscript()).toEqual([{ id: 'a', role: 'user', text: 'ok' }]);
     expect(store.ownsKey(key)).toBe(true);
     expect(store.ownsKey('other')).toBe(false);
@@ -103,7 +116,12 @@ describe('boundTranscript', () => {
 
   it('shortens stored source snippets', () => {
     const [message] = boundTranscript([
-      { id: 'a', role: 'assistant', text: 't', sources: [{ documentId: 'd', filename: 'f.pdf', chunkIndex: 0, score: 1, snippet: 'y'.repeat(5000), page: 3 }] },
+      {
+        id: 'a',
+        role: 'assistant',
+        text: 't',
+        sources: [{ documentId: 'd', filename: 'f.pdf', chunkIndex: 0, score: 1, snippet: 'y'.repeat(5000), page: 3 }],
+      },
     ]);
     expect(message.sources?.[0].snippet.length).toBe(240);
     expect(message.sources?.[0].page).toBe(3);

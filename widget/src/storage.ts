@@ -71,7 +71,10 @@ function isStoredMessage(value: unknown): value is StoredMessage {
 
 function compact(message: StoredMessage): StoredMessage {
   if (!message.sources) return message;
-  return { ...message, sources: message.sources.map((source) => ({ ...source, snippet: source.snippet.slice(0, MAX_SNIPPET_CHARACTERS) })) };
+  return {
+    ...message,
+    sources: message.sources.map((source) => ({ ...source, snippet: source.snippet.slice(0, MAX_SNIPPET_CHARACTERS) })),
+  };
 }
 
 /** Keeps the newest messages that fit both the count and the byte budget. */
@@ -127,7 +130,8 @@ export function createConversationStore(apiKey: string, storage: Storage | null 
         return [];
       }
     },
-    saveTranscript: (messages) => write(transcriptKey, JSON.stringify({ v: TRANSCRIPT_VERSION, messages: boundTranscript(messages) })),
+    saveTranscript: (messages) =>
+      write(transcriptKey, JSON.stringify({ v: TRANSCRIPT_VERSION, messages: boundTranscript(messages) })),
     clear: () => {
       write(sessionKey, null);
       write(transcriptKey, null);

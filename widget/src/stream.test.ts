@@ -74,7 +74,9 @@ describe('SseParser', () => {
   });
 
   it('ignores comments anywhere, even between the fields of one event', () => {
-    expect(parseAll(['event: token\n: keep-alive\ndata: {"text":"a"}\n\n: heartbeat\n\n'])).toEqual([{ type: 'token', data: '{"text":"a"}', id: '' }]);
+    expect(parseAll(['event: token\n: keep-alive\ndata: {"text":"a"}\n\n: heartbeat\n\n'])).toEqual([
+      { type: 'token', data: '{"text":"a"}', id: '' },
+    ]);
   });
 });
 
@@ -85,7 +87,10 @@ describe('parseChatEvent', () => {
       { type: 'meta', sessionId: 's1', messageId: 'm1' },
       { type: 'token', text: 'Hel' },
       { type: 'token', text: 'lo ✓ 👋' },
-      { type: 'sources', sources: [{ documentId: 'd1', filename: 'guide.pdf', chunkIndex: 2, score: 0.9, snippet: 's', page: 4 }] },
+      {
+        type: 'sources',
+        sources: [{ documentId: 'd1', filename: 'guide.pdf', chunkIndex: 2, score: 0.9, snippet: 's', page: 4 }],
+      },
       { type: 'done', usage: { model: 'm', tokensIn: 1, tokensOut: 2 } },
     ]);
   });
@@ -94,13 +99,28 @@ describe('parseChatEvent', () => {
     expect(parseChatEvent({ type: 'ping', data: '{}', id: '' })).toBeNull();
     expect(parseChatEvent({ type: 'token', data: 'not json', id: '' })).toBeNull();
     expect(parseChatEvent({ type: 'token', data: '{"text":5}', id: '' })).toBeNull();
-    expect(parseChatEvent({ type: 'error', data: 'garbage', id: '' })).toEqual({ type: 'error', code: 'stream_error', message: '' });
-    expect(parseChatEvent({ type: 'error', data: '{"code":"llm_down","message":"Try later."}', id: '' })).toEqual({ type: 'error', code: 'llm_down', message: 'Try later.' });
+    expect(parseChatEvent({ type: 'error', data: 'garbage', id: '' })).toEqual({
+      type: 'error',
+      code: 'stream_error',
+      message: '',
+    });
+    expect(parseChatEvent({ type: 'error', data: '{"code":"llm_down","message":"Try later."}', id: '' })).toEqual({
+      type: 'error',
+      code: 'llm_down',
+      message: 'Try later.',
+    });
   });
 
   it('drops sources without a file name and pages that are not positive numbers', () => {
-    const event = parseChatEvent({ type: 'sources', data: JSON.stringify({ sources: [{ filename: '' }, { filename: 'a.txt', page: 0 }, 'x'] }), id: '' });
-    expect(event).toEqual({ type: 'sources', sources: [{ documentId: '', filename: 'a.txt', chunkIndex: 0, score: 0, snippet: '' }] });
+    const event = parseChatEvent({
+      type: 'sources',
+      data: JSON.stringify({ sources: [{ filename: '' }, { filename: 'a.txt', page: 0 }, 'x'] }),
+      id: '',
+    });
+    expect(event).toEqual({
+      type: 'sources',
+      sources: [{ documentId: '', filename: 'a.txt', chunkIndex: 0, score: 0, snippet: '' }],
+    });
   });
 });
 
@@ -132,7 +152,15 @@ async function collect(response: Response | (() => Promise<Response>), signal = 
     requests.push({ url, init });
     return typeof response === 'function' ? response() : response;
   }) as unknown as typeof fetch;
-  const outcome = await streamChat({ apiBase: 'https://api.example.com', apiKey: 'pk_live_x', message: 'hi', sessionId: 's1', signal, onEvent: (event) => events.push(event), fetchImpl })
+  const outcome = await streamChat({
+    apiBase: 'https://api.example.com',
+    apiKey: 'pk_live_x',
+    message: 'hi',
+    sessionId: 's1',
+    signal,
+    onEvent: (event) => events.push(event),
+    fetchImpl,
+  })
     .then(() => null)
     .catch((error: unknown) => error);
   return { events, requests, outcome };
@@ -161,7 +189,11 @@ describe('streamChat', () => {
   });
 
   it('stops reading at an error event', async () => {
-    const { events, outcome } = await collect(sseResponse(['event: token\ndata: {"text":"a"}\n\nevent: error\ndata: {"code":"x","message":"Down."}\n\nevent: token\ndata: {"text":"b"}\n\n']));
+    const { events, outcome } = await collect(
+      sseResponse([
+        'event: token\ndata: {"text":"a"}\n\nevent: error\ndata: {"code":"x","message":"Down."}\n\nevent: token\ndata: {"text":"b"}\n\n',
+      ]),
+    );
     expect(outcome).toBeNull();
     expect(events).toEqual([
       { type: 'token', text: 'a' },
@@ -181,7 +213,9 @@ describe('streamChat', () => {
     expect((await collect(new Response('{}', { status: 401 }))).outcome).toMatchObject({ kind: 'unauthorized' });
     expect((await collect(new Response('{}', { status: 403 }))).outcome).toMatchObject({ kind: 'forbidden' });
     expect((await collect(new Response('{}', { status: 502 }))).outcome).toMatchObject({ kind: 'server' });
-    const invalid = await collect(new Response('{"error":{"code":"invalid_input","message":"Too long."}}', { status: 400 }));
+    const invalid = await collect(
+      new Response('{"error":{"code":"invalid_input","message":"Too long."}}', { status: 400 }),
+    );
     expect(invalid.outcome).toMatchObject({ kind: 'invalid_input', serverMessage: 'Too long.' });
   });
 
@@ -193,7 +227,10 @@ describe('streamChat', () => {
   it('rethrows the abort when the visitor stops the answer', async () => {
     const controller = new AbortController();
     controller.abort();
-    const { outcome } = await collect(() => Promise.reject(new DOMException('aborted', 'AbortError')), controller.signal);
+    const { outcome } = await collect(
+      () => Promise.reject(new DOMException('aborted', 'AbortError')),
+      controller.signal,
+    );
     expect(outcome).toBeInstanceOf(DOMException);
   });
 });

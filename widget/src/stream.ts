@@ -115,7 +115,11 @@ export function parseChatEvent(event: SseEvent): ChatStreamEvent | null {
   switch (event.type) {
     case 'meta':
       if (!payload || typeof payload.sessionId !== 'string') return null;
-      return { type: 'meta', sessionId: payload.sessionId, messageId: typeof payload.messageId === 'string' ? payload.messageId : '' };
+      return {
+        type: 'meta',
+        sessionId: payload.sessionId,
+        messageId: typeof payload.messageId === 'string' ? payload.messageId : '',
+      };
     case 'token':
       return payload && typeof payload.text === 'string' ? { type: 'token', text: payload.text } : null;
     case 'sources': {
@@ -141,14 +145,7 @@ export function parseChatEvent(event: SseEvent): ChatStreamEvent | null {
 }
 
 export type ChatFailureKind =
-  | 'rate_limited'
-  | 'offline'
-  | 'network'
-  | 'server'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'invalid_input'
-  | 'interrupted';
+  'rate_limited' | 'offline' | 'network' | 'server' | 'unauthorized' | 'forbidden' | 'invalid_input' | 'interrupted';
 
 /** A chat request that failed before or while streaming; `kind` picks the visitor-facing text. */
 export class ChatRequestError extends Error {
@@ -157,7 +154,12 @@ export class ChatRequestError extends Error {
   readonly retryAfterSeconds: number | null;
   readonly serverMessage: string | null;
 
-  constructor(options: { kind: ChatFailureKind; status?: number | null; retryAfterSeconds?: number | null; serverMessage?: string | null }) {
+  constructor(options: {
+    kind: ChatFailureKind;
+    status?: number | null;
+    retryAfterSeconds?: number | null;
+    serverMessage?: string | null;
+  }) {
     super(options.kind);
     this.name = 'ChatRequestError';
     this.kind = options.kind;
@@ -190,7 +192,11 @@ async function errorMessageFrom(response: Response): Promise<string | null> {
 async function failureFromResponse(response: Response): Promise<ChatRequestError> {
   const { status } = response;
   if (status === 429) {
-    return new ChatRequestError({ kind: 'rate_limited', status, retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')) });
+    return new ChatRequestError({
+      kind: 'rate_limited',
+      status,
+      retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+    });
   }
   if (status === 401) return new ChatRequestError({ kind: 'unauthorized', status });
   if (status === 403) return new ChatRequestError({ kind: 'forbidden', status });
@@ -225,7 +231,9 @@ export async function streamChat(options: StreamChatOptions): Promise<void> {
     response = await fetchImpl(new URL('/chat/stream', options.apiBase).href, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': options.apiKey },
-      body: JSON.stringify(options.sessionId ? { message: options.message, sessionId: options.sessionId } : { message: options.message }),
+      body: JSON.stringify(
+        options.sessionId ? { message: options.message, sessionId: options.sessionId } : { message: options.message },
+      ),
       signal: options.signal,
       credentials: 'omit',
     });

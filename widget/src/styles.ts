@@ -202,7 +202,12 @@ button { font: inherit; }
 
 function supportsConstructableSheets(root: ShadowRoot): boolean {
   try {
-    return 'adoptedStyleSheets' in root && typeof CSSStyleSheet !== 'undefined' && 'replaceSync' in CSSStyleSheet.prototype && Boolean(new CSSStyleSheet());
+    return (
+      'adoptedStyleSheets' in root &&
+      typeof CSSStyleSheet !== 'undefined' &&
+      'replaceSync' in CSSStyleSheet.prototype &&
+      Boolean(new CSSStyleSheet())
+    );
   } catch {
     return false;
   }

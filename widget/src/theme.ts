@@ -15,7 +15,9 @@ export function mergeWidgetConfig(base: WidgetConfig, override: unknown): Widget
 
 /** CSS custom properties that carry the tenant's theme into the shadow root's stylesheet. */
 export function themeVariables(config: WidgetConfig): Record<string, string> {
-  const primary = parseHexColor(config.primaryColor) ?? (parseHexColor(DEFAULT_PRIMARY_COLOR) as NonNullable<ReturnType<typeof parseHexColor>>);
+  const primary =
+    parseHexColor(config.primaryColor) ??
+    (parseHexColor(DEFAULT_PRIMARY_COLOR) as NonNullable<ReturnType<typeof parseHexColor>>);
   const accent = adjustForContrast(primary, LIGHTEST_SURFACE, AA_TEXT_CONTRAST);
   const onPrimary = readableTextColor(primary);
   return {

@@ -26,7 +26,11 @@ describe('Typewriter', () => {
   it('reveals text over several frames, rendering at most once per frame', () => {
     const frames = manualFrames();
     const renders: string[] = [];
-    const typewriter = new Typewriter({ render: (text) => renders.push(text), reducedMotion: () => false, scheduler: frames });
+    const typewriter = new Typewriter({
+      render: (text) => renders.push(text),
+      reducedMotion: () => false,
+      scheduler: frames,
+    });
     typewriter.update('Hello');
     typewriter.update('Hello world, this is a streamed answer.');
     expect(frames.pending()).toBe(1);
@@ -37,13 +41,18 @@ describe('Typewriter', () => {
     while (frames.run() > 0);
     expect(renders.at(-1)).toBe('Hello world, this is a streamed answer.');
     expect(renders.length).toBeLessThanOrEqual(20);
-    for (let index = 1; index < renders.length; index += 1) expect(renders[index].startsWith(renders[index - 1])).toBe(true);
+    for (let index = 1; index < renders.length; index += 1)
+      expect(renders[index].startsWith(renders[index - 1])).toBe(true);
   });
 
   it('catches up quickly on a large backlog', () => {
     const frames = manualFrames();
     const renders: string[] = [];
-    const typewriter = new Typewriter({ render: (text) => renders.push(text), reducedMotion: () => false, scheduler: frames });
+    const typewriter = new Typewriter({
+      render: (text) => renders.push(text),
+      reducedMotion: () => false,
+      scheduler: frames,
+    });
     typewriter.update('x'.repeat(10_000));
     let count = 0;
     while (frames.run() > 0) count += 1;
@@ -55,7 +64,11 @@ describe('Typewriter', () => {
   it('shows everything received at once with reduced motion', () => {
     const frames = manualFrames();
     const renders: string[] = [];
-    const typewriter = new Typewriter({ render: (text) => renders.push(text), reducedMotion: () => true, scheduler: frames });
+    const typewriter = new Typewriter({
+      render: (text) => renders.push(text),
+      reducedMotion: () => true,
+      scheduler: frames,
+    });
     typewriter.update('All of it at once');
     frames.run();
     expect(renders).toEqual(['All of it at once']);
@@ -65,7 +78,11 @@ describe('Typewriter', () => {
   it('finish shows the full text immediately and cancels the pending frame', () => {
     const frames = manualFrames();
     const renders: string[] = [];
-    const typewriter = new Typewriter({ render: (text) => renders.push(text), reducedMotion: () => false, scheduler: frames });
+    const typewriter = new Typewriter({
+      render: (text) => renders.push(text),
+      reducedMotion: () => false,
+      scheduler: frames,
+    });
     typewriter.update('Partial answer that was stopped');
     typewriter.finish();
     expect(renders).toEqual(['Partial answer that was stopped']);
@@ -75,7 +92,11 @@ describe('Typewriter', () => {
   it('never splits an emoji between frames', () => {
     const frames = manualFrames();
     const renders: string[] = [];
-    const typewriter = new Typewriter({ render: (text) => renders.push(text), reducedMotion: () => false, scheduler: frames });
+    const typewriter = new Typewriter({
+      render: (text) => renders.push(text),
+      reducedMotion: () => false,
+      scheduler: frames,
+    });
     typewriter.update('a👋b👋c👋d👋');
     while (frames.run() > 0);
     for (const text of renders) expect(/[\uD800-\uDBFF]$/.test(text)).toBe(false);

@@ -38,9 +38,16 @@ export function withEmbeddingCache({
       const missing = texts.map((_, index) => index).filter((index) => cached[index] === null);
       metrics?.embeddingCacheHits.inc(texts.length - missing.length);
       metrics?.embeddingCacheMisses.inc(missing.length);
-      const fresh = missing.length ? await embedder.embed(missing.map((index) => texts[index]), options) : [];
+      const fresh = missing.length
+        ? await embedder.embed(
+            missing.map((index) => texts[index]),
+            options,
+          )
+        : [];
       await Promise.all(
-        missing.map((index, position) => cache.set(keys[index], encode(fresh[position]), ttlSeconds).catch(() => undefined)),
+        missing.map((index, position) =>
+          cache.set(keys[index], encode(fresh[position]), ttlSeconds).catch(() => undefined),
+        ),
       );
       const freshByIndex = new Map(missing.map((index, position) => [index, fresh[position]]));
       return texts.map((_, index) => freshByIndex.get(index) ?? decode(cached[index] as string));

@@ -38,7 +38,9 @@ export function createLocalEmbedder({ dimensions = 1024 }: LocalEmbedderOptions 
 
 export function embedText(text: string, dimensions: number): number[] {
   const vector = new Float64Array(dimensions);
-  for (const [family, counts] of Object.entries(extractFeatures(text)) as Array<[keyof typeof FEATURE_WEIGHTS, Map<string, number>]>) {
+  for (const [family, counts] of Object.entries(extractFeatures(text)) as Array<
+    [keyof typeof FEATURE_WEIGHTS, Map<string, number>]
+  >) {
     const familyVector = new Float64Array(dimensions);
     for (const [feature, count] of counts) {
       const hash = hashFeature(family, feature);

@@ -35,7 +35,9 @@ function vectorFor(text: string, dimensions: number): number[] {
 const answerWithVectors: Reply = ({ body }, response) => {
   const dimensions = body.dimensions ?? 3072;
   // Returned in reverse order: the embedder must restore input order from `index`.
-  const data = body.input.map((text, index) => ({ object: 'embedding', index, embedding: vectorFor(text, dimensions) })).reverse();
+  const data = body.input
+    .map((text, index) => ({ object: 'embedding', index, embedding: vectorFor(text, dimensions) }))
+    .reverse();
   json(response, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: 5, total_tokens: 5 } });
 };
 
@@ -82,7 +84,12 @@ describe('createOpenAiEmbedder', () => {
     expect(received).toHaveLength(1);
     expect(received[0].path).toBe('/v1/embeddings');
     expect(received[0].authorization).toBe('Bearer sk-test');
-    expect(received[0].body).toMatchObject({ model: 'text-embedding-3-large', input: ['a', 'bbb', 'cc'], dimensions: 8, encoding_format: 'float' });
+    expect(received[0].body).toMatchObject({
+      model: 'text-embedding-3-large',
+      input: ['a', 'bbb', 'cc'],
+      dimensions: 8,
+      encoding_format: 'float',
+    });
     expect(vectors).toHaveLength(3);
     for (const [index, text] of ['a', 'bbb', 'cc'].entries()) {
       const raw = vectorFor(text, 8);
@@ -116,7 +123,12 @@ describe('createOpenAiEmbedder', () => {
 
   it('maps 429 to a retryable embedding_rate_limited error after exactly one request', async () => {
     replies.push((_, response) =>
-      json(response, 429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '7' }),
+      json(
+        response,
+        429,
+        { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
+        { 'retry-after': '7' },
+      ),
     );
     const embedder = createOpenAiEmbedder({ apiKey: 'sk-test', baseURL, dimensions: 4 });
 
@@ -139,7 +151,9 @@ describe('createOpenAiEmbedder', () => {
   });
 
   it('maps 401 to a non-retryable embedding_auth_failed error', async () => {
-    replies.push((_, response) => json(response, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } }));
+    replies.push((_, response) =>
+      json(response, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } }),
+    );
     const embedder = createOpenAiEmbedder({ apiKey: 'sk-wrong', baseURL, dimensions: 4 });
 
     const error = await captureError(embedder.embed(['a']));
@@ -150,7 +164,9 @@ describe('createOpenAiEmbedder', () => {
   });
 
   it('maps a 400 to a non-retryable rejection', async () => {
-    replies.push((_, response) => json(response, 400, { error: { message: 'bad model', type: 'invalid_request_error' } }));
+    replies.push((_, response) =>
+      json(response, 400, { error: { message: 'bad model', type: 'invalid_request_error' } }),
+    );
     const embedder = createOpenAiEmbedder({ apiKey: 'sk-test', baseURL, dimensions: 4 });
 
     const error = await captureError(embedder.embed(['a']));
@@ -185,7 +201,11 @@ describe('createOpenAiEmbedder', () => {
 
   it('rejects a response whose vectors do not match the request', async () => {
     replies.push(({ body }, response) =>
-      json(response, 200, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [1, 2] }], model: body.model }),
+      json(response, 200, {
+        object: 'list',
+        data: [{ object: 'embedding', index: 0, embedding: [1, 2] }],
+        model: body.model,
+      }),
     );
     const embedder = createOpenAiEmbedder({ apiKey: 'sk-test', baseURL, dimensions: 4 });
 
@@ -208,6 +228,8 @@ describe('createOpenAiEmbedder', () => {
 
   it('needs explicit dimensions for a model whose size it does not know', () => {
     expect(() => createOpenAiEmbedder({ apiKey: 'x', baseURL, model: 'nomic-embed-text' })).toThrow(/dimensions/);
-    expect(createOpenAiEmbedder({ apiKey: 'x', baseURL, model: 'nomic-embed-text', dimensions: 768 }).dimensions).toBe(768);
+    expect(createOpenAiEmbedder({ apiKey: 'x', baseURL, model: 'nomic-embed-text', dimensions: 768 }).dimensions).toBe(
+      768,
+    );
   });
 });

@@ -106,7 +106,10 @@ function toVectors(
   const ordered = [...data].sort((a, b) => a.index - b.index);
   const badShape =
     ordered.length !== expectedCount ||
-    ordered.some((item, position) => item.index !== position || !Array.isArray(item.embedding) || item.embedding.length !== expectedDimensions);
+    ordered.some(
+      (item, position) =>
+        item.index !== position || !Array.isArray(item.embedding) || item.embedding.length !== expectedDimensions,
+    );
   if (badShape) {
     throw new AppError({
       code: 'embedding_invalid_response',
@@ -149,12 +152,19 @@ function toAppError(error: unknown, { model, baseURL }: { model: string; baseURL
       cause: error,
     });
   }
-  if (error instanceof APIConnectionTimeoutError || error instanceof APIConnectionError || error instanceof APIUserAbortError) {
+  if (
+    error instanceof APIConnectionTimeoutError ||
+    error instanceof APIConnectionError ||
+    error instanceof APIUserAbortError
+  ) {
     return new AppError({
       code: 'embedding_unavailable',
       status: 503,
       retryable: true,
-      message: error instanceof APIConnectionTimeoutError ? 'The embedding provider timed out.' : 'The embedding provider could not be reached.',
+      message:
+        error instanceof APIConnectionTimeoutError
+          ? 'The embedding provider timed out.'
+          : 'The embedding provider could not be reached.',
       details,
       cause: error,
     });

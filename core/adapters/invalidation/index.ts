@@ -9,7 +9,15 @@ export { INVALIDATION_TOPICS, type InvalidationBus } from './types';
 export { withBroadcastCounters } from './broadcast-cache';
 
 /** Redis pub/sub when Redis is configured, else PostgreSQL LISTEN/NOTIFY, else (PGlite: one process) in-process. */
-export async function createInvalidationBus({ redis, db, logger }: { redis?: Redis; db: Database; logger?: Logger }): Promise<InvalidationBus> {
+export async function createInvalidationBus({
+  redis,
+  db,
+  logger,
+}: {
+  redis?: Redis;
+  db: Database;
+  logger?: Logger;
+}): Promise<InvalidationBus> {
   if (redis) return createRedisInvalidationBus({ redis, logger });
   if (db.kind !== 'pglite') return createPostgresInvalidationBus({ connectionString: db.connectionString, logger });
   return createLocalInvalidationBus();

@@ -10,7 +10,13 @@ export const INVALIDATION_CHANNEL = 'chatconnect_invalidation';
  * reconnects with backoff (1 s doubling to 15 s) and then delivers '*' to every subscriber, since
  * notifications sent meanwhile are lost.
  */
-export async function createPostgresInvalidationBus({ connectionString, logger }: { connectionString: string; logger?: Logger }): Promise<InvalidationBus> {
+export async function createPostgresInvalidationBus({
+  connectionString,
+  logger,
+}: {
+  connectionString: string;
+  logger?: Logger;
+}): Promise<InvalidationBus> {
   const dispatcher = createDispatcher((error) => logger?.error({ err: error }, 'invalidation handler failed'));
   let closed = false;
   let listener: pg.Client | undefined;

@@ -9,7 +9,13 @@ export const INVALIDATION_REDIS_CHANNEL = 'chatconnect:invalidation';
  * nothing else); publishing uses the shared one. After the subscriber reconnects, every
  * subscriber hears '*' (messages published meanwhile are lost; pub/sub does not queue).
  */
-export async function createRedisInvalidationBus({ redis, logger }: { redis: Redis; logger?: Logger }): Promise<InvalidationBus> {
+export async function createRedisInvalidationBus({
+  redis,
+  logger,
+}: {
+  redis: Redis;
+  logger?: Logger;
+}): Promise<InvalidationBus> {
   const dispatcher = createDispatcher((error) => logger?.error({ err: error }, 'invalidation handler failed'));
   // The shared client fails fast while Redis is away (no offline queue); the subscriber instead
   // queues its SUBSCRIBE until connected and resubscribes after every reconnect.
@@ -24,7 +30,9 @@ export async function createRedisInvalidationBus({ redis, logger }: { redis: Red
     readyOnce = true;
   });
   // Not awaited: with Redis down at start-up the subscription happens once it is reachable.
-  subscriber.subscribe(INVALIDATION_REDIS_CHANNEL).catch((error) => logger?.warn({ err: (error as Error).message }, 'invalidation subscribe failed'));
+  subscriber
+    .subscribe(INVALIDATION_REDIS_CHANNEL)
+    .catch((error) => logger?.warn({ err: (error as Error).message }, 'invalidation subscribe failed'));
   return {
     kind: 'redis',
     async publish(topic, id) {

@@ -58,7 +58,8 @@ export function createDispatcher(onHandlerError: (error: unknown) => void = () =
     receive(raw: string) {
       try {
         const message = JSON.parse(raw) as WireMessage;
-        if (message.o !== origin && typeof message.t === 'string' && typeof message.i === 'string') deliver(message.t, message.i);
+        if (message.o !== origin && typeof message.t === 'string' && typeof message.i === 'string')
+          deliver(message.t, message.i);
       } catch {
         // Not ours: ignore.
       }

@@ -1,6 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../errors';
-import { FAKE_ANTHROPIC_ERROR_SECRET, startFakeAnthropic, type FakeAnthropicServer } from '../../../tests/fakes/anthropic-server';
+import {
+  FAKE_ANTHROPIC_ERROR_SECRET,
+  startFakeAnthropic,
+  type FakeAnthropicServer,
+} from '../../../tests/fakes/anthropic-server';
 import { createAnthropicProvider, DEFAULT_ANTHROPIC_MODEL } from './anthropic';
 import { STATIC_SYSTEM_PROMPT } from './prompt';
 import type { GenerateEvent, GenerateRequest, RetrievedChunk } from './types';
@@ -18,8 +22,22 @@ afterEach(() => {
 });
 
 const chunks: RetrievedChunk[] = [
-  { documentId: 'doc-1', filename: 'shipping.pdf', chunkIndex: 0, page: 2, score: 0.91, text: 'Orders ship within 2 business days.' },
-  { documentId: 'doc-2', filename: 'returns.md', chunkIndex: 4, page: null, score: 0.84, text: 'Returns are accepted within 30 days.' },
+  {
+    documentId: 'doc-1',
+    filename: 'shipping.pdf',
+    chunkIndex: 0,
+    page: 2,
+    score: 0.91,
+    text: 'Orders ship within 2 business days.',
+  },
+  {
+    documentId: 'doc-2',
+    filename: 'returns.md',
+    chunkIndex: 4,
+    page: null,
+    score: 0.84,
+    text: 'Returns are accepted within 30 days.',
+  },
 ];
 
 function request(overrides: Partial<GenerateRequest> = {}): GenerateRequest {
@@ -37,7 +55,11 @@ function request(overrides: Partial<GenerateRequest> = {}): GenerateRequest {
 }
 
 function provider(options: { timeoutMs?: number; apiKey?: string } = {}) {
-  return createAnthropicProvider({ apiKey: options.apiKey ?? fake.apiKey, baseURL: fake.baseURL, timeoutMs: options.timeoutMs });
+  return createAnthropicProvider({
+    apiKey: options.apiKey ?? fake.apiKey,
+    baseURL: fake.baseURL,
+    timeoutMs: options.timeoutMs,
+  });
 }
 
 async function collect(events: AsyncIterable<GenerateEvent>): Promise<GenerateEvent[]> {
@@ -98,8 +120,14 @@ describe('createAnthropicProvider', () => {
     const cold = (await collect(provider().stream(request()))).at(-1);
     const warm = (await collect(provider().stream(request()))).at(-1);
 
-    expect(cold).toEqual({ type: 'usage', usage: { model: DEFAULT_ANTHROPIC_MODEL, tokensIn: 2130, tokensOut: 7, cachedTokens: 0 } });
-    expect(warm).toEqual({ type: 'usage', usage: { model: DEFAULT_ANTHROPIC_MODEL, tokensIn: 230, tokensOut: 7, cachedTokens: 1900 } });
+    expect(cold).toEqual({
+      type: 'usage',
+      usage: { model: DEFAULT_ANTHROPIC_MODEL, tokensIn: 2130, tokensOut: 7, cachedTokens: 0 },
+    });
+    expect(warm).toEqual({
+      type: 'usage',
+      usage: { model: DEFAULT_ANTHROPIC_MODEL, tokensIn: 230, tokensOut: 7, cachedTokens: 1900 },
+    });
   });
 
   it('sends the static prompt as a cacheable system block, then the excerpts, then the conversation', async () => {
@@ -141,7 +169,12 @@ describe('createAnthropicProvider', () => {
 
     expect(error.code).toBe('llm_rate_limited');
     expect(error.retryable).toBe(true);
-    expect(error.details).toMatchObject({ provider: 'anthropic', upstreamStatus: 429, upstreamType: 'rate_limit_error', retryAfterSeconds: 7 });
+    expect(error.details).toMatchObject({
+      provider: 'anthropic',
+      upstreamStatus: 429,
+      upstreamType: 'rate_limit_error',
+      retryAfterSeconds: 7,
+    });
     expect(error.message).toBe('The assistant is busy right now. Please try again in a moment.');
     expectVisitorSafe(error);
     expect(fake.requests).toHaveLength(1);

@@ -10,7 +10,14 @@ import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/m
 import { isAppError, type AppError } from '../../errors';
 import { buildPrompt, type PromptInput } from './prompt';
 import type { GenerateEvent, GenerateRequest, LlmProvider, Usage } from './types';
-import { llmAuthFailed, llmRateLimited, llmTimeout, llmUnavailable, parseRetryAfter, startUpstreamCall } from './upstream-call';
+import {
+  llmAuthFailed,
+  llmRateLimited,
+  llmTimeout,
+  llmUnavailable,
+  parseRetryAfter,
+  startUpstreamCall,
+} from './upstream-call';
 
 /** The paid tier's model (the original design, docs/architecture.md: Claude Sonnet 4.5). */
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
@@ -77,7 +84,13 @@ async function* streamAnswer({
     type: 'usage',
     usage: {
       model: request.model,
-      tokensIn: usage.inputTokens + usage.cacheCreationTokens || (await estimateTokens([prompt.staticSystem, prompt.dynamicContext, ...prompt.messages.map((turn) => turn.content)])),
+      tokensIn:
+        usage.inputTokens + usage.cacheCreationTokens ||
+        (await estimateTokens([
+          prompt.staticSystem,
+          prompt.dynamicContext,
+          ...prompt.messages.map((turn) => turn.content),
+        ])),
       tokensOut: usage.outputTokens || (await estimateTokens(reply)),
       cachedTokens: usage.cacheReadTokens,
     },
@@ -160,9 +173,13 @@ function toAppError(error: unknown): AppError {
       requestId: error.requestID ?? undefined,
     };
     if (error instanceof RateLimitError || details.upstreamType === 'rate_limit_error') {
-      return llmRateLimited({ ...details, retryAfterSeconds: parseRetryAfter(error.headers?.get('retry-after')) }, error);
+      return llmRateLimited(
+        { ...details, retryAfterSeconds: parseRetryAfter(error.headers?.get('retry-after')) },
+        error,
+      );
     }
-    if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) return llmAuthFailed(details, error);
+    if (error instanceof AuthenticationError || error instanceof PermissionDeniedError)
+      return llmAuthFailed(details, error);
     // 5xx, 529 overloaded and in-band stream errors (no status) are transient; other 4xx mean a
     // request we built or a model name that is wrong, which a retry will not fix.
     const transient = error.status === undefined || error.status >= 500 || error.status === 408;

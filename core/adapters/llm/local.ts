@@ -54,10 +54,20 @@ async function* streamAnswer(request: GenerateRequest): AsyncGenerator<GenerateE
     }
   }
 
-  const prompt = [request.systemPrompt, ...request.context.map((chunk) => chunk.text), ...request.history.map((turn) => turn.content), request.question].join('\n');
+  const prompt = [
+    request.systemPrompt,
+    ...request.context.map((chunk) => chunk.text),
+    ...request.history.map((turn) => turn.content),
+    request.question,
+  ].join('\n');
   yield {
     type: 'usage',
-    usage: { model: LOCAL_ANSWERER_MODEL, tokensIn: encode(prompt).length, tokensOut: encode(written).length, cachedTokens: 0 },
+    usage: {
+      model: LOCAL_ANSWERER_MODEL,
+      tokensIn: encode(prompt).length,
+      tokensOut: encode(written).length,
+      cachedTokens: 0,
+    },
   };
 }
 
@@ -96,7 +106,11 @@ export function selectAnswer({
   }));
 }
 
-const normalised = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const normalised = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 /** A table row or list item quoted as a sentence: no bullet, closing punctuation. */
 function asSentence(line: string): string {

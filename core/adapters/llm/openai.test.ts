@@ -19,7 +19,14 @@ afterEach(() => {
 });
 
 const chunks: RetrievedChunk[] = [
-  { documentId: 'doc-1', filename: 'plans.pdf', chunkIndex: 3, page: 1, score: 0.88, text: 'The Pro plan costs $29 per month.' },
+  {
+    documentId: 'doc-1',
+    filename: 'plans.pdf',
+    chunkIndex: 3,
+    page: 1,
+    score: 0.88,
+    text: 'The Pro plan costs $29 per month.',
+  },
 ];
 
 function request(overrides: Partial<GenerateRequest> = {}): GenerateRequest {
@@ -34,7 +41,11 @@ function request(overrides: Partial<GenerateRequest> = {}): GenerateRequest {
 }
 
 function provider(options: { timeoutMs?: number; apiKey?: string } = {}) {
-  return createOpenAiProvider({ apiKey: options.apiKey ?? fake.apiKey, baseURL: fake.baseURL, timeoutMs: options.timeoutMs });
+  return createOpenAiProvider({
+    apiKey: options.apiKey ?? fake.apiKey,
+    baseURL: fake.baseURL,
+    timeoutMs: options.timeoutMs,
+  });
 }
 
 async function collect(events: AsyncIterable<GenerateEvent>): Promise<GenerateEvent[]> {
@@ -85,7 +96,11 @@ describe('createOpenAiProvider', () => {
   });
 
   it('reports usage from the final chunk, with cached prompt tokens counted apart from the rest', async () => {
-    fake.enqueue({ kind: 'reply', text: 'Yes.', usage: { promptTokens: 2100, completionTokens: 12, cachedTokens: 1792 } });
+    fake.enqueue({
+      kind: 'reply',
+      text: 'Yes.',
+      usage: { promptTokens: 2100, completionTokens: 12, cachedTokens: 1792 },
+    });
     fake.enqueue({ kind: 'reply', text: 'Yes.', usage: { promptTokens: 2100, completionTokens: 12, cachedTokens: 0 } });
 
     const warm = usageOf(await collect(provider().stream(request())));
@@ -130,7 +145,12 @@ describe('createOpenAiProvider', () => {
     expect(body.stream_options).toEqual({ include_usage: true });
     expect(body.max_tokens).toBe(1024);
     expect(body.temperature).toBe(0.3);
-    expect(body.messages.map((message: { role: string }) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(body.messages.map((message: { role: string }) => message.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'user',
+    ]);
     const system: string = body.messages[0].content;
     expect(system.startsWith(STATIC_SYSTEM_PROMPT)).toBe(true);
     expect(system).toContain('The Pro plan costs $29 per month.');
@@ -145,7 +165,12 @@ describe('createOpenAiProvider', () => {
 
     expect(error.code).toBe('llm_rate_limited');
     expect(error.retryable).toBe(true);
-    expect(error.details).toMatchObject({ provider: 'openai', upstreamStatus: 429, upstreamType: 'rate_limit_exceeded', retryAfterSeconds: 12 });
+    expect(error.details).toMatchObject({
+      provider: 'openai',
+      upstreamStatus: 429,
+      upstreamType: 'rate_limit_exceeded',
+      retryAfterSeconds: 12,
+    });
     expectVisitorSafe(error);
   });
 

@@ -6,11 +6,21 @@ import OpenAI, {
   PermissionDeniedError,
   RateLimitError,
 } from 'openai';
-import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
 import { isAppError, type AppError } from '../../errors';
 import { buildPrompt, type PromptInput } from './prompt';
 import type { GenerateEvent, GenerateRequest, LlmProvider, Usage } from './types';
-import { llmAuthFailed, llmRateLimited, llmTimeout, llmUnavailable, parseRetryAfter, startUpstreamCall } from './upstream-call';
+import {
+  llmAuthFailed,
+  llmRateLimited,
+  llmTimeout,
+  llmUnavailable,
+  parseRetryAfter,
+  startUpstreamCall,
+} from './upstream-call';
 
 /** The free tier's model (the original design, docs/architecture.md: GPT-4o-mini). */
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
@@ -95,16 +105,20 @@ async function* streamAnswer({
       }
     }
     // The SDK ends the iteration quietly when its signal aborts, so the reason is read here.
-    if (call.callerAborted()) return yield { type: 'usage', usage: await spentOnAbort(request.model, messages, reply, reported) };
+    if (call.callerAborted())
+      return yield { type: 'usage', usage: await spentOnAbort(request.model, messages, reply, reported) };
     if (call.timedOut()) throw llmTimeout({ provider: 'openai' });
     // Without a finish_reason the answer was cut off, whatever the transport said.
     if (!finished) throw llmUnavailable({ provider: 'openai', upstreamType: 'incomplete_stream' });
     yield {
       type: 'usage',
-      usage: reported ? fromReportedUsage(request.model, reported) : await estimateUsage(request.model, messages, reply.join('')),
+      usage: reported
+        ? fromReportedUsage(request.model, reported)
+        : await estimateUsage(request.model, messages, reply.join('')),
     };
   } catch (error) {
-    if (call.callerAborted()) return yield { type: 'usage', usage: await spentOnAbort(request.model, messages, reply, reported) };
+    if (call.callerAborted())
+      return yield { type: 'usage', usage: await spentOnAbort(request.model, messages, reply, reported) };
     if (call.timedOut()) throw llmTimeout({ provider: 'openai' }, error);
     throw toAppError(error);
   } finally {
@@ -132,7 +146,12 @@ function fromReportedUsage(model: string, usage: OpenAI.CompletionUsage): Usage 
  * else an estimate of the prompt that was sent (billed whether or not a token came back) and of
  * the reply so far. The chat log records it with status `aborted`.
  */
-async function spentOnAbort(model: string, messages: ChatCompletionMessageParam[], reply: string[], reported?: OpenAI.CompletionUsage): Promise<Usage> {
+async function spentOnAbort(
+  model: string,
+  messages: ChatCompletionMessageParam[],
+  reply: string[],
+  reported?: OpenAI.CompletionUsage,
+): Promise<Usage> {
   return reported ? fromReportedUsage(model, reported) : estimateUsage(model, messages, reply.join(''));
 }
 
@@ -167,9 +186,13 @@ function toAppError(error: unknown): AppError {
       requestId: error.requestID ?? undefined,
     };
     if (error instanceof RateLimitError || details.upstreamType === 'rate_limit_exceeded') {
-      return llmRateLimited({ ...details, retryAfterSeconds: parseRetryAfter(error.headers?.get('retry-after')) }, error);
+      return llmRateLimited(
+        { ...details, retryAfterSeconds: parseRetryAfter(error.headers?.get('retry-after')) },
+        error,
+      );
     }
-    if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) return llmAuthFailed(details, error);
+    if (error instanceof AuthenticationError || error instanceof PermissionDeniedError)
+      return llmAuthFailed(details, error);
     // 5xx and in-band stream errors (no status) are transient; other 4xx mean a request we built
     // or a model name that is wrong, which a retry will not fix.
     const transient = error.status === undefined || error.status >= 500 || error.status === 408;

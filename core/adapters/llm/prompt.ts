@@ -107,7 +107,7 @@ function attribute(value: string): string {
 
 function renderExcerpts(chunks: RetrievedChunk[], marker: string): string {
   if (chunks.length === 0) {
-    return 'No excerpts from the website\'s documents matched the visitor\'s latest message. Reply with [NO_ANSWER] and one sentence saying the documents do not cover it.';
+    return "No excerpts from the website's documents matched the visitor's latest message. Reply with [NO_ANSWER] and one sentence saying the documents do not cover it.";
   }
   const excerpts = chunks.map((chunk, index) => {
     const page = chunk.page != null ? ` page=${attribute(String(chunk.page))}` : '';

@@ -30,22 +30,37 @@ export function createLlmRegistry(config: Config): LlmRegistry {
   if (config.OPENAI_API_KEY || config.OPENAI_BASE_URL) {
     providers.set(
       'openai',
-      createOpenAiProvider({ apiKey: config.OPENAI_API_KEY ?? 'not-needed', baseURL: config.OPENAI_BASE_URL, timeoutMs: config.LLM_TIMEOUT_MS }),
+      createOpenAiProvider({
+        apiKey: config.OPENAI_API_KEY ?? 'not-needed',
+        baseURL: config.OPENAI_BASE_URL,
+        timeoutMs: config.LLM_TIMEOUT_MS,
+      }),
     );
   }
   if (config.ANTHROPIC_API_KEY) {
     providers.set(
       'anthropic',
-      createAnthropicProvider({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, timeoutMs: config.LLM_TIMEOUT_MS }),
+      createAnthropicProvider({
+        apiKey: config.ANTHROPIC_API_KEY,
+        baseURL: config.ANTHROPIC_BASE_URL,
+        timeoutMs: config.LLM_TIMEOUT_MS,
+      }),
     );
   }
 
   const tierDefault = (tier: 'free' | 'paid'): { name: ProviderName; model: string } => {
     if (config.LLM_PROVIDER !== 'auto') {
-      const model = config.LLM_PROVIDER === 'anthropic' ? config.PAID_TIER_MODEL : config.LLM_PROVIDER === 'openai' ? config.FREE_TIER_MODEL : LOCAL_MODEL;
+      const model =
+        config.LLM_PROVIDER === 'anthropic'
+          ? config.PAID_TIER_MODEL
+          : config.LLM_PROVIDER === 'openai'
+            ? config.FREE_TIER_MODEL
+            : LOCAL_MODEL;
       return { name: config.LLM_PROVIDER, model };
     }
-    return tier === 'paid' ? { name: 'anthropic', model: config.PAID_TIER_MODEL } : { name: 'openai', model: config.FREE_TIER_MODEL };
+    return tier === 'paid'
+      ? { name: 'anthropic', model: config.PAID_TIER_MODEL }
+      : { name: 'openai', model: config.FREE_TIER_MODEL };
   };
 
   return {
@@ -55,7 +70,8 @@ export function createLlmRegistry(config: Config): LlmRegistry {
       const provider = providers.get(wanted);
       if (!provider) return { provider: providers.get('local')!, model: LOCAL_MODEL };
       if (wanted === 'local') return { provider, model: LOCAL_MODEL };
-      const model = client.llmModel ?? (client.llmProvider ? tierDefaultModelFor(wanted, config) : tierDefault(client.tier).model);
+      const model =
+        client.llmModel ?? (client.llmProvider ? tierDefaultModelFor(wanted, config) : tierDefault(client.tier).model);
       return { provider, model };
     },
   };

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { llmAuthFailed, llmRateLimited, llmTimeout, llmUnavailable, parseRetryAfter, startUpstreamCall } from './upstream-call';
+import {
+  llmAuthFailed,
+  llmRateLimited,
+  llmTimeout,
+  llmUnavailable,
+  parseRetryAfter,
+  startUpstreamCall,
+} from './upstream-call';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -22,12 +29,21 @@ describe('visitor-facing errors', () => {
     const cases = [
       [llmRateLimited({ provider: 'openai', retryAfterSeconds: 3 }), 'llm_rate_limited', 503, true],
       [llmUnavailable({ provider: 'openai' }), 'llm_unavailable', 502, true],
-      [llmUnavailable({ provider: 'openai', upstreamStatus: 400 }, undefined, { retryable: false }), 'llm_unavailable', 502, false],
+      [
+        llmUnavailable({ provider: 'openai', upstreamStatus: 400 }, undefined, { retryable: false }),
+        'llm_unavailable',
+        502,
+        false,
+      ],
       [llmTimeout({ provider: 'anthropic' }), 'llm_timeout', 504, true],
       [llmAuthFailed({ provider: 'anthropic', upstreamStatus: 401 }), 'llm_auth_failed', 502, false],
     ] as const;
     for (const [error, code, status, retryable] of cases) {
-      expect({ code: error.code, status: error.status, retryable: error.retryable }).toEqual({ code, status, retryable });
+      expect({ code: error.code, status: error.status, retryable: error.retryable }).toEqual({
+        code,
+        status,
+        retryable,
+      });
       expect(error.message).toMatch(/^The assistant .+\.$/);
       expect(Object.values(error.details ?? {})).not.toContain(undefined);
     }

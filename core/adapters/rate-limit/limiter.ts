@@ -31,7 +31,13 @@ export function createRateLimiter({
   const memory = new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds });
   const limiter: RateLimiterAbstract = redis
     ? // When Redis is down, limit per process in memory rather than refusing every chat.
-      new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration: durationSeconds, insuranceLimiter: memory })
+      new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix,
+        points,
+        duration: durationSeconds,
+        insuranceLimiter: memory,
+      })
     : memory;
 
   return {
@@ -51,7 +57,11 @@ export function createRateLimiter({
         return { allowed: true, retryAfterSeconds: 0, remaining: result.remainingPoints };
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) {
-          return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), remaining: 0 };
+          return {
+            allowed: false,
+            retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
+            remaining: 0,
+          };
         }
         throw rejection;
       }

@@ -41,7 +41,15 @@ export function runVectorStoreContract(name: string, makeStore: () => Promise<Ve
       const clientId = randomUUID();
       const documentId = randomUUID();
       const points = [0, 1, 2, 3].map((axis) =>
-        makePoint({ clientId, documentId, version: 1, chunkIndex: axis, vector: axisVector(axis), page: axis + 1, filename: 'guide.pdf' }),
+        makePoint({
+          clientId,
+          documentId,
+          version: 1,
+          chunkIndex: axis,
+          vector: axisVector(axis),
+          page: axis + 1,
+          filename: 'guide.pdf',
+        }),
       );
       await store.upsert(points);
       await store.activateVersion({ clientId, documentId, version: 1 });
@@ -50,11 +58,19 @@ export function runVectorStoreContract(name: string, makeStore: () => Promise<Ve
       const hits = await store.search({ clientId, vector: query, limit: 3 });
 
       expect(hits).toHaveLength(3);
-      expect(hits[0]).toMatchObject({ id: points[2].id, documentId, chunkIndex: 2, text: points[2].text, page: 3, filename: 'guide.pdf' });
+      expect(hits[0]).toMatchObject({
+        id: points[2].id,
+        documentId,
+        chunkIndex: 2,
+        text: points[2].text,
+        page: 3,
+        filename: 'guide.pdf',
+      });
       expect(hits[0].score).toBeCloseTo(cosine(query, points[2].vector), 4);
       expect(hits[1]).toMatchObject({ id: points[3].id, chunkIndex: 3 });
       expect(hits[1].score).toBeCloseTo(cosine(query, points[3].vector), 4);
-      for (let index = 1; index < hits.length; index += 1) expect(hits[index - 1].score).toBeGreaterThanOrEqual(hits[index].score);
+      for (let index = 1; index < hits.length; index += 1)
+        expect(hits[index - 1].score).toBeGreaterThanOrEqual(hits[index].score);
     });
 
     it('scores an identical vector 1 and an opposite one -1', async () => {
@@ -88,7 +104,9 @@ export function runVectorStoreContract(name: string, makeStore: () => Promise<Ve
       // Same document id on purpose: only the client id tells the points apart.
       const documentId = randomUUID();
       const vector = axisVector(1);
-      const pointsA = [0, 1, 2].map((chunkIndex) => makePoint({ clientId: clientA, documentId, version: 1, chunkIndex, vector }));
+      const pointsA = [0, 1, 2].map((chunkIndex) =>
+        makePoint({ clientId: clientA, documentId, version: 1, chunkIndex, vector }),
+      );
       const pointB = makePoint({ clientId: clientB, documentId, version: 1, chunkIndex: 0, vector });
       await store.upsert([...pointsA, pointB]);
 
@@ -141,7 +159,11 @@ export function runVectorStoreContract(name: string, makeStore: () => Promise<Ve
     it('does not search or count inactive points', async () => {
       const clientId = randomUUID();
       const documentId = randomUUID();
-      await store.upsert([0, 1].map((chunkIndex) => makePoint({ clientId, documentId, version: 1, chunkIndex, vector: axisVector(chunkIndex) })));
+      await store.upsert(
+        [0, 1].map((chunkIndex) =>
+          makePoint({ clientId, documentId, version: 1, chunkIndex, vector: axisVector(chunkIndex) }),
+        ),
+      );
       expect(await store.search({ clientId, vector: axisVector(0), limit: 10 })).toEqual([]);
       expect(await store.countDocument({ clientId, documentId })).toBe(0);
       await store.activateVersion({ clientId, documentId, version: 1 });
@@ -153,13 +175,27 @@ export function runVectorStoreContract(name: string, makeStore: () => Promise<Ve
       const clientId = randomUUID();
       const documentId = randomUUID();
       const oldPoints = [0, 1, 2].map((chunkIndex) =>
-        makePoint({ clientId, documentId, version: 1, chunkIndex, vector: axisVector(chunkIndex), text: `old ${chunkIndex}` }),
+        makePoint({
+          clientId,
+          documentId,
+          version: 1,
+          chunkIndex,
+          vector: axisVector(chunkIndex),
+          text: `old ${chunkIndex}`,
+        }),
       );
       await store.upsert(oldPoints);
       await store.activateVersion({ clientId, documentId, version: 1 });
 
       const newPoints = [0, 1].map((chunkIndex) =>
-        makePoint({ clientId, documentId, version: 2, chunkIndex, vector: axisVector(chunkIndex), text: `new ${chunkIndex}` }),
+        makePoint({
+          clientId,
+          documentId,
+          version: 2,
+          chunkIndex,
+          vector: axisVector(chunkIndex),
+          text: `new ${chunkIndex}`,
+        }),
       );
       await store.upsert(newPoints);
       const during = await store.search({ clientId, vector: axisVector(0), limit: 10 });
@@ -186,7 +222,9 @@ export function runVectorStoreContract(name: string, makeStore: () => Promise<Ve
       ]);
       await store.activateVersion({ clientId, documentId: first, version: 1 });
       await store.activateVersion({ clientId, documentId: second, version: 1 });
-      await store.upsert([makePoint({ clientId, documentId: first, version: 2, chunkIndex: 0, vector: axisVector(0) })]);
+      await store.upsert([
+        makePoint({ clientId, documentId: first, version: 2, chunkIndex: 0, vector: axisVector(0) }),
+      ]);
       await store.activateVersion({ clientId, documentId: first, version: 2 });
       expect(await store.countDocument({ clientId, documentId: first })).toBe(1);
       expect(await store.countDocument({ clientId, documentId: second })).toBe(1);
@@ -195,7 +233,9 @@ export function runVectorStoreContract(name: string, makeStore: () => Promise<Ve
     it('does not duplicate points when the same ids are upserted twice', async () => {
       const clientId = randomUUID();
       const documentId = randomUUID();
-      const points = [0, 1, 2, 3].map((chunkIndex) => makePoint({ clientId, documentId, version: 1, chunkIndex, vector: axisVector(chunkIndex) }));
+      const points = [0, 1, 2, 3].map((chunkIndex) =>
+        makePoint({ clientId, documentId, version: 1, chunkIndex, vector: axisVector(chunkIndex) }),
+      );
       await store.upsert(points);
       await store.upsert(points.map((point) => ({ ...point, text: `${point.text} (retried)` })));
       await store.activateVersion({ clientId, documentId, version: 1 });
@@ -221,7 +261,13 @@ export function runVectorStoreContract(name: string, makeStore: () => Promise<Ve
       const clientId = randomUUID();
       const documentId = randomUUID();
       const points = Array.from({ length: 600 }, (_, chunkIndex) =>
-        makePoint({ clientId, documentId, version: 1, chunkIndex, vector: axisVector(chunkIndex % CONTRACT_DIMENSIONS, chunkIndex) }),
+        makePoint({
+          clientId,
+          documentId,
+          version: 1,
+          chunkIndex,
+          vector: axisVector(chunkIndex % CONTRACT_DIMENSIONS, chunkIndex),
+        }),
       );
       await store.upsert(points);
       await store.activateVersion({ clientId, documentId, version: 1 });
@@ -239,7 +285,9 @@ export function runVectorStoreContract(name: string, makeStore: () => Promise<Ve
       await store.activateVersion({ clientId, documentId: kept, version: 1 });
       await store.activateVersion({ clientId, documentId: removed, version: 1 });
       // A re-ingest in flight: version 2 is written but not active.
-      await store.upsert([makePoint({ clientId, documentId: removed, version: 2, chunkIndex: 0, vector: axisVector(0) })]);
+      await store.upsert([
+        makePoint({ clientId, documentId: removed, version: 2, chunkIndex: 0, vector: axisVector(0) }),
+      ]);
 
       await store.deleteDocument({ clientId, documentId: removed });
       expect(await store.countDocument({ clientId, documentId: removed })).toBe(0);
@@ -251,12 +299,20 @@ export function runVectorStoreContract(name: string, makeStore: () => Promise<Ve
       expect(await store.countDocument({ clientId, documentId: kept })).toBe(1);
     });
 
-    it('deletes an abandoned version\'s inactive points and leaves the answering version alone', async () => {
+    it("deletes an abandoned version's inactive points and leaves the answering version alone", async () => {
       const clientId = randomUUID();
       const documentId = randomUUID();
-      await store.upsert([0, 1].map((chunkIndex) => makePoint({ clientId, documentId, version: 1, chunkIndex, vector: axisVector(chunkIndex) })));
+      await store.upsert(
+        [0, 1].map((chunkIndex) =>
+          makePoint({ clientId, documentId, version: 1, chunkIndex, vector: axisVector(chunkIndex) }),
+        ),
+      );
       await store.activateVersion({ clientId, documentId, version: 1 });
-      await store.upsert([0, 1, 2].map((chunkIndex) => makePoint({ clientId, documentId, version: 2, chunkIndex, vector: axisVector(chunkIndex) })));
+      await store.upsert(
+        [0, 1, 2].map((chunkIndex) =>
+          makePoint({ clientId, documentId, version: 2, chunkIndex, vector: axisVector(chunkIndex) }),
+        ),
+      );
 
       await store.deleteVersion({ clientId, documentId, version: 2 });
       expect(await store.countDocument({ clientId, documentId })).toBe(2);
@@ -274,8 +330,12 @@ export function runVectorStoreContract(name: string, makeStore: () => Promise<Ve
       const clientId = randomUUID();
       const [documentId, otherDocument] = [randomUUID(), randomUUID()];
       await store.upsert([
-        ...[0, 1, 2].map((chunkIndex) => makePoint({ clientId, documentId, version: 1, chunkIndex, vector: axisVector(chunkIndex) })),
-        ...[0, 1, 2, 3, 4].map((chunkIndex) => makePoint({ clientId, documentId, version: 2, chunkIndex, vector: axisVector(chunkIndex) })),
+        ...[0, 1, 2].map((chunkIndex) =>
+          makePoint({ clientId, documentId, version: 1, chunkIndex, vector: axisVector(chunkIndex) }),
+        ),
+        ...[0, 1, 2, 3, 4].map((chunkIndex) =>
+          makePoint({ clientId, documentId, version: 2, chunkIndex, vector: axisVector(chunkIndex) }),
+        ),
         makePoint({ clientId, documentId: otherDocument, version: 1, chunkIndex: 0, vector: axisVector(0) }),
       ]);
       await store.activateVersion({ clientId, documentId: otherDocument, version: 1 });
@@ -304,15 +364,29 @@ export function runVectorStoreContract(name: string, makeStore: () => Promise<Ve
 
       const clientId = randomUUID();
       const documentId = randomUUID();
-      const wide = makePoint({ clientId, documentId, version: 1, chunkIndex: 0, vector: new Array(CONTRACT_DIMENSIONS * 2).fill(0.1) });
+      const wide = makePoint({
+        clientId,
+        documentId,
+        version: 1,
+        chunkIndex: 0,
+        vector: new Array(CONTRACT_DIMENSIONS * 2).fill(0.1),
+      });
       await expect(store.upsert([wide])).rejects.toMatchObject({ code: 'vector_dimension_mismatch' });
-      await expect(store.search({ clientId, vector: [1, 0, 0], limit: 1 })).rejects.toMatchObject({ code: 'vector_dimension_mismatch' });
+      await expect(store.search({ clientId, vector: [1, 0, 0], limit: 1 })).rejects.toMatchObject({
+        code: 'vector_dimension_mismatch',
+      });
     });
 
     it('rejects ids that are not UUIDs', async () => {
-      await expect(store.search({ clientId: 'client-a', vector: axisVector(0), limit: 1 })).rejects.toMatchObject({ code: 'invalid_id' });
-      await expect(store.countDocument({ clientId: randomUUID(), documentId: '42' })).rejects.toMatchObject({ code: 'invalid_id' });
-      await expect(store.deleteDocument({ clientId: '', documentId: randomUUID() })).rejects.toMatchObject({ code: 'invalid_id' });
+      await expect(store.search({ clientId: 'client-a', vector: axisVector(0), limit: 1 })).rejects.toMatchObject({
+        code: 'invalid_id',
+      });
+      await expect(store.countDocument({ clientId: randomUUID(), documentId: '42' })).rejects.toMatchObject({
+        code: 'invalid_id',
+      });
+      await expect(store.deleteDocument({ clientId: '', documentId: randomUUID() })).rejects.toMatchObject({
+        code: 'invalid_id',
+      });
     });
   });
 }
@@ -342,7 +416,10 @@ export function makePoint({
 
 /** A unit vector along `axis`, tilted slightly by `jitter` so that many points stay distinct. */
 export function axisVector(axis: number, jitter = 0, dimensions = CONTRACT_DIMENSIONS): number[] {
-  return Array.from({ length: dimensions }, (_, index) => (index === axis ? 1 : 0) + (jitter ? Math.sin(jitter * (index + 1)) * 0.01 : 0));
+  return Array.from(
+    { length: dimensions },
+    (_, index) => (index === axis ? 1 : 0) + (jitter ? Math.sin(jitter * (index + 1)) * 0.01 : 0),
+  );
 }
 
 export function cosine(left: number[], right: number[]): number {

@@ -44,7 +44,8 @@ function recordSearches(knex: Knex): () => { sql: string; bindings: readonly unk
   const seen: Array<{ sql: string; bindings: readonly unknown[] }> = [];
   knex.on('query', (query: { sql: string; bindings?: readonly unknown[] }) => {
     // The search is one multi-statement query (settings; search): keep its last statement.
-    if (/order by/i.test(query.sql)) seen.push({ sql: query.sql.split(';').at(-1)!.trim().replace(/\$\d+/g, '?'), bindings: query.bindings ?? [] });
+    if (/order by/i.test(query.sql))
+      seen.push({ sql: query.sql.split(';').at(-1)!.trim().replace(/\$\d+/g, '?'), bindings: query.bindings ?? [] });
   });
   return () => {
     const last = seen.at(-1);
@@ -58,12 +59,19 @@ function recordSearches(knex: Knex): () => { sql: string; bindings: readonly unk
  * prefers the b-tree or a scan; dropping the b-tree inside a rolled-back transaction asks whether the
  * HNSW index matches the statement's ORDER BY expression at all.
  */
-async function explainWithVectorIndexOnly(knex: Knex, table: string, statement: { sql: string; bindings: readonly unknown[] }): Promise<string> {
+async function explainWithVectorIndexOnly(
+  knex: Knex,
+  table: string,
+  statement: { sql: string; bindings: readonly unknown[] },
+): Promise<string> {
   const trx = await knex.transaction();
   try {
     await trx.raw('set local enable_seqscan = off');
     await trx.raw('drop index if exists ??', [`${table}_client_document_idx`]);
-    const { rows } = await trx.raw<{ rows: Array<{ 'QUERY PLAN': string }> }>(`explain ${statement.sql}`, statement.bindings as Knex.RawBinding[]);
+    const { rows } = await trx.raw<{ rows: Array<{ 'QUERY PLAN': string }> }>(
+      `explain ${statement.sql}`,
+      statement.bindings as Knex.RawBinding[],
+    );
     return rows.map((row) => row['QUERY PLAN']).join('\n');
   } finally {
     await trx.rollback();
@@ -97,7 +105,10 @@ describe('pgvector on PGlite', () => {
     const table = uniqueTable();
     const store = createPgvectorStore({ knex: database.knex, table });
     await store.ensureReady(8);
-    const { rows } = await database.knex.raw<{ rows: Array<{ indexdef: string }> }>('select indexdef from pg_indexes where tablename = ?', [table]);
+    const { rows } = await database.knex.raw<{ rows: Array<{ indexdef: string }> }>(
+      'select indexdef from pg_indexes where tablename = ?',
+      [table],
+    );
     const definitions = rows.map((row) => row.indexdef).join('\n');
     expect(definitions).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
     expect(definitions).toMatch(/\(client_id, document_id, active\)/);
@@ -112,12 +123,19 @@ describe('pgvector on PGlite', () => {
     const store = createPgvectorStore({ knex: database.knex, table });
     const dimensions = 3072;
     await store.ensureReady(dimensions);
-    const { rows } = await database.knex.raw<{ rows: Array<{ indexdef: string }> }>('select indexdef from pg_indexes where tablename = ?', [table]);
-    expect(rows.map((row) => row.indexdef).join('\n')).toMatch(/hnsw \(\(\(embedding\)::halfvec\(3072\)\) halfvec_cosine_ops\)/);
+    const { rows } = await database.knex.raw<{ rows: Array<{ indexdef: string }> }>(
+      'select indexdef from pg_indexes where tablename = ?',
+      [table],
+    );
+    expect(rows.map((row) => row.indexdef).join('\n')).toMatch(
+      /hnsw \(\(\(embedding\)::halfvec\(3072\)\) halfvec_cosine_ops\)/,
+    );
 
     const clientId = randomUUID();
     const documentId = randomUUID();
-    const points = [0, 1, 2].map((axis) => makePoint({ clientId, documentId, version: 1, chunkIndex: axis, vector: axisVector(axis * 1000, 0, dimensions) }));
+    const points = [0, 1, 2].map((axis) =>
+      makePoint({ clientId, documentId, version: 1, chunkIndex: axis, vector: axisVector(axis * 1000, 0, dimensions) }),
+    );
     await store.upsert(points);
     await store.activateVersion({ clientId, documentId, version: 1 });
     const hits = await store.search({ clientId, vector: axisVector(1000, 0, dimensions), limit: 2 });
@@ -136,13 +154,25 @@ describe('pgvector on PGlite', () => {
     // 1,000 of the big tenant's points sit right next to the query; the small tenant's five are far away.
     await setup.upsert(
       Array.from({ length: 1000 }, (_, index) =>
-        makePoint({ clientId: big, documentId: bigDocument, version: 1, chunkIndex: index, vector: axisVector(0, index + 1) }),
+        makePoint({
+          clientId: big,
+          documentId: bigDocument,
+          version: 1,
+          chunkIndex: index,
+          vector: axisVector(0, index + 1),
+        }),
       ),
     );
     await setup.activateVersion({ clientId: big, documentId: bigDocument, version: 1 });
     await setup.upsert(
       Array.from({ length: 5 }, (_, index) =>
-        makePoint({ clientId: small, documentId: smallDocument, version: 1, chunkIndex: index, vector: axisVector(7, index + 1) }),
+        makePoint({
+          clientId: small,
+          documentId: smallDocument,
+          version: 1,
+          chunkIndex: index,
+          vector: axisVector(7, index + 1),
+        }),
       ),
     );
     await setup.activateVersion({ clientId: small, documentId: smallDocument, version: 1 });
@@ -189,7 +219,10 @@ describe('pgvector on PGlite', () => {
 
   it('lets two stores race through ensureReady on the same table', async () => {
     const table = uniqueTable();
-    const stores = [createPgvectorStore({ knex: database.knex, table }), createPgvectorStore({ knex: database.knex, table })];
+    const stores = [
+      createPgvectorStore({ knex: database.knex, table }),
+      createPgvectorStore({ knex: database.knex, table }),
+    ];
     await Promise.all(stores.map((store) => store.ensureReady(8)));
     await database.knex.raw('drop table ??', [table]);
   });

@@ -43,7 +43,11 @@ export function createPgvectorStore({ knex, table = 'chunk_vectors' }: { knex: K
       throw dimensionMismatch({ expected: readyDimensions, actual: vector.length });
     }
     if (vector.length === 0 || !vector.every(Number.isFinite)) {
-      throw new AppError({ code: 'invalid_vector', status: 400, message: 'A vector must be a non-empty list of finite numbers.' });
+      throw new AppError({
+        code: 'invalid_vector',
+        status: 400,
+        message: 'A vector must be a non-empty list of finite numbers.',
+      });
     }
   }
 
@@ -104,13 +108,16 @@ export function createPgvectorStore({ knex, table = 'chunk_vectors' }: { knex: K
         );
         await trx.raw('create index if not exists ?? on ?? (client_id, document_id, active)', [documentIndex, table]);
         if (dimensions <= HNSW_MAX_VECTOR_DIMENSIONS) {
-          await trx.raw('create index if not exists ?? on ?? using hnsw (embedding vector_cosine_ops)', [embeddingIndex, table]);
-        } else if (dimensions <= HNSW_MAX_HALFVEC_DIMENSIONS) {
-          // Too wide for a `vector` HNSW index: index a half-precision copy; search orders by the same expression.
-          await trx.raw(`create index if not exists ?? on ?? using hnsw ((embedding::halfvec(${dimensions})) halfvec_cosine_ops)`, [
+          await trx.raw('create index if not exists ?? on ?? using hnsw (embedding vector_cosine_ops)', [
             embeddingIndex,
             table,
           ]);
+        } else if (dimensions <= HNSW_MAX_HALFVEC_DIMENSIONS) {
+          // Too wide for a `vector` HNSW index: index a half-precision copy; search orders by the same expression.
+          await trx.raw(
+            `create index if not exists ?? on ?? using hnsw ((embedding::halfvec(${dimensions})) halfvec_cosine_ops)`,
+            [embeddingIndex, table],
+          );
         }
         // Wider than 4,000 dimensions there is no ANN index: searches scan the tenant's rows exactly.
       });
@@ -124,15 +131,30 @@ export function createPgvectorStore({ knex, table = 'chunk_vectors' }: { knex: K
         await knex(table)
           .insert(rows.slice(start, start + UPSERT_BATCH_SIZE))
           .onConflict('id')
-          .merge(['client_id', 'document_id', 'version', 'chunk_index', 'text', 'page', 'filename', 'active', 'embedding']);
+          .merge([
+            'client_id',
+            'document_id',
+            'version',
+            'chunk_index',
+            'text',
+            'page',
+            'filename',
+            'active',
+            'embedding',
+          ]);
       }
     },
 
     async activateVersion({ clientId, documentId, version }) {
-      const owner = { client_id: requireUuid(clientId, 'client id'), document_id: requireUuid(documentId, 'document id') };
+      const owner = {
+        client_id: requireUuid(clientId, 'client id'),
+        document_id: requireUuid(documentId, 'document id'),
+      };
       requireVersion(version);
       await knex.transaction(async (trx) => {
-        await trx(table).where({ ...owner, version }).update({ active: true });
+        await trx(table)
+          .where({ ...owner, version })
+          .update({ active: true });
         await trx(table).where(owner).whereNot({ version }).delete();
       });
     },
@@ -152,7 +174,10 @@ export function createPgvectorStore({ knex, table = 'chunk_vectors' }: { knex: K
       // candidates can hold fewer than `limit` of this client's rows. The iterative scan keeps
       // walking until enough pass the filter; without it (pgvector < 0.8) widen the candidate list.
       const efSearch = Math.min(MAX_EF_SEARCH, Math.max(iterative ? DEFAULT_EF_SEARCH : 10 * limit, limit));
-      const settings = [`set_config('hnsw.ef_search', '${efSearch}', true)`, ...(iterative ? [`set_config('hnsw.iterative_scan', 'strict_order', true)`] : [])];
+      const settings = [
+        `set_config('hnsw.ef_search', '${efSearch}', true)`,
+        ...(iterative ? [`set_config('hnsw.iterative_scan', 'strict_order', true)`] : []),
+      ];
       // One round trip: a multi-statement simple query runs as one implicit transaction, so the
       // transaction-local settings apply to the search and end with it (an error rolls it all back).
       // Every inlined value was checked above: a UUID, an integer, finite numbers, a fixed table name.
@@ -176,7 +201,11 @@ export function createPgvectorStore({ knex, table = 'chunk_vectors' }: { knex: K
 
     async countDocument({ clientId, documentId }) {
       const [row] = await knex(table)
-        .where({ client_id: requireUuid(clientId, 'client id'), document_id: requireUuid(documentId, 'document id'), active: true })
+        .where({
+          client_id: requireUuid(clientId, 'client id'),
+          document_id: requireUuid(documentId, 'document id'),
+          active: true,
+        })
         .count<Array<{ count: string | number }>>({ count: '*' });
       return Number(row.count);
     },
@@ -239,7 +268,15 @@ async function readEmbeddingType(trx: Knex.Transaction, table: string): Promise<
   return type ?? 'missing';
 }
 
-function dimensionMismatch({ expected, actual, table }: { expected: number; actual: number; table?: string }): AppError {
+function dimensionMismatch({
+  expected,
+  actual,
+  table,
+}: {
+  expected: number;
+  actual: number;
+  table?: string;
+}): AppError {
   return new AppError({
     code: 'vector_dimension_mismatch',
     status: 500,

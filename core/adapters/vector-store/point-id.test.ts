@@ -12,7 +12,9 @@ describe('uuidV5', () => {
   it('matches the RFC 4122 name-based UUIDs other implementations give', () => {
     // Python: uuid.uuid5(uuid.NAMESPACE_DNS, 'python.org') and uuid.uuid5(uuid.NAMESPACE_URL, 'https://example.com/ü').
     expect(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
-    expect(uuidV5('https://example.com/ü', '6ba7b811-9dad-11d1-80b4-00c04fd430c8')).toBe('a17f7a1d-6bb5-51a9-9d32-f9d2fdeec8b6');
+    expect(uuidV5('https://example.com/ü', '6ba7b811-9dad-11d1-80b4-00c04fd430c8')).toBe(
+      'a17f7a1d-6bb5-51a9-9d32-f9d2fdeec8b6',
+    );
   });
 });
 
@@ -55,8 +57,12 @@ describe('pointId', () => {
 
 describe('requireUuid', () => {
   it('returns the lower-case form and throws an AppError with code invalid_id otherwise', () => {
-    expect(requireUuid('AAAAAAAA-1111-4111-8111-111111111111', 'client id')).toBe('aaaaaaaa-1111-4111-8111-111111111111');
-    expect(() => requireUuid('nope', 'document id')).toThrow(expect.objectContaining({ code: 'invalid_id', status: 400 }));
+    expect(requireUuid('AAAAAAAA-1111-4111-8111-111111111111', 'client id')).toBe(
+      'aaaaaaaa-1111-4111-8111-111111111111',
+    );
+    expect(() => requireUuid('nope', 'document id')).toThrow(
+      expect.objectContaining({ code: 'invalid_id', status: 400 }),
+    );
     expect(isUuid('11111111-1111-4111-8111-11111111111')).toBe(false);
   });
 });

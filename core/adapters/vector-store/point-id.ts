@@ -44,8 +44,14 @@ export function pointId({
     throw new AppError({ code: 'invalid_input', status: 400, message: 'The version must be a non-negative integer.' });
   }
   if (!Number.isSafeInteger(chunkIndex) || chunkIndex < 0) {
-    throw new AppError({ code: 'invalid_input', status: 400, message: 'The chunk index must be a non-negative integer.' });
+    throw new AppError({
+      code: 'invalid_input',
+      status: 400,
+      message: 'The chunk index must be a non-negative integer.',
+    });
   }
-  const name = [requireUuid(clientId, 'client id'), requireUuid(documentId, 'document id'), version, chunkIndex].join(':');
+  const name = [requireUuid(clientId, 'client id'), requireUuid(documentId, 'document id'), version, chunkIndex].join(
+    ':',
+  );
   return uuidV5(name, POINT_ID_NAMESPACE);
 }

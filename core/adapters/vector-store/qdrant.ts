@@ -10,12 +10,17 @@ type QdrantFilter = NonNullable<Parameters<QdrantClient['count']>[1]>['filter'];
 type FieldIndexSchema = Parameters<QdrantClient['createPayloadIndex']>[1]['field_schema'];
 
 /** Payload fields we filter on, indexed so filtering never scans and strict mode never refuses it. */
-const PAYLOAD_INDEXES: Array<{ field: string; schema: FieldIndexSchema; matches: (info: IndexInfo | undefined) => boolean }> = [
+const PAYLOAD_INDEXES: Array<{
+  field: string;
+  schema: FieldIndexSchema;
+  matches: (info: IndexInfo | undefined) => boolean;
+}> = [
   {
     field: 'client_id',
     // is_tenant lets Qdrant keep each client's points together and build per-tenant search graphs.
     schema: { type: 'keyword', is_tenant: true },
-    matches: (info) => info?.data_type === 'keyword' && (info.params as { is_tenant?: boolean } | null | undefined)?.is_tenant === true,
+    matches: (info) =>
+      info?.data_type === 'keyword' && (info.params as { is_tenant?: boolean } | null | undefined)?.is_tenant === true,
   },
   { field: 'document_id', schema: 'keyword', matches: (info) => info?.data_type === 'keyword' },
   { field: 'version', schema: 'integer', matches: (info) => info?.data_type === 'integer' },
@@ -65,7 +70,11 @@ export function createQdrantStore({
       throw dimensionMismatch({ expected: readyDimensions, actual: vector.length });
     }
     if (vector.length === 0 || !vector.every(Number.isFinite)) {
-      throw new AppError({ code: 'invalid_vector', status: 400, message: 'A vector must be a non-empty list of finite numbers.' });
+      throw new AppError({
+        code: 'invalid_vector',
+        status: 400,
+        message: 'A vector must be a non-empty list of finite numbers.',
+      });
     }
   }
 
@@ -82,7 +91,11 @@ export function createQdrantStore({
 
     async ensureReady(dimensions) {
       if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 65_536) {
-        throw new AppError({ code: 'invalid_vector', status: 500, message: `The embedder reports ${dimensions} dimensions, which Qdrant cannot store.` });
+        throw new AppError({
+          code: 'invalid_vector',
+          status: 500,
+          message: `The embedder reports ${dimensions} dimensions, which Qdrant cannot store.`,
+        });
       }
       const { exists } = await call('check the collection', () => client.collectionExists(collection));
       if (!exists) {
@@ -106,7 +119,8 @@ export function createQdrantStore({
           message: `The Qdrant collection "${collection}" does not have a single unnamed vector. Point QDRANT_COLLECTION at a new collection.`,
         });
       }
-      if (vectors.size !== dimensions) throw dimensionMismatch({ expected: vectors.size, actual: dimensions, collection });
+      if (vectors.size !== dimensions)
+        throw dimensionMismatch({ expected: vectors.size, actual: dimensions, collection });
       if (vectors.distance !== 'Cosine') {
         throw new AppError({
           code: 'vector_store_schema_mismatch',
@@ -126,7 +140,9 @@ export function createQdrantStore({
     async upsert(points) {
       const converted = points.map((point) => toQdrantPoint(point, requireVector));
       for (let start = 0; start < converted.length; start += UPSERT_BATCH_SIZE) {
-        await call('upsert points', () => client.upsert(collection, { wait: true, points: converted.slice(start, start + UPSERT_BATCH_SIZE) }));
+        await call('upsert points', () =>
+          client.upsert(collection, { wait: true, points: converted.slice(start, start + UPSERT_BATCH_SIZE) }),
+        );
       }
     },
 
@@ -155,8 +171,12 @@ export function createQdrantStore({
       const filter: QdrantFilter = { must: [tenantCondition(clientId), { key: 'active', match: { value: true } }] };
       requireVector(vector);
       if (!Number.isInteger(limit) || limit < 1) return [];
-      const { points } = await call('search', () => client.query(collection, { query: vector, filter, limit, with_payload: true }));
-      return points.map((point) => toHit(point.id, point.score, point.payload as Partial<ChunkPayload> | null | undefined));
+      const { points } = await call('search', () =>
+        client.query(collection, { query: vector, filter, limit, with_payload: true }),
+      );
+      return points.map((point) =>
+        toHit(point.id, point.score, point.payload as Partial<ChunkPayload> | null | undefined),
+      );
     },
 
     async deleteDocument({ clientId, documentId }) {
@@ -173,7 +193,11 @@ export function createQdrantStore({
     async deleteVersion({ clientId, documentId, version }) {
       const owner = ownerConditions(clientId, documentId);
       requireVersion(version);
-      const must = [...owner, { key: 'version', match: { value: version } }, { key: 'active', match: { value: false } }];
+      const must = [
+        ...owner,
+        { key: 'version', match: { value: version } },
+        { key: 'active', match: { value: false } },
+      ];
       await call('delete a version', () => client.delete(collection, { wait: true, filter: { must } }));
     },
 
@@ -212,7 +236,11 @@ function toQdrantPoint(point: VectorPoint, requireVector: (vector: number[]) => 
     // Written inactive: the version answers only once activateVersion flips it.
     active: false,
   };
-  return { id: requireUuid(point.id, 'point id'), vector: point.vector, payload: payload as unknown as Record<string, unknown> };
+  return {
+    id: requireUuid(point.id, 'point id'),
+    vector: point.vector,
+    payload: payload as unknown as Record<string, unknown>,
+  };
 }
 
 function toHit(id: string | number, score: number, payload: Partial<ChunkPayload> | null | undefined): VectorHit {
@@ -227,7 +255,15 @@ function toHit(id: string | number, score: number, payload: Partial<ChunkPayload
   };
 }
 
-function dimensionMismatch({ expected, actual, collection }: { expected: number; actual: number; collection?: string }): AppError {
+function dimensionMismatch({
+  expected,
+  actual,
+  collection,
+}: {
+  expected: number;
+  actual: number;
+  collection?: string;
+}): AppError {
   return new AppError({
     code: 'vector_dimension_mismatch',
     status: 500,
@@ -250,7 +286,9 @@ function toAppError(operation: string, error: unknown): AppError {
   const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
   const detail =
     (error as { data?: { status?: { error?: unknown } } } | null)?.data?.status?.error ??
-    [(error as Error | null)?.message ?? String(error), typeof causeCode === 'string' ? `(${causeCode})` : ''].join(' ').trim();
+    [(error as Error | null)?.message ?? String(error), typeof causeCode === 'string' ? `(${causeCode})` : '']
+      .join(' ')
+      .trim();
   if (status === undefined || status >= 500 || status === 408 || status === 429) {
     // Network failures, timeouts and server trouble pass; the caller's retry policy decides.
     return new AppError({
@@ -261,5 +299,10 @@ function toAppError(operation: string, error: unknown): AppError {
       cause: error,
     });
   }
-  return new AppError({ code: 'vector_store_error', status: 500, message: `Qdrant refused to ${operation}: ${String(detail)}`, cause: error });
+  return new AppError({
+    code: 'vector_store_error',
+    status: 500,
+    message: `Qdrant refused to ${operation}: ${String(detail)}`,
+    cause: error,
+  });
 }

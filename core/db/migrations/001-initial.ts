@@ -149,7 +149,18 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['usage_daily', 'chat_messages', 'chat_sessions', 'chunks', 'documents', 'widgets', 'api_keys', 'clients', 'user_sessions', 'users']) {
+  for (const table of [
+    'usage_daily',
+    'chat_messages',
+    'chat_sessions',
+    'chunks',
+    'documents',
+    'widgets',
+    'api_keys',
+    'clients',
+    'user_sessions',
+    'users',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

@@ -33,7 +33,10 @@ export async function enableTenantRls(
   await knex.raw('alter table ?? enable row level security', [table]);
   await knex.raw('drop policy if exists tenant_isolation on ??', [table]);
   const predicate = `?? = ${setting(name)}`;
-  await knex.raw(`create policy tenant_isolation on ?? to ${TENANT_ROLE} using (${predicate}) with check (${predicate})`, [table, column, column]);
+  await knex.raw(
+    `create policy tenant_isolation on ?? to ${TENANT_ROLE} using (${predicate}) with check (${predicate})`,
+    [table, column, column],
+  );
   await knex.raw(`grant select, insert, update, delete on ?? to ${TENANT_ROLE}`, [table]);
 }
 

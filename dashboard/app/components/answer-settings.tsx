@@ -12,40 +12,57 @@ export interface AnswerModelView {
   fellBack: boolean;
 }
 
-export function AnswerModelSummary({ effective, embeddingModel }: { effective: AnswerModelView; embeddingModel: string }) {
+export function AnswerModelSummary({
+  effective,
+  embeddingModel,
+}: {
+  effective: AnswerModelView;
+  embeddingModel: string;
+}) {
   return (
     <div className="stack" data-testid="answer-model-summary">
       {effective.provider === 'local' ? (
         <p>
-          <strong>Answers are quotes from your documents.</strong> No AI service is connected, so the built-in local answerer replies with one to three
-          whole sentences taken word for word from the best matching passages, each with its source. It never writes text of its own, and it says so
-          plainly when your documents do not cover a question.
+          <strong>Answers are quotes from your documents.</strong> No AI service is connected, so the built-in local
+          answerer replies with one to three whole sentences taken word for word from the best matching passages, each
+          with its source. It never writes text of its own, and it says so plainly when your documents do not cover a
+          question.
         </p>
       ) : (
         <p>
           <strong>
-            Answers are written by {effective.model} ({effective.provider === 'openai' ? 'OpenAI or an OpenAI-compatible server' : 'Anthropic'})
+            Answers are written by {effective.model} (
+            {effective.provider === 'openai' ? 'OpenAI or an OpenAI-compatible server' : 'Anthropic'})
           </strong>{' '}
-          from the passages of your documents that match each question, with citations. When the passages do not contain the answer, visitors get
-          your “not covered” message instead.
+          from the passages of your documents that match each question, with citations. When the passages do not contain
+          the answer, visitors get your “not covered” message instead.
         </p>
       )}
-      {effective.fellBack ? <p className="field-error">The provider chosen for this site is not configured on this server, so the local answerer replies.</p> : null}
+      {effective.fellBack ? (
+        <p className="field-error">
+          The provider chosen for this site is not configured on this server, so the local answerer replies.
+        </p>
+      ) : null}
       <p className="card-subtitle">Passages are found with the {embeddingModel} embedding model plus keyword search.</p>
       <details>
         <summary>How to connect OpenAI, Anthropic or your own model server</summary>
         <div className="stack">
-          <p>The server operator sets these environment variables (see README) and restarts; the provider then appears in the list above.</p>
+          <p>
+            The server operator sets these environment variables (see README) and restarts; the provider then appears in
+            the list above.
+          </p>
           <ul>
             <li>
-              <strong>OpenAI</strong>: <code>OPENAI_API_KEY=sk-…</code> (free sites default to <code>gpt-4o-mini</code>).
+              <strong>OpenAI</strong>: <code>OPENAI_API_KEY=sk-…</code> (free sites default to <code>gpt-4o-mini</code>
+              ).
             </li>
             <li>
               <strong>Anthropic</strong>: <code>ANTHROPIC_API_KEY=sk-ant-…</code> (paid sites default to Claude Sonnet).
             </li>
             <li>
-              <strong>Any OpenAI-compatible endpoint</strong>: <code>OPENAI_BASE_URL</code> — Ollama <code>http://localhost:11434/v1</code>, vLLM{' '}
-              <code>http://HOST:8000/v1</code>, LM Studio <code>http://localhost:1234/v1</code> — with <code>LLM_PROVIDER=openai</code> and{' '}
+              <strong>Any OpenAI-compatible endpoint</strong>: <code>OPENAI_BASE_URL</code> — Ollama{' '}
+              <code>http://localhost:11434/v1</code>, vLLM <code>http://HOST:8000/v1</code>, LM Studio{' '}
+              <code>http://localhost:1234/v1</code> — with <code>LLM_PROVIDER=openai</code> and{' '}
               <code>FREE_TIER_MODEL</code> set to the served model's name (or pick the model here).
             </li>
           </ul>
@@ -56,7 +73,11 @@ export function AnswerModelSummary({ effective, embeddingModel }: { effective: A
 }
 
 const REPLY_FIELDS: Array<{ kind: string; label: string; hint: string }> = [
-  { kind: 'declined', label: 'When the documents do not cover a question', hint: 'Say what visitors can do instead, e.g. how to reach you.' },
+  {
+    kind: 'declined',
+    label: 'When the documents do not cover a question',
+    hint: 'Say what visitors can do instead, e.g. how to reach you.',
+  },
   { kind: 'greeting', label: 'Reply to a greeting ("hi", "hello")', hint: '' },
   { kind: 'thanks', label: 'Reply to thanks', hint: '' },
   { kind: 'goodbye', label: 'Reply to goodbye', hint: '' },

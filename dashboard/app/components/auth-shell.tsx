@@ -2,7 +2,17 @@ import type { ReactNode } from 'react';
 import { Logo } from './logo';
 
 /** The centred card used by the log-in and sign-up pages. */
-export function AuthShell({ title, subtitle, children, footer }: { title: string; subtitle: string; children: ReactNode; footer: ReactNode }) {
+export function AuthShell({
+  title,
+  subtitle,
+  children,
+  footer,
+}: {
+  title: string;
+  subtitle: string;
+  children: ReactNode;
+  footer: ReactNode;
+}) {
   return (
     <main id="main" className="auth-page">
       <div className="auth-card">

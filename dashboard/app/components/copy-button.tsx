@@ -21,7 +21,15 @@ async function writeClipboard(text: string): Promise<void> {
 }
 
 /** Copies `text`; the result is announced to screen readers and shown on the button for two seconds. */
-export function CopyButton({ text, label = 'Copy', className = 'button secondary small' }: { text: string; label?: string; className?: string }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  className = 'button secondary small',
+}: {
+  text: string;
+  label?: string;
+  className?: string;
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const timer = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -44,7 +52,11 @@ export function CopyButton({ text, label = 'Copy', className = 'button secondary
         <span>{state === 'copied' ? 'Copied' : label}</span>
       </button>
       <span className="visually-hidden" role="status" aria-live="polite">
-        {state === 'copied' ? 'Copied to the clipboard.' : state === 'failed' ? 'Copying failed: select the text and copy it by hand.' : ''}
+        {state === 'copied'
+          ? 'Copied to the clipboard.'
+          : state === 'failed'
+            ? 'Copying failed: select the text and copy it by hand.'
+            : ''}
       </span>
     </>
   );

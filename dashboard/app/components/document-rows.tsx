@@ -1,6 +1,13 @@
 import { useFetcher } from '@remix-run/react';
 import { useEffect } from 'react';
-import { displayPercent, isInFlight, isRetryableFailure, progressLabel, temporalWorkflowUrl, type DocumentView } from '../lib/documents';
+import {
+  displayPercent,
+  isInFlight,
+  isRetryableFailure,
+  progressLabel,
+  temporalWorkflowUrl,
+  type DocumentView,
+} from '../lib/documents';
 import { formatBytes, pluralize } from '../lib/format';
 import type { UploadState } from '../lib/upload';
 import type { action } from '../routes/sites.$clientId.documents';
@@ -11,17 +18,38 @@ import { StatusBadge } from './status-badge';
 
 // The rows of the documents page (routes/sites.$clientId.documents.tsx): an upload in progress and a stored document.
 
-export function ProgressBar({ percent, label, tone }: { percent: number | null; label: string; tone?: 'danger' | 'success' }) {
+export function ProgressBar({
+  percent,
+  label,
+  tone,
+}: {
+  percent: number | null;
+  label: string;
+  tone?: 'danger' | 'success';
+}) {
   // Unknown progress (a queued document) is an indeterminate bar: no value, a sliding fill.
   if (percent === null) {
     return (
-      <div className="progress indeterminate" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-label={label}>
+      <div
+        className="progress indeterminate"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-label={label}
+      >
         <div className="progress-fill" />
       </div>
     );
   }
   return (
-    <div className={tone ? `progress ${tone}` : 'progress'} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label={label}>
+    <div
+      className={tone ? `progress ${tone}` : 'progress'}
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={percent}
+      aria-label={label}
+    >
       <div className="progress-fill" style={{ width: `${percent}%` }} />
     </div>
   );
@@ -37,7 +65,11 @@ export function UploadRow({ upload, onDismiss }: { upload: UploadState; onDismis
       <div className="doc-main">
         <div className="doc-title-row">
           <span className="doc-name">{upload.filename}</span>
-          {upload.status === 'error' ? <span className="badge status-failed">Not uploaded</span> : <span className="badge status-queued">Uploading</span>}
+          {upload.status === 'error' ? (
+            <span className="badge status-failed">Not uploaded</span>
+          ) : (
+            <span className="badge status-queued">Uploading</span>
+          )}
         </div>
         <p className="doc-meta">{formatBytes(upload.size)}</p>
         {upload.status === 'error' ? (
@@ -89,7 +121,11 @@ export function DocumentRow({
   if (document.status === 'ready') meta.push(pluralize(document.chunkCount, 'passage'));
 
   return (
-    <li className={document.status === 'failed' ? 'doc-row has-error' : 'doc-row'} data-document-id={document.id} data-status={document.status}>
+    <li
+      className={document.status === 'failed' ? 'doc-row has-error' : 'doc-row'}
+      data-document-id={document.id}
+      data-status={document.status}
+    >
       <div className="doc-icon" aria-hidden="true">
         <Icon name="file" size={18} />
       </div>
@@ -110,16 +146,25 @@ export function DocumentRow({
               </span>
               {document.status === 'queued' ? null : <span>{percent}%</span>}
             </div>
-            <ProgressBar percent={document.status === 'queued' ? null : percent} label={`Processing ${document.filename}: ${progressLabel(document)}`} />
+            <ProgressBar
+              percent={document.status === 'queued' ? null : percent}
+              label={`Processing ${document.filename}: ${progressLabel(document)}`}
+            />
           </div>
         ) : null}
         {document.status === 'failed' ? (
           <p className="doc-error">
             {document.error?.message ?? 'Processing failed. Retry, or upload the file again.'}
-            {isRetryableFailure(document) ? null : ' Retrying the same file would fail the same way: fix the file, then upload it again.'}
+            {isRetryableFailure(document)
+              ? null
+              : ' Retrying the same file would fail the same way: fix the file, then upload it again.'}
           </p>
         ) : null}
-        {fetcher.data && !fetcher.data.ok ? <p className="doc-error" role="alert">{fetcher.data.formError}</p> : null}
+        {fetcher.data && !fetcher.data.ok ? (
+          <p className="doc-error" role="alert">
+            {fetcher.data.formError}
+          </p>
+        ) : null}
       </div>
       <div className="doc-actions">
         {isRetryableFailure(document) || document.status === 'ready' ? (
@@ -127,7 +172,11 @@ export function DocumentRow({
             <CsrfInput />
             <input type="hidden" name="intent" value="reingest" />
             <input type="hidden" name="documentId" value={document.id} />
-            <button type="submit" className={document.status === 'failed' ? 'button secondary small' : 'button ghost small'} disabled={busy}>
+            <button
+              type="submit"
+              className={document.status === 'failed' ? 'button secondary small' : 'button ghost small'}
+              disabled={busy}
+            >
               <Icon name="refresh" />
               {busy ? 'Starting…' : document.status === 'failed' ? 'Retry' : 'Re-ingest'}
               <span className="visually-hidden"> {document.filename}</span>
@@ -143,7 +192,8 @@ export function DocumentRow({
             title={`Workflow ${document.workflowId} in Temporal Web`}
           >
             <Icon name="external" />
-            Workflow<span className="visually-hidden"> of {document.filename} in Temporal Web (opens in a new tab)</span>
+            Workflow
+            <span className="visually-hidden"> of {document.filename} in Temporal Web (opens in a new tab)</span>
           </a>
         ) : null}
         <button type="button" className="button ghost small danger-text" onClick={() => onDelete(document)}>

@@ -2,7 +2,15 @@ import { embedSnippet } from '../lib/snippet';
 import { CopyButton } from './copy-button';
 
 /** The embed tag with its Copy button; with no full key at hand it shows a placeholder and says how to get one. */
-export function EmbedSnippet({ publicUrl, apiKey, id = 'embed-snippet' }: { publicUrl: string; apiKey: string | null; id?: string }) {
+export function EmbedSnippet({
+  publicUrl,
+  apiKey,
+  id = 'embed-snippet',
+}: {
+  publicUrl: string;
+  apiKey: string | null;
+  id?: string;
+}) {
   const snippet = embedSnippet(publicUrl, apiKey);
   return (
     <div className="snippet">

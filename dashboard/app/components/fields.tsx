@@ -35,26 +35,64 @@ function Frame({ id, label, hint, error, hideLabel, children }: FieldFrame & { c
   );
 }
 
-export function TextField({ id, label, hint, error, hideLabel, ...input }: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  id,
+  label,
+  hint,
+  error,
+  hideLabel,
+  ...input
+}: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
   return (
     <Frame id={id} label={label} hint={hint} error={error} hideLabel={hideLabel}>
-      <input id={id} className="input" aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...input} />
+      <input
+        id={id}
+        className="input"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        {...input}
+      />
     </Frame>
   );
 }
 
-export function TextAreaField({ id, label, hint, error, ...textarea }: FieldFrame & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({
+  id,
+  label,
+  hint,
+  error,
+  ...textarea
+}: FieldFrame & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
     <Frame id={id} label={label} hint={hint} error={error}>
-      <textarea id={id} className="input textarea" aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...textarea} />
+      <textarea
+        id={id}
+        className="input textarea"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        {...textarea}
+      />
     </Frame>
   );
 }
 
-export function SelectField({ id, label, hint, error, children, ...select }: FieldFrame & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({
+  id,
+  label,
+  hint,
+  error,
+  children,
+  ...select
+}: FieldFrame & SelectHTMLAttributes<HTMLSelectElement>) {
   return (
     <Frame id={id} label={label} hint={hint} error={error}>
-      <select id={id} className="input select" aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...select}>
+      <select
+        id={id}
+        className="input select"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        {...select}
+      >
         {children}
       </select>
     </Frame>
@@ -62,7 +100,13 @@ export function SelectField({ id, label, hint, error, children, ...select }: Fie
 }
 
 /** A message about the whole form; focusable and announced so it is not missed after a submit. */
-export function FormAlert({ message, tone = 'error' }: { message: string | null | undefined; tone?: 'error' | 'success' }) {
+export function FormAlert({
+  message,
+  tone = 'error',
+}: {
+  message: string | null | undefined;
+  tone?: 'error' | 'success';
+}) {
   if (!message) return null;
   return (
     <div className={`alert ${tone}`} role={tone === 'error' ? 'alert' : 'status'}>

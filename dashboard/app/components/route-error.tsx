@@ -5,20 +5,46 @@ import { Icon } from './icons';
 export function describeRouteError(error: unknown): { status: number | null; title: string; message: string } {
   if (isRouteErrorResponse(error)) {
     const detail = typeof error.data === 'string' && error.data.trim() ? error.data : null;
-    if (error.status === 404) return { status: 404, title: 'Not found', message: detail ?? 'This page does not exist, or it belongs to another account.' };
-    if (error.status === 403) return { status: 403, title: 'Not allowed', message: detail ?? 'This request was refused. Reload the page and try again.' };
-    if (error.status === 401) return { status: 401, title: 'Please log in', message: detail ?? 'Your session has ended. Log in again to continue.' };
-    return { status: error.status, title: error.statusText || 'Something went wrong', message: detail ?? 'The server could not complete this request. Try again in a moment.' };
+    if (error.status === 404)
+      return {
+        status: 404,
+        title: 'Not found',
+        message: detail ?? 'This page does not exist, or it belongs to another account.',
+      };
+    if (error.status === 403)
+      return {
+        status: 403,
+        title: 'Not allowed',
+        message: detail ?? 'This request was refused. Reload the page and try again.',
+      };
+    if (error.status === 401)
+      return {
+        status: 401,
+        title: 'Please log in',
+        message: detail ?? 'Your session has ended. Log in again to continue.',
+      };
+    return {
+      status: error.status,
+      title: error.statusText || 'Something went wrong',
+      message: detail ?? 'The server could not complete this request. Try again in a moment.',
+    };
   }
   // Production builds replace server error details with a generic text; say something useful instead.
   return {
     status: null,
     title: 'Something went wrong',
-    message: 'This page could not be shown. Try again in a moment; if it keeps happening, the server logs have the details.',
+    message:
+      'This page could not be shown. Try again in a moment; if it keeps happening, the server logs have the details.',
   };
 }
 
-export function RouteErrorPanel({ backTo = '/sites', backLabel = 'Back to your sites' }: { backTo?: string; backLabel?: string }) {
+export function RouteErrorPanel({
+  backTo = '/sites',
+  backLabel = 'Back to your sites',
+}: {
+  backTo?: string;
+  backLabel?: string;
+}) {
   const error = useRouteError();
   const { status, title, message } = describeRouteError(error);
   return (

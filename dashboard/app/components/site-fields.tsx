@@ -23,7 +23,10 @@ export function TierChoice({
       {selfServe ? null : (
         <p className="field-hint">
           Plans are set by the operator of this server. Picking another plan sends them an upgrade request
-          {requestedTier ? <strong> (requested: {requestedTier === 'paid' ? 'Paid' : 'Free'}, waiting for the operator)</strong> : null}.
+          {requestedTier ? (
+            <strong> (requested: {requestedTier === 'paid' ? 'Paid' : 'Free'}, waiting for the operator)</strong>
+          ) : null}
+          .
         </p>
       )}
       <div className="choice-grid">
@@ -49,10 +52,11 @@ export function TierChoice({
 /** The allowed-domains rules, as the service validates them (core/services/origins.ts). */
 export const DOMAINS_HINT = (
   <>
-    One per line. A hostname such as <code>shop.example.com</code> allows that host over http and https on any port
-    (so <code>localhost</code> also allows <code>http://localhost:3000</code>), but not its subdomains;{' '}
+    One per line. A hostname such as <code>shop.example.com</code> allows that host over http and https on any port (so{' '}
+    <code>localhost</code> also allows <code>http://localhost:3000</code>), but not its subdomains;{' '}
     <code>*.example.com</code> allows every subdomain, but not <code>example.com</code> itself; an origin such as{' '}
-    <code>https://shop.example.com:8443</code> allows exactly that scheme, host and port. The widget works only on these sites.
+    <code>https://shop.example.com:8443</code> allows exactly that scheme, host and port. The widget works only on these
+    sites.
   </>
 );
 
@@ -77,7 +81,11 @@ export function DomainsPreview({ fieldId, initial }: { fieldId: string; initial:
     .filter(Boolean)
     .slice(0, 20);
   if (lines.length === 0) {
-    return <p className="field-hint" aria-live="polite">No domains yet: the widget will not run on any site until you add one.</p>;
+    return (
+      <p className="field-hint" aria-live="polite">
+        No domains yet: the widget will not run on any site until you add one.
+      </p>
+    );
   }
   return (
     <ul className="domains-preview field-hint" aria-live="polite" aria-label="How these entries will be read">

@@ -1,6 +1,11 @@
 import type { DocumentStatus } from '../lib/documents';
 
-const LABELS: Record<DocumentStatus, string> = { queued: 'Queued', processing: 'Processing', ready: 'Ready', failed: 'Failed' };
+const LABELS: Record<DocumentStatus, string> = {
+  queued: 'Queued',
+  processing: 'Processing',
+  ready: 'Ready',
+  failed: 'Failed',
+};
 
 export function StatusBadge({ status }: { status: DocumentStatus }) {
   return (

@@ -3,7 +3,11 @@ import { useEffect, useRef, useState } from 'react';
 import { isInFlight, type DocumentView } from '../lib/documents';
 
 /** Subscribes to the document event stream of one site; EventSource reconnects by itself after drops. */
-export function useDocumentEvents(clientId: string, onDocument: (document: DocumentView) => void, onDeleted: (id: string) => void) {
+export function useDocumentEvents(
+  clientId: string,
+  onDocument: (document: DocumentView) => void,
+  onDeleted: (id: string) => void,
+) {
   const [connected, setConnected] = useState(false);
   const lastEventAt = useRef(Date.now());
   const handlers = useRef({ onDocument, onDeleted });

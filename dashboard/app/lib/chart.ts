@@ -21,7 +21,10 @@ export interface Bar {
 }
 
 /** Bar geometry for `values` in a `width` × `height` plot area with `gap` between bars. */
-export function layoutBars(values: number[], { width, height, gap, max }: { width: number; height: number; gap: number; max: number }): Bar[] {
+export function layoutBars(
+  values: number[],
+  { width, height, gap, max }: { width: number; height: number; gap: number; max: number },
+): Bar[] {
   if (values.length === 0) return [];
   const slot = width / values.length;
   const barWidth = Math.max(1, slot - gap);
@@ -29,6 +32,11 @@ export function layoutBars(values: number[], { width, height, gap, max }: { widt
     const barHeight = max > 0 ? (Math.max(0, value) / max) * height : 0;
     // A day with any traffic stays visible as a sliver.
     const visibleHeight = value > 0 ? Math.max(barHeight, 2) : 0;
-    return { x: index * slot + (slot - barWidth) / 2, y: height - visibleHeight, width: barWidth, height: visibleHeight };
+    return {
+      x: index * slot + (slot - barWidth) / 2,
+      y: height - visibleHeight,
+      width: barWidth,
+      height: visibleHeight,
+    };
   });
 }

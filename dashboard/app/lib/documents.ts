@@ -34,7 +34,9 @@ export function mergeDocuments(
     if (!current || isNewerOrSame(document, current)) byId.set(id, document);
   }
   for (const id of deleted) byId.delete(id);
-  return [...byId.values()].sort((a, b) => (a.createdAt === b.createdAt ? a.id.localeCompare(b.id) : a.createdAt < b.createdAt ? 1 : -1));
+  return [...byId.values()].sort((a, b) =>
+    a.createdAt === b.createdAt ? a.id.localeCompare(b.id) : a.createdAt < b.createdAt ? 1 : -1,
+  );
 }
 
 export function filterDocuments(documents: DocumentView[], filter: StatusFilter): DocumentView[] {

@@ -49,4 +49,5 @@ export function formatRelative(iso: string, now: number): string {
   return formatUtcDate(iso);
 }
 
-export const pluralize = (count: number, one: string, many = `${one}s`) => `${formatInteger(count)} ${count === 1 ? one : many}`;
+export const pluralize = (count: number, one: string, many = `${one}s`) =>
+  `${formatInteger(count)} ${count === 1 ? one : many}`;

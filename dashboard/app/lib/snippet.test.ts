@@ -3,7 +3,9 @@ import { embedSnippet, KEY_PLACEHOLDER } from './snippet';
 
 describe('embedSnippet', () => {
   it('is exactly the public contract tag', () => {
-    expect(embedSnippet('https://chat.example.com/', 'pk_live_abc')).toBe('<script src="https://chat.example.com/widget.js" data-api-key="pk_live_abc" async></script>');
+    expect(embedSnippet('https://chat.example.com/', 'pk_live_abc')).toBe(
+      '<script src="https://chat.example.com/widget.js" data-api-key="pk_live_abc" async></script>',
+    );
   });
 
   it('uses a visible placeholder without a key', () => {

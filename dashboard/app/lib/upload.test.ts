@@ -3,9 +3,14 @@ import { uploadErrorMessage } from './upload';
 
 describe('uploadErrorMessage', () => {
   it('shows the API error message as it is', () => {
-    expect(uploadErrorMessage(415, JSON.stringify({ error: { code: 'unsupported_file_type', message: 'This file is an HTML web page, not a PDF.' } }))).toBe(
-      'This file is an HTML web page, not a PDF.',
-    );
+    expect(
+      uploadErrorMessage(
+        415,
+        JSON.stringify({
+          error: { code: 'unsupported_file_type', message: 'This file is an HTML web page, not a PDF.' },
+        }),
+      ),
+    ).toBe('This file is an HTML web page, not a PDF.');
   });
 
   it('explains statuses that arrive without a JSON body', () => {

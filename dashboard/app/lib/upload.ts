@@ -53,7 +53,14 @@ export function startUpload({
 }): UploadHandle {
   counter += 1;
   const localId = `upload-${Date.now()}-${counter}`;
-  const state: UploadState = { localId, filename: file.name, size: file.size, loaded: 0, total: file.size, status: 'uploading' };
+  const state: UploadState = {
+    localId,
+    filename: file.name,
+    size: file.size,
+    loaded: 0,
+    total: file.size,
+    status: 'uploading',
+  };
 
   // Saves sending megabytes only to be refused; the server enforces the same limits.
   if (file.size > maxFileSize || file.size === 0) {
@@ -85,7 +92,9 @@ export function startUpload({
     }
     onError(localId, uploadErrorMessage(request.status, request.responseText));
   });
-  request.addEventListener('error', () => onError(localId, 'The connection was lost during the upload. Check your network and try again.'));
+  request.addEventListener('error', () =>
+    onError(localId, 'The connection was lost during the upload. Check your network and try again.'),
+  );
   request.addEventListener('abort', () => {
     if (!aborted) onError(localId, 'The upload was cancelled.');
   });

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { isPageBusy, pageStateLabel, progressSummary, type SourcePageView, type SourceView } from './website';
 
 const page = (overrides: Partial<SourcePageView>): SourcePageView => ({
-  id: 'p', url: 'https://a.test/', finalUrl: null, state: 'pending', reason: null, httpStatus: null, title: null, documentId: null, documentStatus: null, fetchedAt: null, ...overrides,
+  id: 'p',
+  url: 'https://a.test/',
+  finalUrl: null,
+  state: 'pending',
+  reason: null,
+  httpStatus: null,
+  title: null,
+  documentId: null,
+  documentStatus: null,
+  fetchedAt: null,
+  ...overrides,
 });
 
 describe('website tab labels', () => {
@@ -14,7 +24,17 @@ describe('website tab labels', () => {
     expect(isPageBusy(page({ state: 'failed' }))).toBe(false);
   });
   it('sums a crawl up in plain words, leaving out zeros', () => {
-    const source = { progress: { pagesFound: 12, pagesFetched: 10, pagesIngested: 8, pagesSkipped: 2, pagesFailed: 0, pagesUnchanged: 0, pagesRemoved: 0 } } as SourceView;
+    const source = {
+      progress: {
+        pagesFound: 12,
+        pagesFetched: 10,
+        pagesIngested: 8,
+        pagesSkipped: 2,
+        pagesFailed: 0,
+        pagesUnchanged: 0,
+        pagesRemoved: 0,
+      },
+    } as SourceView;
     expect(progressSummary(source)).toBe('12 pages found · 10 read · 8 added or updated · 2 skipped');
   });
 });

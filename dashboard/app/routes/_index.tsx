@@ -31,7 +31,8 @@ export default function Welcome() {
           </li>
           <li>
             <span>
-              <strong>Add what it should know</strong>: upload PDF, Word, CSV or text files, and watch them being processed.
+              <strong>Add what it should know</strong>: upload PDF, Word, CSV or text files, and watch them being
+              processed.
             </span>
           </li>
           <li>

@@ -20,11 +20,21 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const email = textField(formData, 'email').trim().toLowerCase();
   const password = textField(formData, 'password');
   if (!email || !password) {
-    return { ok: false as const, formError: 'Enter your email and password.', fieldErrors: {} as Record<string, string>, email };
+    return {
+      ok: false as const,
+      formError: 'Enter your email and password.',
+      fieldErrors: {} as Record<string, string>,
+      email,
+    };
   }
   // One limiter with the API's login, per account and per client address (consumed before the check).
   try {
-    const user = await authenticateThrottled(context.container.db.knex, context.container.rateLimits.login, { email, password }, context.clientAddress);
+    const user = await authenticateThrottled(
+      context.container.db.knex,
+      context.container.rateLimits.login,
+      { email, password },
+      context.clientAddress,
+    );
     return await startSessionAndRedirect(context, request, user.id, safeRedirectPath(formData.get('redirectTo')));
   } catch (error) {
     if (error instanceof TooManyLoginAttemptsError) {
@@ -50,17 +60,41 @@ export default function Login() {
       subtitle="Manage your sites, documents and chat widget."
       footer={
         <>
-          New to ChatConnect? <Link to={redirectTo ? `/signup?redirectTo=${encodeURIComponent(redirectTo)}` : '/signup'}>Create an account</Link>
+          New to ChatConnect?{' '}
+          <Link to={redirectTo ? `/signup?redirectTo=${encodeURIComponent(redirectTo)}` : '/signup'}>
+            Create an account
+          </Link>
         </>
       }
     >
-      <Form method="post" className="stack" noValidate aria-describedby={actionData?.formError ? 'login-error' : undefined}>
+      <Form
+        method="post"
+        className="stack"
+        noValidate
+        aria-describedby={actionData?.formError ? 'login-error' : undefined}
+      >
         <div id="login-error">
           <FormAlert message={actionData?.formError} />
         </div>
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <TextField id="email" name="email" type="email" label="Email" autoComplete="email" required defaultValue={actionData?.email} autoFocus={!actionData} />
-        <TextField id="password" name="password" type="password" label="Password" autoComplete="current-password" required />
+        <TextField
+          id="email"
+          name="email"
+          type="email"
+          label="Email"
+          autoComplete="email"
+          required
+          defaultValue={actionData?.email}
+          autoFocus={!actionData}
+        />
+        <TextField
+          id="password"
+          name="password"
+          type="password"
+          label="Password"
+          autoComplete="current-password"
+          required
+        />
         <button type="submit" className="button primary block" disabled={submitting}>
           {submitting ? 'Logging in…' : 'Log in'}
         </button>

@@ -12,7 +12,10 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const secure = secureCookies(context, request);
   if (context.session) {
     requireCsrf(formData, context);
-    await destroySession(context.container.db.knex, sessionTokenFromCookieHeader(request.headers.get('cookie'), { secure }));
+    await destroySession(
+      context.container.db.knex,
+      sessionTokenFromCookieHeader(request.headers.get('cookie'), { secure }),
+    );
   }
   return redirect('/login', { headers: { 'Set-Cookie': clearedSessionCookie({ secure }) } });
 }

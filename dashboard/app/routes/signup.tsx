@@ -19,8 +19,16 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const values = { name: textField(formData, 'name'), email: textField(formData, 'email') };
   try {
-    const user = await registerUser(context.container.db.knex, { ...values, password: textField(formData, 'password') });
-    return await startSessionAndRedirect(context, request, user.id, safeRedirectPath(formData.get('redirectTo'), '/sites/new'));
+    const user = await registerUser(context.container.db.knex, {
+      ...values,
+      password: textField(formData, 'password'),
+    });
+    return await startSessionAndRedirect(
+      context,
+      request,
+      user.id,
+      safeRedirectPath(formData.get('redirectTo'), '/sites/new'),
+    );
   } catch (error) {
     return formFailure(error, { values });
   }
@@ -47,8 +55,26 @@ export default function Signup() {
       <Form method="post" className="stack" noValidate>
         <FormAlert message={hasFieldErrors ? 'Please correct the fields marked below.' : actionData?.formError} />
         <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
-        <TextField id="name" name="name" label="Your name" autoComplete="name" required defaultValue={actionData?.values?.name} error={errors.name} autoFocus={!actionData} />
-        <TextField id="email" name="email" type="email" label="Work email" autoComplete="email" required defaultValue={actionData?.values?.email} error={errors.email} />
+        <TextField
+          id="name"
+          name="name"
+          label="Your name"
+          autoComplete="name"
+          required
+          defaultValue={actionData?.values?.name}
+          error={errors.name}
+          autoFocus={!actionData}
+        />
+        <TextField
+          id="email"
+          name="email"
+          type="email"
+          label="Work email"
+          autoComplete="email"
+          required
+          defaultValue={actionData?.values?.email}
+          error={errors.email}
+        />
         <TextField
           id="password"
           name="password"

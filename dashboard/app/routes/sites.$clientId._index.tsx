@@ -1,7 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react';
 import { useState } from 'react';
-import { announceClientChange, createApiKey, listApiKeys, revokeApiKey, type ApiKeySummary } from '../../../core/services/clients';
+import {
+  announceClientChange,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  type ApiKeySummary,
+} from '../../../core/services/clients';
 import { listChatSessions } from '../../../core/services/conversations';
 import { listDocuments } from '../../../core/services/documents';
 import { getUsage } from '../../../core/services/usage';
@@ -113,7 +119,13 @@ function ApiKeysTable({ apiKeys, onRevoke }: { apiKeys: ApiKeySummary[]; onRevok
               <td data-label="Created">
                 <LocalTime iso={key.createdAt} mode="date" />
               </td>
-              <td data-label="Last used">{key.lastUsedAt ? <LocalTime iso={key.lastUsedAt} mode="relative" /> : <span className="muted">Never</span>}</td>
+              <td data-label="Last used">
+                {key.lastUsedAt ? (
+                  <LocalTime iso={key.lastUsedAt} mode="relative" />
+                ) : (
+                  <span className="muted">Never</span>
+                )}
+              </td>
               <td data-label="Status">{keyStatus(key)}</td>
               <td className="cell-actions">
                 {key.revokedAt ? null : (
@@ -181,9 +193,24 @@ export default function SiteOverview() {
     <div className="stack-lg">
       <h1 className="visually-hidden">Overview of {site.name}</h1>
       <div className="stats-grid">
-        <Stat label="Documents" value={formatInteger(stats.documents)} detail={`${formatInteger(stats.readyDocuments)} ready to answer from`} to={`${base}/documents`} />
-        <Stat label="Conversations" value={formatInteger(stats.conversations)} detail="All time" to={`${base}/conversations`} />
-        <Stat label="Chat requests" value={formatInteger(stats.requests30d)} detail="Last 30 days" to={`${base}/usage`} />
+        <Stat
+          label="Documents"
+          value={formatInteger(stats.documents)}
+          detail={`${formatInteger(stats.readyDocuments)} ready to answer from`}
+          to={`${base}/documents`}
+        />
+        <Stat
+          label="Conversations"
+          value={formatInteger(stats.conversations)}
+          detail="All time"
+          to={`${base}/conversations`}
+        />
+        <Stat
+          label="Chat requests"
+          value={formatInteger(stats.requests30d)}
+          detail="Last 30 days"
+          to={`${base}/usage`}
+        />
         <Stat label="Estimated cost" value={formatCost(stats.cost30d)} detail="Last 30 days" to={`${base}/usage`} />
       </div>
 
@@ -199,7 +226,10 @@ export default function SiteOverview() {
               </p>
             </div>
             <div className="meter" aria-hidden="true">
-              <div className="meter-fill" style={{ width: `${((checklist.length - remaining) / checklist.length) * 100}%` }} />
+              <div
+                className="meter-fill"
+                style={{ width: `${((checklist.length - remaining) / checklist.length) * 100}%` }}
+              />
             </div>
           </div>
           <ul className="checklist">
@@ -236,8 +266,8 @@ export default function SiteOverview() {
           <div className="callout">
             <Icon name="key" />
             <p>
-              Full keys are shown only once, so the snippet has a placeholder. Replace <code>pk_live_YOUR_KEY</code> with a key you saved, or create a new key
-              to fill it in.
+              Full keys are shown only once, so the snippet has a placeholder. Replace <code>pk_live_YOUR_KEY</code>{' '}
+              with a key you saved, or create a new key to fill it in.
             </p>
             {createKeyForm('Create a key', 'button secondary small')}
           </div>
@@ -250,7 +280,10 @@ export default function SiteOverview() {
             <h2 id="keys-title" className="card-title">
               API keys
             </h2>
-            <p className="card-subtitle">Publishable keys for the widget. They only work on your allowed domains; the preview key only in this dashboard.</p>
+            <p className="card-subtitle">
+              Publishable keys for the widget. They only work on your allowed domains; the preview key only in this
+              dashboard.
+            </p>
           </div>
           {createKeyForm('New key', 'button secondary')}
         </div>

@@ -1,7 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
-import { createWrittenAnswer, deleteWrittenAnswer, listWrittenAnswers, updateWrittenAnswer } from '../../../core/services/written-answers';
+import {
+  createWrittenAnswer,
+  deleteWrittenAnswer,
+  listWrittenAnswers,
+  updateWrittenAnswer,
+} from '../../../core/services/written-answers';
 import { CsrfInput } from '../components/csrf-input';
 import { EmptyState } from '../components/empty-state';
 import { FormAlert, TextAreaField, TextField } from '../components/fields';
@@ -17,7 +22,11 @@ export const meta: MetaFunction = () => [{ title: 'Written answers · ChatConnec
 export async function loader({ context, params, request }: LoaderFunctionArgs) {
   const client = await requireOwnedClient(context, params.clientId, request);
   const prefill = (new URL(request.url).searchParams.get('question') ?? '').slice(0, 500);
-  return { clientId: client.id, prefill, answers: await listWrittenAnswers(context.container.db.knex, { clientId: client.id }) };
+  return {
+    clientId: client.id,
+    prefill,
+    answers: await listWrittenAnswers(context.container.db.knex, { clientId: client.id }),
+  };
 }
 
 export async function action({ context, params, request }: ActionFunctionArgs) {
@@ -34,13 +43,24 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
     else if (intent === 'update') await updateWrittenAnswer(deps, { clientId: client.id, answerId, input });
     else if (intent === 'delete') await deleteWrittenAnswer(deps, { clientId: client.id, answerId });
     else throw new Response('Unknown action.', { status: 400 });
-    return { ok: true as const, intent, answerId, at: Date.now(), fieldErrors: {} as Record<string, string>, formError: null };
+    return {
+      ok: true as const,
+      intent,
+      answerId,
+      at: Date.now(),
+      fieldErrors: {} as Record<string, string>,
+      formError: null,
+    };
   } catch (error) {
     return formFailure(error, { intent, answerId });
   }
 }
 
-function AnswerEditor({ answer }: { answer: { id: string; question: string; answer: string; createdAt: string; updatedAt: string } }) {
+function AnswerEditor({
+  answer,
+}: {
+  answer: { id: string; question: string; answer: string; createdAt: string; updatedAt: string };
+}) {
   const [editing, setEditing] = useState(false);
   const actionData = useActionData<typeof action>();
   const mine = actionData?.answerId === answer.id;
@@ -54,11 +74,28 @@ function AnswerEditor({ answer }: { answer: { id: string; question: string; answ
           <CsrfInput />
           <input type="hidden" name="intent" value="update" />
           <input type="hidden" name="answerId" value={answer.id} />
-          <TextField id={`q-${answer.id}`} name="question" label="Question" defaultValue={answer.question} maxLength={500} required />
-          <TextAreaField id={`a-${answer.id}`} name="answer" label="Answer" defaultValue={answer.answer} rows={4} maxLength={4000} required />
+          <TextField
+            id={`q-${answer.id}`}
+            name="question"
+            label="Question"
+            defaultValue={answer.question}
+            maxLength={500}
+            required
+          />
+          <TextAreaField
+            id={`a-${answer.id}`}
+            name="answer"
+            label="Answer"
+            defaultValue={answer.answer}
+            rows={4}
+            maxLength={4000}
+            required
+          />
           {mine && !actionData?.ok ? <FormAlert message={actionData?.formError ?? null} /> : null}
           <div className="button-row">
-            <button type="submit" className="button primary small">Save</button>
+            <button type="submit" className="button primary small">
+              Save
+            </button>
             <button type="button" className="button ghost small" onClick={() => setEditing(false)}>
               Cancel
             </button>
@@ -73,7 +110,8 @@ function AnswerEditor({ answer }: { answer: { id: string; question: string; answ
               Written <LocalTime iso={answer.createdAt} mode="relative" />
               {answer.updatedAt !== answer.createdAt ? (
                 <>
-                  {' '}· edited <LocalTime iso={answer.updatedAt} mode="relative" />
+                  {' '}
+                  · edited <LocalTime iso={answer.updatedAt} mode="relative" />
                 </>
               ) : null}
             </p>
@@ -119,8 +157,8 @@ export default function WrittenAnswers() {
         <div>
           <h1 className="section-heading">Written answers</h1>
           <p className="muted">
-            Answers you write yourself, for questions your documents miss. A visitor who asks the same question, or one worded very closely, gets your answer word
-            for word, cited as “Q&amp;A”. Changes apply at once.
+            Answers you write yourself, for questions your documents miss. A visitor who asks the same question, or one
+            worded very closely, gets your answer word for word, cited as “Q&amp;A”. Changes apply at once.
           </p>
         </div>
       </div>
@@ -131,10 +169,28 @@ export default function WrittenAnswers() {
         <Form method="post" className="stack" ref={form} key={prefill}>
           <CsrfInput />
           <input type="hidden" name="intent" value="create" />
-          <TextField id="question" name="question" label="Question visitors ask" defaultValue={prefill} maxLength={500} required error={createResult && !createResult.ok ? createResult.fieldErrors.question : undefined} />
-          <TextAreaField id="answer" name="answer" label="Your answer" rows={4} maxLength={4000} required autoFocus={Boolean(prefill)} />
+          <TextField
+            id="question"
+            name="question"
+            label="Question visitors ask"
+            defaultValue={prefill}
+            maxLength={500}
+            required
+            error={createResult && !createResult.ok ? createResult.fieldErrors.question : undefined}
+          />
+          <TextAreaField
+            id="answer"
+            name="answer"
+            label="Your answer"
+            rows={4}
+            maxLength={4000}
+            required
+            autoFocus={Boolean(prefill)}
+          />
           {createResult && !createResult.ok ? <FormAlert message={createResult.formError} /> : null}
-          {createResult?.ok ? <FormAlert tone="success" message="Saved. Visitors asking this question now get your answer." /> : null}
+          {createResult?.ok ? (
+            <FormAlert tone="success" message="Saved. Visitors asking this question now get your answer." />
+          ) : null}
           <div className="form-actions">
             <button type="submit" className="button primary" disabled={creating}>
               {creating ? 'Saving…' : 'Save answer'}

@@ -45,7 +45,12 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   }
 }
 
-const DELIVERY_LABELS = { none: 'No webhook', pending: 'Delivering…', delivered: 'Sent to webhook', failed: 'Webhook failed' } as const;
+const DELIVERY_LABELS = {
+  none: 'No webhook',
+  pending: 'Delivering…',
+  delivered: 'Sent to webhook',
+  failed: 'Webhook failed',
+} as const;
 
 export default function Contacts() {
   const { clientId, webhookUrl, webhookSecret, contacts } = useLoaderData<typeof loader>();
@@ -57,14 +62,17 @@ export default function Contacts() {
       <div className="section-header">
         <div>
           <h1 className="section-heading">Contact requests</h1>
-          <p className="muted">Visitors who asked to talk to a person. Reply to them by email; with a webhook, each request also reaches your helpdesk or chat tool.</p>
+          <p className="muted">
+            Visitors who asked to talk to a person. Reply to them by email; with a webhook, each request also reaches
+            your helpdesk or chat tool.
+          </p>
         </div>
       </div>
       {contacts.length === 0 ? (
         <EmptyState icon="person" title="No contact requests yet">
           <p>
-            When you turn on “talk to a person” in the <Link to={`/sites/${clientId}/widget`}>widget settings</Link>, visitors can leave their email after an answer
-            that did not help.
+            When you turn on “talk to a person” in the <Link to={`/sites/${clientId}/widget`}>widget settings</Link>,
+            visitors can leave their email after an answer that did not help.
           </p>
         </EmptyState>
       ) : (
@@ -79,13 +87,27 @@ export default function Contacts() {
               <li key={contact.id} className="loop-row">
                 <div className="loop-main">
                   <p className="loop-question">
-                    <a href={`mailto:${contact.email}`}>{contact.name ? `${contact.name} <${contact.email}>` : contact.email}</a>
+                    <a href={`mailto:${contact.email}`}>
+                      {contact.name ? `${contact.name} <${contact.email}>` : contact.email}
+                    </a>
                   </p>
                   {contact.message ? <p className="loop-answer">{contact.message}</p> : null}
                   <p className="loop-meta">
                     <LocalTime iso={contact.createdAt} mode="relative" /> ·{' '}
-                    <Link to={`/sites/${clientId}/conversations/${encodeURIComponent(contact.sessionId)}`}>Open the conversation</Link> ·{' '}
-                    <span className={contact.webhook.status === 'failed' ? 'badge status-failed' : contact.webhook.status === 'delivered' ? 'badge status-ready' : 'badge'} title={contact.webhook.error ?? undefined}>
+                    <Link to={`/sites/${clientId}/conversations/${encodeURIComponent(contact.sessionId)}`}>
+                      Open the conversation
+                    </Link>{' '}
+                    ·{' '}
+                    <span
+                      className={
+                        contact.webhook.status === 'failed'
+                          ? 'badge status-failed'
+                          : contact.webhook.status === 'delivered'
+                            ? 'badge status-ready'
+                            : 'badge'
+                      }
+                      title={contact.webhook.error ?? undefined}
+                    >
                       {DELIVERY_LABELS[contact.webhook.status]}
                     </span>
                   </p>
@@ -101,13 +123,23 @@ export default function Contacts() {
             Webhook
           </h2>
           <p className="card-subtitle">
-            Each request is POSTed as JSON, signed in <code>x-chatconnect-signature</code> (<code>sha256=</code> HMAC of the body with the secret), and retried for a day
-            until your endpoint answers 2xx.
+            Each request is POSTed as JSON, signed in <code>x-chatconnect-signature</code> (<code>sha256=</code> HMAC of
+            the body with the secret), and retried for a day until your endpoint answers 2xx.
           </p>
         </div>
         <Form method="post" className="stack">
           <CsrfInput />
-          <TextField id="webhookUrl" name="webhookUrl" label="Webhook URL" type="url" placeholder="https://example.com/hooks/chatconnect" defaultValue={webhookUrl ?? ''} spellCheck={false} autoCapitalize="off" hint="Leave empty to turn the webhook off." />
+          <TextField
+            id="webhookUrl"
+            name="webhookUrl"
+            label="Webhook URL"
+            type="url"
+            placeholder="https://example.com/hooks/chatconnect"
+            defaultValue={webhookUrl ?? ''}
+            spellCheck={false}
+            autoCapitalize="off"
+            hint="Leave empty to turn the webhook off."
+          />
           {webhookSecret ? (
             <div className="field">
               <span className="field-label">Signing secret</span>

@@ -14,7 +14,10 @@ export const meta: MetaFunction = () => [{ title: 'Conversation · ChatConnect' 
 export async function loader({ context, params, request }: LoaderFunctionArgs) {
   const client = await requireOwnedClient(context, params.clientId, request);
   const sessionId = params.sessionId ?? '';
-  const session = sessionId.length <= 200 ? await getChatSession(context.container.db.knex, { clientId: client.id, sessionId }) : null;
+  const session =
+    sessionId.length <= 200
+      ? await getChatSession(context.container.db.knex, { clientId: client.id, sessionId })
+      : null;
   if (!session) throw notFoundResponse('This conversation does not exist, or it belongs to another site.');
   return {
     clientId: client.id,
@@ -41,7 +44,8 @@ export default function Transcript() {
         <div>
           <h1 className="section-heading">{session.firstQuestion ?? 'Conversation'}</h1>
           <p className="muted">
-            {pluralize(session.messageCount, 'question')} · started <LocalTime iso={session.startedAt} /> · {formatInteger(tokens)} tokens
+            {pluralize(session.messageCount, 'question')} · started <LocalTime iso={session.startedAt} /> ·{' '}
+            {formatInteger(tokens)} tokens
           </p>
         </div>
       </div>
@@ -55,7 +59,9 @@ export default function Transcript() {
             <div className={message.status === 'ok' ? 'bubble assistant' : 'bubble assistant problem'}>
               <span className="bubble-who">
                 Assistant
-                {message.status !== 'ok' ? <span className="badge status-failed">{message.status === 'aborted' ? 'Stopped' : 'Error'}</span> : null}
+                {message.status !== 'ok' ? (
+                  <span className="badge status-failed">{message.status === 'aborted' ? 'Stopped' : 'Error'}</span>
+                ) : null}
               </span>
               <p className="bubble-text">{message.answer || <span className="muted">No answer was given.</span>}</p>
               {message.sources.length ? (
@@ -79,13 +85,17 @@ export default function Transcript() {
               {message.feedback ? (
                 <p className={`bubble-feedback ${message.feedback.rating}`}>
                   <Icon name={message.feedback.rating === 'up' ? 'thumbUp' : 'thumbDown'} size={14} />
-                  {message.feedback.rating === 'up' ? 'The visitor found this helpful' : 'The visitor found this not helpful'}
+                  {message.feedback.rating === 'up'
+                    ? 'The visitor found this helpful'
+                    : 'The visitor found this not helpful'}
                   {message.feedback.comment ? `: “${message.feedback.comment}”` : ''}
                 </p>
               ) : null}
               <p className="bubble-meta">
-                <LocalTime iso={message.createdAt} /> · {message.model} · {formatInteger(message.tokensIn)} in / {formatInteger(message.tokensOut)} out
-                {message.cachedTokens ? ` · ${formatInteger(message.cachedTokens)} cached` : ''} · {(message.latencyMs / 1000).toFixed(1)} s
+                <LocalTime iso={message.createdAt} /> · {message.model} · {formatInteger(message.tokensIn)} in /{' '}
+                {formatInteger(message.tokensOut)} out
+                {message.cachedTokens ? ` · ${formatInteger(message.cachedTokens)} cached` : ''} ·{' '}
+                {(message.latencyMs / 1000).toFixed(1)} s
               </p>
             </div>
           </li>

@@ -40,7 +40,8 @@ export default function Conversations() {
   const navigation = useNavigation();
   const submit = useSubmit();
   const searchInput = useRef<HTMLInputElement>(null);
-  const searching = navigation.state === 'loading' && navigation.location?.pathname === `/sites/${clientId}/conversations`;
+  const searching =
+    navigation.state === 'loading' && navigation.location?.pathname === `/sites/${clientId}/conversations`;
   useEffect(() => {
     if (searchInput.current && searchInput.current.value !== search) searchInput.current.value = search;
   }, [search]);
@@ -72,16 +73,29 @@ export default function Conversations() {
         </div>
       </div>
 
-      <Form method="get" role="search" className="search-bar" onChange={(event) => {
-        // Searching as you type, replacing history entries so Back leaves the page.
-        const form = event.currentTarget;
-        submit(form, { replace: true, preventScrollReset: true });
-      }}>
+      <Form
+        method="get"
+        role="search"
+        className="search-bar"
+        onChange={(event) => {
+          // Searching as you type, replacing history entries so Back leaves the page.
+          const form = event.currentTarget;
+          submit(form, { replace: true, preventScrollReset: true });
+        }}
+      >
         <label htmlFor="conversation-search" className="visually-hidden">
           Search questions and answers
         </label>
         <Icon name="search" className="search-icon" />
-        <input ref={searchInput} id="conversation-search" className="input search-input" type="search" name="q" defaultValue={search} placeholder="Search questions and answers" />
+        <input
+          ref={searchInput}
+          id="conversation-search"
+          className="input search-input"
+          type="search"
+          name="q"
+          defaultValue={search}
+          placeholder="Search questions and answers"
+        />
         {searching ? <span className="spinner small" aria-label="Searching" role="status" /> : null}
         <button type="submit" className="visually-hidden">
           Search
@@ -90,7 +104,15 @@ export default function Conversations() {
 
       {sessions.length === 0 ? (
         search ? (
-          <EmptyState icon="search" title={`Nothing matches “${search}”`} action={<Link to="." className="button secondary">Clear the search</Link>}>
+          <EmptyState
+            icon="search"
+            title={`Nothing matches “${search}”`}
+            action={
+              <Link to="." className="button secondary">
+                Clear the search
+              </Link>
+            }
+          >
             <p>Try a shorter word or another spelling. The search looks through every question and answer.</p>
           </EmptyState>
         ) : (
@@ -103,7 +125,10 @@ export default function Conversations() {
               </Link>
             }
           >
-            <p>Conversations appear here as soon as visitors use the widget on your site. Ask a question in the preview to see how it looks.</p>
+            <p>
+              Conversations appear here as soon as visitors use the widget on your site. Ask a question in the preview
+              to see how it looks.
+            </p>
           </EmptyState>
         )
       ) : (
@@ -116,12 +141,18 @@ export default function Conversations() {
           <ul className="session-list">
             {sessions.map((session) => (
               <li key={session.sessionId}>
-                <Link to={`/sites/${clientId}/conversations/${encodeURIComponent(session.sessionId)}`} className="session-row" prefetch="intent">
+                <Link
+                  to={`/sites/${clientId}/conversations/${encodeURIComponent(session.sessionId)}`}
+                  className="session-row"
+                  prefetch="intent"
+                >
                   <span className="session-icon" aria-hidden="true">
                     <Icon name="chat" />
                   </span>
                   <span className="session-main">
-                    <span className="session-question">{session.firstQuestion ?? 'Conversation without questions'}</span>
+                    <span className="session-question">
+                      {session.firstQuestion ?? 'Conversation without questions'}
+                    </span>
                     <span className="session-meta">
                       {pluralize(session.messageCount, 'question')} · started <LocalTime iso={session.startedAt} />
                     </span>

@@ -22,12 +22,19 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   const formData = await request.formData();
   requireCsrf(formData, context);
   if (textField(formData, 'confirmName').trim() !== client.name) {
-    return { ok: false as const, fieldErrors: { confirmName: `Type the site's name, ${client.name}, exactly.` }, formError: null };
+    return {
+      ok: false as const,
+      fieldErrors: { confirmName: `Type the site's name, ${client.name}, exactly.` },
+      formError: null,
+    };
   }
   try {
     const { knex } = context.container.db;
     const { cache, blobStore, vectorStore, workflows, logger, invalidation } = context.container;
-    await deleteClientForOwner({ knex, cache, blobStore, vectorStore, workflows, logger, invalidation }, { ownerId: session.user.id, clientId: client.id });
+    await deleteClientForOwner(
+      { knex, cache, blobStore, vectorStore, workflows, logger, invalidation },
+      { ownerId: session.user.id, clientId: client.id },
+    );
   } catch (error) {
     return formFailure(error);
   }
@@ -44,7 +51,10 @@ export default function DeleteSite() {
       <h1 id="delete-title" className="card-title">
         Delete {site.name}
       </h1>
-      <p>This cannot be undone. At once, the widget stops working on every website that embeds it and its keys stop working. Then everything of the site is removed:</p>
+      <p>
+        This cannot be undone. At once, the widget stops working on every website that embeds it and its keys stop
+        working. Then everything of the site is removed:
+      </p>
       <ul className="bullets">
         <li>its documents, their passages, search index entries and stored files;</li>
         <li>its conversations, ratings, contact requests and written answers;</li>

@@ -12,7 +12,16 @@ import { RouteErrorPanel } from '../components/route-error';
 import { useDocumentEvents, useRefreshWhileQuiet } from '../components/use-document-events';
 import { documentDeps, requireCsrf, requireOwnedClient } from '../context.server';
 import { formFailure, textField } from '../forms.server';
-import { countByStatus, filterDocuments, isInFlight, mergeDocuments, parseStatusFilter, STATUS_FILTERS, type DocumentView, type StatusFilter } from '../lib/documents';
+import {
+  countByStatus,
+  filterDocuments,
+  isInFlight,
+  mergeDocuments,
+  parseStatusFilter,
+  STATUS_FILTERS,
+  type DocumentView,
+  type StatusFilter,
+} from '../lib/documents';
 import { formatBytes, pluralize } from '../lib/format';
 import { startUpload, type UploadHandle, type UploadState } from '../lib/upload';
 
@@ -25,14 +34,20 @@ export async function loader({ context, params, request }: LoaderFunctionArgs) {
   const listed = await listDocuments(container.db.knex, { clientId: client.id });
   // In-flight documents get their live progress from the workflow, as the event stream does.
   const documents = await Promise.all(
-    listed.map((document) => (isInFlight(document) ? getDocument(deps, { clientId: client.id, documentId: document.id }).catch(() => document) : document)),
+    listed.map((document) =>
+      isInFlight(document)
+        ? getDocument(deps, { clientId: client.id, documentId: document.id }).catch(() => document)
+        : document,
+    ),
   );
   return {
     clientId: client.id,
     documents,
     maxFileSize: container.config.MAX_FILE_SIZE,
     // Temporal Web shows every tenant's workflows: linked only when the operator made it public on purpose.
-    temporal: container.config.TEMPORAL_UI_PUBLIC ? { uiUrl: container.config.temporalUiUrl, namespace: container.config.TEMPORAL_NAMESPACE } : null,
+    temporal: container.config.TEMPORAL_UI_PUBLIC
+      ? { uiUrl: container.config.temporalUiUrl, namespace: container.config.TEMPORAL_NAMESPACE }
+      : null,
   };
 }
 
@@ -58,8 +73,15 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   }
 }
 
-const ACCEPT = '.pdf,.docx,.txt,.md,.csv,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/plain,text/markdown,text/csv';
-const FILTER_LABELS: Record<StatusFilter, string> = { all: 'All', queued: 'Queued', processing: 'Processing', ready: 'Ready', failed: 'Failed' };
+const ACCEPT =
+  '.pdf,.docx,.txt,.md,.csv,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/plain,text/markdown,text/csv';
+const FILTER_LABELS: Record<StatusFilter, string> = {
+  all: 'All',
+  queued: 'Queued',
+  processing: 'Processing',
+  ready: 'Ready',
+  failed: 'Failed',
+};
 
 export default function Documents() {
   const { clientId, documents: loaded, maxFileSize, temporal } = useLoaderData<typeof loader>();
@@ -114,7 +136,8 @@ export default function Documents() {
       const before = previousStatus.current.get(document.id);
       if (before && before !== document.status) {
         if (document.status === 'ready') setAnnouncement(`${document.filename} is ready.`);
-        if (document.status === 'failed') setAnnouncement(`${document.filename} failed: ${document.error?.message ?? ''}`);
+        if (document.status === 'failed')
+          setAnnouncement(`${document.filename} failed: ${document.error?.message ?? ''}`);
       }
       previousStatus.current.set(document.id, document.status);
     }
@@ -126,7 +149,11 @@ export default function Documents() {
   }, [deleteFetcher.state, deleteFetcher.data, forget]);
 
   const updateUpload = useCallback((localId: string, patch: Partial<UploadState> | null) => {
-    setUploads((current) => (patch ? current.map((upload) => (upload.localId === localId ? { ...upload, ...patch } : upload)) : current.filter((upload) => upload.localId !== localId)));
+    setUploads((current) =>
+      patch
+        ? current.map((upload) => (upload.localId === localId ? { ...upload, ...patch } : upload))
+        : current.filter((upload) => upload.localId !== localId),
+    );
   }, []);
 
   const addFiles = (files: FileList | File[]) => {
@@ -174,7 +201,10 @@ export default function Documents() {
           <h1 className="section-heading">Documents</h1>
           <p className="muted">The assistant answers only from documents that are ready.</p>
         </div>
-        <span className={connected ? 'live-indicator on' : 'live-indicator'} title={connected ? 'Updates arrive live' : 'Reconnecting to live updates'}>
+        <span
+          className={connected ? 'live-indicator on' : 'live-indicator'}
+          title={connected ? 'Updates arrive live' : 'Reconnecting to live updates'}
+        >
           <span className="live-dot" aria-hidden="true" />
           {connected ? 'Live' : 'Connecting…'}
         </span>
@@ -202,7 +232,9 @@ export default function Documents() {
         <h2 id="dropzone-title" className="dropzone-title">
           Drop files here to upload
         </h2>
-        <p className="muted">PDF, Word (.docx), text (.txt, .md) or CSV · up to {formatBytes(maxFileSize)} each · several at once</p>
+        <p className="muted">
+          PDF, Word (.docx), text (.txt, .md) or CSV · up to {formatBytes(maxFileSize)} each · several at once
+        </p>
         <input
           ref={fileInput}
           id="file-input"
@@ -226,7 +258,10 @@ export default function Documents() {
 
       {nothingYet ? (
         <EmptyState icon="doc" title="No documents yet">
-          <p>Upload your FAQ, product guides, policies or price lists. Once a document is ready, the widget answers from it and cites it.</p>
+          <p>
+            Upload your FAQ, product guides, policies or price lists. Once a document is ready, the widget answers from
+            it and cites it.
+          </p>
         </EmptyState>
       ) : (
         <section className="card flush" aria-labelledby="documents-list-title">
@@ -236,7 +271,14 @@ export default function Documents() {
             </h2>
             <nav className="segmented" aria-label="Filter by status">
               {STATUS_FILTERS.map((value) => (
-                <Link key={value} to={filterHref(value)} className="segment" aria-current={filter === value ? 'page' : undefined} preventScrollReset replace>
+                <Link
+                  key={value}
+                  to={filterHref(value)}
+                  className="segment"
+                  aria-current={filter === value ? 'page' : undefined}
+                  preventScrollReset
+                  replace
+                >
                   {FILTER_LABELS[value]}
                   <span className="segment-count">{counts[value]}</span>
                 </Link>
@@ -249,7 +291,13 @@ export default function Documents() {
               <UploadRow key={upload.localId} upload={upload} onDismiss={() => updateUpload(upload.localId, null)} />
             ))}
             {visible.map((document) => (
-              <DocumentRow key={document.id} document={document} temporal={temporal} onChanged={remember} onDelete={setConfirming} />
+              <DocumentRow
+                key={document.id}
+                document={document}
+                temporal={temporal}
+                onChanged={remember}
+                onDelete={setConfirming}
+              />
             ))}
           </ul>
           {visible.length === 0 && documents.length > 0 ? (
@@ -266,7 +314,8 @@ export default function Documents() {
         title="Delete this document?"
         description={
           <p>
-            <strong>{confirming?.filename}</strong> and everything learned from it are removed at once; the assistant stops citing it. This cannot be undone.
+            <strong>{confirming?.filename}</strong> and everything learned from it are removed at once; the assistant
+            stops citing it. This cannot be undone.
           </p>
         }
       >

@@ -14,8 +14,12 @@ export const meta: MetaFunction = () => [{ title: 'Feedback · ChatConnect' }];
 export async function loader({ context, params, request }: LoaderFunctionArgs) {
   const client = await requireOwnedClient(context, params.clientId, request);
   const url = new URL(request.url);
-  const rating = ['up', 'down'].includes(url.searchParams.get('rating') ?? '') ? (url.searchParams.get('rating') as 'up' | 'down') : undefined;
-  const days = ['7', '30', '90'].includes(url.searchParams.get('days') ?? '') ? url.searchParams.get('days')! : undefined;
+  const rating = ['up', 'down'].includes(url.searchParams.get('rating') ?? '')
+    ? (url.searchParams.get('rating') as 'up' | 'down')
+    : undefined;
+  const days = ['7', '30', '90'].includes(url.searchParams.get('days') ?? '')
+    ? url.searchParams.get('days')!
+    : undefined;
   const feedback = await listFeedback(context.container.db.knex, { clientId: client.id, rating, days });
   return { clientId: client.id, rating: rating ?? '', days: days ?? '', feedback };
 }
@@ -29,7 +33,10 @@ export default function Feedback() {
       <div className="section-header">
         <div>
           <h1 className="section-heading">Feedback</h1>
-          <p className="muted">How visitors rated the answers. Answers rated down also appear under Unanswered, where you can write a better one.</p>
+          <p className="muted">
+            How visitors rated the answers. Answers rated down also appear under Unanswered, where you can write a
+            better one.
+          </p>
         </div>
         <Form method="get" className="filter-row" onChange={(event) => event.currentTarget.requestSubmit()}>
           <label htmlFor="feedback-rating" className="visually-hidden">
@@ -50,7 +57,9 @@ export default function Feedback() {
             <option value="90">Last 90 days</option>
           </select>
           <noscript>
-            <button type="submit" className="button secondary small">Filter</button>
+            <button type="submit" className="button secondary small">
+              Filter
+            </button>
           </noscript>
         </Form>
       </div>
@@ -68,7 +77,11 @@ export default function Feedback() {
           <ul className="loop-list">
             {feedback.map((entry) => (
               <li key={entry.messageId} className="loop-row" data-rating={entry.rating}>
-                <span className={`loop-rating ${entry.rating}`} aria-label={entry.rating === 'up' ? 'Helpful' : 'Not helpful'} role="img">
+                <span
+                  className={`loop-rating ${entry.rating}`}
+                  aria-label={entry.rating === 'up' ? 'Helpful' : 'Not helpful'}
+                  role="img"
+                >
                   <Icon name={entry.rating === 'up' ? 'thumbUp' : 'thumbDown'} size={18} />
                 </span>
                 <div className="loop-main">
@@ -77,12 +90,17 @@ export default function Feedback() {
                   {entry.comment ? <p className="loop-comment">“{entry.comment}”</p> : null}
                   <p className="loop-meta">
                     <LocalTime iso={entry.createdAt} mode="relative" /> ·{' '}
-                    <Link to={`/sites/${clientId}/conversations/${encodeURIComponent(entry.sessionId)}`}>Open the conversation</Link>
+                    <Link to={`/sites/${clientId}/conversations/${encodeURIComponent(entry.sessionId)}`}>
+                      Open the conversation
+                    </Link>
                   </p>
                 </div>
                 {entry.rating === 'down' ? (
                   <div className="loop-actions">
-                    <Link to={`/sites/${clientId}/answers?question=${encodeURIComponent(entry.question)}`} className="button secondary small">
+                    <Link
+                      to={`/sites/${clientId}/answers?question=${encodeURIComponent(entry.question)}`}
+                      className="button secondary small"
+                    >
                       <Icon name="sparkle" />
                       Write the answer
                     </Link>

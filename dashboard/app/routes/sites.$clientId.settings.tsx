@@ -9,7 +9,12 @@ import { RouteErrorPanel } from '../components/route-error';
 import { DOMAINS_HINT, DomainsPreview, TierChoice } from '../components/site-fields';
 import { requireCsrf, requireOwnedClient, requireUser } from '../context.server';
 import { formFailure, linesField, textField } from '../forms.server';
-import { AnswerModelSummary, REPLY_FIELD_KINDS, ReplyMessagesFields, type AnswerModelView } from '../components/answer-settings';
+import {
+  AnswerModelSummary,
+  REPLY_FIELD_KINDS,
+  ReplyMessagesFields,
+  type AnswerModelView,
+} from '../components/answer-settings';
 import { BUILT_IN_REPLIES } from '../../../core/replies/messages';
 
 export const meta: MetaFunction = () => [{ title: 'Site settings · ChatConnect' }];
@@ -44,7 +49,11 @@ export async function loader({ context, params, request }: LoaderFunctionArgs) {
     },
     effective,
     builtInReplies: Object.fromEntries(Object.entries(BUILT_IN_REPLIES).map(([kind, texts]) => [kind, texts.en])),
-    limits: { free: config.RATE_LIMIT_FREE_PER_MINUTE, paid: config.RATE_LIMIT_PAID_PER_MINUTE, selfServe: config.SELF_SERVE_TIERS },
+    limits: {
+      free: config.RATE_LIMIT_FREE_PER_MINUTE,
+      paid: config.RATE_LIMIT_PAID_PER_MINUTE,
+      selfServe: config.SELF_SERVE_TIERS,
+    },
     providers: llm.available().filter((name) => (LLM_PROVIDERS as readonly string[]).includes(name)),
     tierDefaults: {
       free: `${tierDefault('free').provider.name} · ${tierDefault('free').model}`,
@@ -62,7 +71,11 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   const model = textField(formData, 'llmModel').trim();
   try {
     if (provider && provider !== client.llmProvider && !context.container.llm.available().includes(provider as never)) {
-      throw new AppError({ code: 'invalid_input', status: 400, message: `${PROVIDER_LABELS[provider] ?? provider} is not configured on this server. Pick another provider.` });
+      throw new AppError({
+        code: 'invalid_input',
+        status: 400,
+        message: `${PROVIDER_LABELS[provider] ?? provider} is not configured on this server. Pick another provider.`,
+      });
     }
     await updateClient(context.container.db.knex, {
       ownerId: session.user.id,
@@ -74,7 +87,9 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
         allowedDomains: linesField(formData, 'allowedDomains'),
         llmProvider: provider || null,
         llmModel: provider && provider !== 'local' && model ? model : null,
-        replyMessages: Object.fromEntries(REPLY_FIELD_KINDS.map((kind) => [kind, textField(formData, `reply_${kind}`).trim() || null])),
+        replyMessages: Object.fromEntries(
+          REPLY_FIELD_KINDS.map((kind) => [kind, textField(formData, `reply_${kind}`).trim() || null]),
+        ),
       },
     });
     await announceClientChange(context.container.invalidation, client.id);
@@ -109,7 +124,15 @@ export default function SiteSettings() {
           <p className="card-subtitle">The name is for you; visitors see the widget title instead.</p>
         </div>
         <div className="stack">
-          <TextField id="name" name="name" label="Site name" required maxLength={100} defaultValue={site.name} error={errors.name} />
+          <TextField
+            id="name"
+            name="name"
+            label="Site name"
+            required
+            maxLength={100}
+            defaultValue={site.name}
+            error={errors.name}
+          />
           <TierChoice limits={limits} defaultTier={site.tier} requestedTier={site.requestedTier} />
           {errors.tier ? <p className="field-error">{errors.tier}</p> : null}
         </div>
@@ -161,7 +184,9 @@ export default function SiteSettings() {
               </option>
             ))}
             {configuredHere ? null : (
-              <option value={site.llmProvider ?? ''}>{`${PROVIDER_LABELS[site.llmProvider ?? ''] ?? site.llmProvider} (not configured on this server)`}</option>
+              <option
+                value={site.llmProvider ?? ''}
+              >{`${PROVIDER_LABELS[site.llmProvider ?? ''] ?? site.llmProvider} (not configured on this server)`}</option>
             )}
           </SelectField>
           {provider && provider !== 'local' ? (
@@ -186,7 +211,10 @@ export default function SiteSettings() {
           <h2 id="replies-title" className="card-title">
             Replies
           </h2>
-          <p className="card-subtitle">What visitors read when your documents do not cover a question, and for small talk. These replies never cite sources.</p>
+          <p className="card-subtitle">
+            What visitors read when your documents do not cover a question, and for small talk. These replies never cite
+            sources.
+          </p>
         </div>
         <ReplyMessagesFields replyMessages={site.replyMessages} builtIn={builtInReplies} error={errors.replyMessages} />
       </section>

@@ -4,7 +4,9 @@ import { Icon, type IconName } from '../components/icons';
 import { RouteErrorPanel } from '../components/route-error';
 import { requireOwnedClient } from '../context.server';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.site.name} · ChatConnect` : 'Site · ChatConnect' }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.site.name} · ChatConnect` : 'Site · ChatConnect' },
+];
 
 export async function loader({ context, params, request }: LoaderFunctionArgs) {
   const client = await requireOwnedClient(context, params.clientId, request);
@@ -40,12 +42,22 @@ export default function SiteLayout() {
                 {site.name}
                 <span className={`badge tier-${site.tier}`}>{site.tier === 'paid' ? 'Paid' : 'Free'}</span>
               </p>
-              <p className="muted truncate">{site.allowedDomains.length ? site.allowedDomains.join(' · ') : 'No allowed domains: the widget runs on no website yet'}</p>
+              <p className="muted truncate">
+                {site.allowedDomains.length
+                  ? site.allowedDomains.join(' · ')
+                  : 'No allowed domains: the widget runs on no website yet'}
+              </p>
             </div>
           </div>
           <nav className="tabs" aria-label="Site sections">
             {TABS.map((tab) => (
-              <NavLink key={tab.label} to={tab.to ? `/sites/${site.id}/${tab.to}` : `/sites/${site.id}`} end={!tab.to} className="tab" prefetch="intent">
+              <NavLink
+                key={tab.label}
+                to={tab.to ? `/sites/${site.id}/${tab.to}` : `/sites/${site.id}`}
+                end={!tab.to}
+                className="tab"
+                prefetch="intent"
+              >
                 <Icon name={tab.icon} />
                 {tab.label}
               </NavLink>

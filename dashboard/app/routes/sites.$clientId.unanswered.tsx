@@ -29,7 +29,9 @@ export default function Unanswered() {
       <div className="section-header">
         <div>
           <h1 className="section-heading">Unanswered questions</h1>
-          <p className="muted">What visitors asked that your documents did not answer, and answers they rated down. Most asked first.</p>
+          <p className="muted">
+            What visitors asked that your documents did not answer, and answers they rated down. Most asked first.
+          </p>
         </div>
         <Form method="get" className="filter-row" onChange={(event) => event.currentTarget.requestSubmit()}>
           <label htmlFor="unanswered-days" className="visually-hidden">
@@ -43,7 +45,9 @@ export default function Unanswered() {
             ))}
           </select>
           <noscript>
-            <button type="submit" className="button secondary small">Show</button>
+            <button type="submit" className="button secondary small">
+              Show
+            </button>
           </noscript>
         </Form>
       </div>
@@ -67,13 +71,16 @@ export default function Unanswered() {
                     <span className={entry.reason === 'not_found' ? 'badge status-queued' : 'badge status-failed'}>
                       {entry.reason === 'not_found' ? 'Not in your documents' : 'Rated down'}
                     </span>{' '}
-                    Asked {pluralize(entry.count, 'time')} in {pluralize(entry.sessionIds.length, 'conversation')} · last <LocalTime iso={entry.lastAskedAt} mode="relative" />
+                    Asked {pluralize(entry.count, 'time')} in {pluralize(entry.sessionIds.length, 'conversation')} ·
+                    last <LocalTime iso={entry.lastAskedAt} mode="relative" />
                   </p>
                   <p className="loop-meta">
                     {entry.sessionIds.slice(0, 3).map((sessionId, index) => (
                       <span key={sessionId}>
                         {index ? ' · ' : ''}
-                        <Link to={`/sites/${clientId}/conversations/${encodeURIComponent(sessionId)}`}>Conversation {index + 1}</Link>
+                        <Link to={`/sites/${clientId}/conversations/${encodeURIComponent(sessionId)}`}>
+                          Conversation {index + 1}
+                        </Link>
                       </span>
                     ))}
                     {entry.sessionIds.length > 3 ? ` and ${entry.sessionIds.length - 3} more` : ''}
@@ -81,12 +88,18 @@ export default function Unanswered() {
                 </div>
                 <div className="loop-actions">
                   {entry.writtenAnswerId ? (
-                    <Link to={`/sites/${clientId}/answers#answer-${entry.writtenAnswerId}`} className="button ghost small">
+                    <Link
+                      to={`/sites/${clientId}/answers#answer-${entry.writtenAnswerId}`}
+                      className="button ghost small"
+                    >
                       <Icon name="check" />
                       Answered
                     </Link>
                   ) : (
-                    <Link to={`/sites/${clientId}/answers?question=${encodeURIComponent(entry.question)}`} className="button primary small">
+                    <Link
+                      to={`/sites/${clientId}/answers?question=${encodeURIComponent(entry.question)}`}
+                      className="button primary small"
+                    >
                       <Icon name="sparkle" />
                       Write the answer
                     </Link>

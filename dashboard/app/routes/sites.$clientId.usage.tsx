@@ -27,7 +27,11 @@ export async function loader({ context, params, request }: LoaderFunctionArgs) {
 const METRICS = {
   requests: { label: 'Chat requests', unit: 'requests', pick: (day: UsageDay) => day.requests },
   tokens: { label: 'Tokens (in + out)', unit: 'tokens', pick: (day: UsageDay) => day.tokensIn + day.tokensOut },
-  cost: { label: 'Estimated cost (US cents)', unit: 'cents', pick: (day: UsageDay) => Math.round(day.costUsd * 10000) / 100 },
+  cost: {
+    label: 'Estimated cost (US cents)',
+    unit: 'cents',
+    pick: (day: UsageDay) => Math.round(day.costUsd * 10000) / 100,
+  },
 } as const;
 type MetricKey = keyof typeof METRICS;
 
@@ -45,9 +49,21 @@ export default function Usage() {
       feedbackDown: sum.feedbackDown + day.feedbackDown,
       contacts: sum.contacts + day.contacts,
     }),
-    { requests: 0, tokensIn: 0, tokensOut: 0, cachedTokens: 0, costUsd: 0, feedbackUp: 0, feedbackDown: 0, contacts: 0 },
+    {
+      requests: 0,
+      tokensIn: 0,
+      tokensOut: 0,
+      cachedTokens: 0,
+      costUsd: 0,
+      feedbackUp: 0,
+      feedbackDown: 0,
+      contacts: 0,
+    },
   );
-  const busiest = days.reduce((best, day) => (day.requests > best.requests ? day : best), days[0] ?? { date: '', requests: 0 });
+  const busiest = days.reduce(
+    (best, day) => (day.requests > best.requests ? day : best),
+    days[0] ?? { date: '', requests: 0 },
+  );
   const chosen = METRICS[metric];
   const points = days.map((day) => ({ date: day.date, value: chosen.pick(day) }));
   const cachedShare = totals.tokensIn ? Math.round((totals.cachedTokens / totals.tokensIn) * 100) : 0;
@@ -57,7 +73,9 @@ export default function Usage() {
       <div className="section-header">
         <div>
           <h1 className="section-heading">Usage</h1>
-          <p className="muted">The last 30 days, by UTC day. Costs are estimates from each model&rsquo;s list prices.</p>
+          <p className="muted">
+            The last 30 days, by UTC day. Costs are estimates from each model&rsquo;s list prices.
+          </p>
         </div>
       </div>
 
@@ -65,10 +83,15 @@ export default function Usage() {
         <div className="stat card">
           <span className="stat-label">Chat requests</span>
           <span className="stat-value">{formatInteger(totals.requests)}</span>
-          <span className="stat-detail">{busiest.requests ? `Busiest: ${formatDay(busiest.date)} (${formatInteger(busiest.requests)})` : 'None in 30 days'}</span>
+          <span className="stat-detail">
+            {busiest.requests
+              ? `Busiest: ${formatDay(busiest.date)} (${formatInteger(busiest.requests)})`
+              : 'None in 30 days'}
+          </span>
           {totals.feedbackUp + totals.feedbackDown ? (
             <span className="stat-detail">
-              Rated {formatInteger(totals.feedbackUp)} helpful, {formatInteger(totals.feedbackDown)} not · {formatInteger(totals.contacts)} contact requests
+              Rated {formatInteger(totals.feedbackUp)} helpful, {formatInteger(totals.feedbackDown)} not ·{' '}
+              {formatInteger(totals.contacts)} contact requests
             </span>
           ) : null}
         </div>
@@ -97,7 +120,10 @@ export default function Usage() {
               'Paid plan: all visitors together'
             ) : (
               <>
-                Free plan · <Link to={`/sites/${clientId}/settings`}>paid allows {formatInteger(limits.paidRequestsPerMinute)}</Link>
+                Free plan ·{' '}
+                <Link to={`/sites/${clientId}/settings`}>
+                  paid allows {formatInteger(limits.paidRequestsPerMinute)}
+                </Link>
               </>
             )}
           </span>
@@ -111,14 +137,23 @@ export default function Usage() {
           </h2>
           <div className="segmented" role="group" aria-label="Chart shows">
             {(Object.keys(METRICS) as MetricKey[]).map((key) => (
-              <button key={key} type="button" className="segment" aria-pressed={metric === key} onClick={() => setMetric(key)}>
+              <button
+                key={key}
+                type="button"
+                className="segment"
+                aria-pressed={metric === key}
+                onClick={() => setMetric(key)}
+              >
                 {key === 'requests' ? 'Requests' : key === 'tokens' ? 'Tokens' : 'Cost'}
               </button>
             ))}
           </div>
         </div>
         {totals.requests === 0 ? (
-          <p className="chart-empty">No chat requests in the last 30 days. Once the widget is on your site (or you try the preview), daily numbers show here.</p>
+          <p className="chart-empty">
+            No chat requests in the last 30 days. Once the widget is on your site (or you try the preview), daily
+            numbers show here.
+          </p>
         ) : null}
         <UsageChart points={points} label={chosen.label} unit={chosen.unit} integer={metric !== 'cost'} />
         <details className="table-details">

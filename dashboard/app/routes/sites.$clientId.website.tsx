@@ -1,7 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
-import { createSource, deleteSource, listSourcePages, listSources, recrawlSource, MAX_PAGES_CAP, DEFAULT_MAX_PAGES } from '../../../core/services/sources';
+import {
+  createSource,
+  deleteSource,
+  listSourcePages,
+  listSources,
+  recrawlSource,
+  MAX_PAGES_CAP,
+  DEFAULT_MAX_PAGES,
+} from '../../../core/services/sources';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { CsrfInput } from '../components/csrf-input';
 import { EmptyState } from '../components/empty-state';
@@ -11,7 +19,16 @@ import { LocalTime } from '../components/local-time';
 import { RouteErrorPanel } from '../components/route-error';
 import { requireCsrf, requireOwnedClient } from '../context.server';
 import { formFailure, textField } from '../forms.server';
-import { isPageBusy, isSourceBusy, MODE_LABELS, pageStateLabel, progressSummary, RECRAWL_LABELS, type SourcePageView, type SourceView } from '../lib/website';
+import {
+  isPageBusy,
+  isSourceBusy,
+  MODE_LABELS,
+  pageStateLabel,
+  progressSummary,
+  RECRAWL_LABELS,
+  type SourcePageView,
+  type SourceView,
+} from '../lib/website';
 import { sourceDeps } from '../sources.server';
 
 export const meta: MetaFunction = () => [{ title: 'Website · ChatConnect' }];
@@ -20,8 +37,23 @@ export async function loader({ context, params, request }: LoaderFunctionArgs) {
   const client = await requireOwnedClient(context, params.clientId, request);
   const knex = context.container.db.knex;
   const sources = await listSources(knex, { clientId: client.id });
-  const pages = Object.fromEntries(await Promise.all(sources.map(async (source) => [source.id, (await listSourcePages(knex, { clientId: client.id, sourceId: source.id })).slice(0, 500)] as const)));
-  return { clientId: client.id, sources, pages, limits: { maxPages: MAX_PAGES_CAP, defaultMaxPages: DEFAULT_MAX_PAGES } };
+  const pages = Object.fromEntries(
+    await Promise.all(
+      sources.map(
+        async (source) =>
+          [
+            source.id,
+            (await listSourcePages(knex, { clientId: client.id, sourceId: source.id })).slice(0, 500),
+          ] as const,
+      ),
+    ),
+  );
+  return {
+    clientId: client.id,
+    sources,
+    pages,
+    limits: { maxPages: MAX_PAGES_CAP, defaultMaxPages: DEFAULT_MAX_PAGES },
+  };
 }
 
 export async function action({ context, params, request }: ActionFunctionArgs) {
@@ -35,7 +67,12 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
       const maxPages = textField(formData, 'maxPages').trim();
       const source = await createSource(deps, {
         clientId: client.id,
-        input: { url: textField(formData, 'url'), mode: textField(formData, 'mode'), recrawl: textField(formData, 'recrawl') || 'off', maxPages: maxPages ? Number(maxPages) : undefined },
+        input: {
+          url: textField(formData, 'url'),
+          mode: textField(formData, 'mode'),
+          recrawl: textField(formData, 'recrawl') || 'off',
+          maxPages: maxPages ? Number(maxPages) : undefined,
+        },
       });
       return { ok: true as const, intent, sourceId: source.id };
     }
@@ -54,8 +91,18 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   }
 }
 
-const STATUS_TEXT: Record<SourceView['status'], string> = { queued: 'Waiting to start', crawling: 'Crawling', ready: 'Ready', failed: 'Failed' };
-const STATUS_TONE: Record<SourceView['status'], string> = { queued: 'queued', crawling: 'processing', ready: 'ready', failed: 'failed' };
+const STATUS_TEXT: Record<SourceView['status'], string> = {
+  queued: 'Waiting to start',
+  crawling: 'Crawling',
+  ready: 'Ready',
+  failed: 'Failed',
+};
+const STATUS_TONE: Record<SourceView['status'], string> = {
+  queued: 'queued',
+  crawling: 'processing',
+  ready: 'ready',
+  failed: 'failed',
+};
 
 function AddSourceForm({ limits }: { limits: { maxPages: number; defaultMaxPages: number } }) {
   const result = useActionData<typeof action>();
@@ -77,16 +124,47 @@ function AddSourceForm({ limits }: { limits: { maxPages: number; defaultMaxPages
         <CsrfInput />
         <input type="hidden" name="intent" value="create" />
         <FormAlert message={failed?.formError} />
-        <TextField id="source-url" name="url" type="url" label="Address" placeholder="https://www.example.com/" required error={failed?.fieldErrors.url} hint="A page, a sitemap (…/sitemap.xml), or where a crawl starts." />
-        <SelectField id="source-mode" name="mode" label="What to read" defaultValue="crawl" error={failed?.fieldErrors.mode}>
+        <TextField
+          id="source-url"
+          name="url"
+          type="url"
+          label="Address"
+          placeholder="https://www.example.com/"
+          required
+          error={failed?.fieldErrors.url}
+          hint="A page, a sitemap (…/sitemap.xml), or where a crawl starts."
+        />
+        <SelectField
+          id="source-mode"
+          name="mode"
+          label="What to read"
+          defaultValue="crawl"
+          error={failed?.fieldErrors.mode}
+        >
           {Object.entries(MODE_LABELS).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>
           ))}
         </SelectField>
-        <TextField id="source-max-pages" name="maxPages" type="number" min={1} max={limits.maxPages} defaultValue={limits.defaultMaxPages} label="At most this many pages" error={failed?.fieldErrors.maxPages} hint={`Up to ${limits.maxPages}.`} />
-        <SelectField id="source-recrawl" name="recrawl" label="Read it again" defaultValue="off" error={failed?.fieldErrors.recrawl}>
+        <TextField
+          id="source-max-pages"
+          name="maxPages"
+          type="number"
+          min={1}
+          max={limits.maxPages}
+          defaultValue={limits.defaultMaxPages}
+          label="At most this many pages"
+          error={failed?.fieldErrors.maxPages}
+          hint={`Up to ${limits.maxPages}.`}
+        />
+        <SelectField
+          id="source-recrawl"
+          name="recrawl"
+          label="Read it again"
+          defaultValue="off"
+          error={failed?.fieldErrors.recrawl}
+        >
           {Object.entries(RECRAWL_LABELS).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
@@ -113,9 +191,13 @@ function PageRow({ page }: { page: SourcePageView }) {
           <a className="doc-name" href={page.finalUrl ?? page.url} target="_blank" rel="noreferrer noopener">
             {page.title || page.finalUrl || page.url}
           </a>
-          <span className={`badge status-${problem ? 'failed' : isPageBusy(page) ? 'processing' : 'ready'}`}>{pageStateLabel(page)}</span>
+          <span className={`badge status-${problem ? 'failed' : isPageBusy(page) ? 'processing' : 'ready'}`}>
+            {pageStateLabel(page)}
+          </span>
         </div>
-        <p className="doc-meta truncate">{page.finalUrl && page.finalUrl !== page.url ? `${page.url} → ${page.finalUrl}` : page.url}</p>
+        <p className="doc-meta truncate">
+          {page.finalUrl && page.finalUrl !== page.url ? `${page.url} → ${page.finalUrl}` : page.url}
+        </p>
         {page.reason ? <p className={problem ? 'doc-error' : 'muted'}>{page.reason.message}</p> : null}
       </div>
     </li>
@@ -150,16 +232,27 @@ function SourceCard({ source, pages }: { source: SourceView; pages: SourcePageVi
             ) : null}
           </p>
           <p className="muted" aria-live="polite">
-            {progressSummary(source)} · {source.pageCount} {source.pageCount === 1 ? 'page answers' : 'pages answer'} questions
+            {progressSummary(source)} · {source.pageCount} {source.pageCount === 1 ? 'page answers' : 'pages answer'}{' '}
+            questions
           </p>
-          {source.error ? <p className="doc-error" role="alert">{source.error.message}</p> : null}
+          {source.error ? (
+            <p className="doc-error" role="alert">
+              {source.error.message}
+            </p>
+          ) : null}
           <FormAlert message={failedAction} />
         </div>
         <div className="doc-actions">
           <fetcher.Form method="post">
             <CsrfInput />
             <input type="hidden" name="sourceId" value={source.id} />
-            <button type="submit" name="intent" value="recrawl" className="button ghost small" disabled={busy || fetcher.state !== 'idle'}>
+            <button
+              type="submit"
+              name="intent"
+              value="recrawl"
+              className="button ghost small"
+              disabled={busy || fetcher.state !== 'idle'}
+            >
               <Icon name="refresh" />
               Crawl again<span className="visually-hidden"> {source.url}</span>
             </button>
@@ -184,7 +277,11 @@ function SourceCard({ source, pages }: { source: SourceView; pages: SourcePageVi
         open={confirming}
         onClose={() => setConfirming(false)}
         title="Delete this website?"
-        description={<p>The assistant stops answering from its {source.pageCount} pages at once. The website itself is not touched.</p>}
+        description={
+          <p>
+            The assistant stops answering from its {source.pageCount} pages at once. The website itself is not touched.
+          </p>
+        }
       >
         <fetcher.Form method="post" onSubmit={() => setConfirming(false)}>
           <CsrfInput />
@@ -216,7 +313,10 @@ export default function WebsiteTab() {
       <div className="section-header">
         <div>
           <h1 className="section-heading">Website</h1>
-          <p className="muted">The assistant can also answer from your web pages. We read each page's main text, respect robots.txt and keep a polite pace.</p>
+          <p className="muted">
+            The assistant can also answer from your web pages. We read each page's main text, respect robots.txt and
+            keep a polite pace.
+          </p>
         </div>
         {moving ? (
           <span className="live-indicator on" title="Updates every 2 seconds">
@@ -228,12 +328,19 @@ export default function WebsiteTab() {
       <AddSourceForm limits={limits} />
       {sources.length === 0 ? (
         <EmptyState icon="globe" title="No website yet">
-          <p>Add the address of your site above. Pick "Crawl the site" to read the pages it links to, "Pages of a sitemap" if you have a sitemap, or "One page" for a single page.</p>
+          <p>
+            Add the address of your site above. Pick "Crawl the site" to read the pages it links to, "Pages of a
+            sitemap" if you have a sitemap, or "One page" for a single page.
+          </p>
         </EmptyState>
       ) : (
         <ul className="stack" aria-label="Websites">
           {sources.map((source) => (
-            <SourceCard key={source.id} source={source as SourceView} pages={(pages[source.id] ?? []) as SourcePageView[]} />
+            <SourceCard
+              key={source.id}
+              source={source as SourceView}
+              pages={(pages[source.id] ?? []) as SourcePageView[]}
+            />
           ))}
         </ul>
       )}

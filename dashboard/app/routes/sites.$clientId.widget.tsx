@@ -44,7 +44,13 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
         locale: textField(formData, 'locale') || 'auto',
       },
     });
-    return { ok: true as const, widget, savedAt: Date.now(), fieldErrors: {} as Record<string, string>, formError: null };
+    return {
+      ok: true as const,
+      widget,
+      savedAt: Date.now(),
+      fieldErrors: {} as Record<string, string>,
+      formError: null,
+    };
   } catch (error) {
     return formFailure(error);
   }
@@ -88,7 +94,12 @@ function standalonePreview(src: string): string {
 type PreviewState = { status: 'loading' } | { status: 'ready'; src: string } | { status: 'error'; message: string };
 
 /** Asks for a preview key once per page view (not per render, not in the loader) and builds the demo page URL. */
-function usePreview(clientId: string, csrf: string, initialConfig: Record<string, unknown>, attempt: number): PreviewState {
+function usePreview(
+  clientId: string,
+  csrf: string,
+  initialConfig: Record<string, unknown>,
+  attempt: number,
+): PreviewState {
   const [state, setState] = useState<PreviewState>({ status: 'loading' });
   const initial = useRef(initialConfig);
   initial.current = initialConfig;
@@ -98,15 +109,32 @@ function usePreview(clientId: string, csrf: string, initialConfig: Record<string
     setState({ status: 'loading' });
     const body = new FormData();
     body.append('csrf', csrf);
-    fetch(`/sites/${clientId}/preview-key`, { method: 'POST', body, signal: controller.signal, headers: { Accept: 'application/json' } })
+    fetch(`/sites/${clientId}/preview-key`, {
+      method: 'POST',
+      body,
+      signal: controller.signal,
+      headers: { Accept: 'application/json' },
+    })
       .then(async (response) => {
-        if (!response.ok) throw new Error(response.status === 403 ? 'This page has expired. Reload it to start the preview.' : `The preview could not start (HTTP ${response.status}).`);
+        if (!response.ok)
+          throw new Error(
+            response.status === 403
+              ? 'This page has expired. Reload it to start the preview.'
+              : `The preview could not start (HTTP ${response.status}).`,
+          );
         const { apiKey } = (await response.json()) as { apiKey: string };
-        const params = new URLSearchParams({ key: apiKey, banner: '0', open: '1', parentOrigin: window.location.origin, config: JSON.stringify(initial.current) });
+        const params = new URLSearchParams({
+          key: apiKey,
+          banner: '0',
+          open: '1',
+          parentOrigin: window.location.origin,
+          config: JSON.stringify(initial.current),
+        });
         setState({ status: 'ready', src: `/demo?${params}` });
       })
       .catch((error: Error) => {
-        if (!controller.signal.aborted) setState({ status: 'error', message: error.message || 'The preview could not start.' });
+        if (!controller.signal.aborted)
+          setState({ status: 'error', message: error.message || 'The preview could not start.' });
       });
     return () => controller.abort();
   }, [clientId, csrf, attempt]);
@@ -134,7 +162,11 @@ export default function WidgetEditor() {
   // Every edit goes to the preview at once; the page inside applies it without reloading.
   const latestConfig = useRef(config);
   latestConfig.current = config;
-  const sendConfig = () => frame.current?.contentWindow?.postMessage({ type: 'chatconnect:config', config: latestConfig.current }, window.location.origin);
+  const sendConfig = () =>
+    frame.current?.contentWindow?.postMessage(
+      { type: 'chatconnect:config', config: latestConfig.current },
+      window.location.origin,
+    );
   useEffect(sendConfig, [config]);
   useEffect(() => {
     const timers: Array<ReturnType<typeof setTimeout>> = [];
@@ -157,7 +189,10 @@ export default function WidgetEditor() {
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
   const setPrompt = (index: number, value: string) =>
-    setDraft((current) => ({ ...current, starterPrompts: current.starterPrompts.map((prompt, i) => (i === index ? value : prompt)) }));
+    setDraft((current) => ({
+      ...current,
+      starterPrompts: current.starterPrompts.map((prompt, i) => (i === index ? value : prompt)),
+    }));
 
   return (
     <div className="editor">
@@ -173,13 +208,24 @@ export default function WidgetEditor() {
         </div>
         <CsrfInput />
         <FormAlert message={actionData && !actionData.ok ? actionData.formError : null} />
-        {actionData?.ok && !dirty ? <FormAlert tone="success" message="Widget saved. Visitors see the new look within a minute." /> : null}
+        {actionData?.ok && !dirty ? (
+          <FormAlert tone="success" message="Widget saved. Visitors see the new look within a minute." />
+        ) : null}
 
         <section className="card stack" aria-labelledby="texts-title">
           <h2 id="texts-title" className="card-title">
             Texts
           </h2>
-          <TextField id="title" name="title" label="Title" maxLength={WIDGET_LIMITS.title} required value={draft.title} onChange={(event) => set('title', event.target.value)} error={errors.title} />
+          <TextField
+            id="title"
+            name="title"
+            label="Title"
+            maxLength={WIDGET_LIMITS.title}
+            required
+            value={draft.title}
+            onChange={(event) => set('title', event.target.value)}
+            error={errors.title}
+          />
           <TextAreaField
             id="greeting"
             name="greeting"
@@ -257,7 +303,10 @@ export default function WidgetEditor() {
               />
             </div>
             <p id="primaryColor-hint" className={HEX.test(draft.primaryColor) ? 'field-hint' : 'field-error'}>
-              {errors.primaryColor ?? (HEX.test(draft.primaryColor) ? 'A hex colour such as #4f46e5. Text on it is made readable automatically.' : 'Use a colour like #4f46e5.')}
+              {errors.primaryColor ??
+                (HEX.test(draft.primaryColor)
+                  ? 'A hex colour such as #4f46e5. Text on it is made readable automatically.'
+                  : 'Use a colour like #4f46e5.')}
             </p>
           </div>
           <fieldset className="field">
@@ -265,7 +314,13 @@ export default function WidgetEditor() {
             <div className="choice-grid">
               {(['bottom-right', 'bottom-left'] as const).map((position) => (
                 <label key={position} className="choice">
-                  <input type="radio" name="position" value={position} checked={draft.position === position} onChange={() => set('position', position)} />
+                  <input
+                    type="radio"
+                    name="position"
+                    value={position}
+                    checked={draft.position === position}
+                    onChange={() => set('position', position)}
+                  />
                   <span className="choice-body">
                     <strong>{position === 'bottom-right' ? 'Bottom right' : 'Bottom left'}</strong>
                   </span>
@@ -287,7 +342,12 @@ export default function WidgetEditor() {
             autoCapitalize="off"
           />
           <label className="checkbox">
-            <input type="checkbox" name="showSources" checked={draft.showSources} onChange={(event) => set('showSources', event.target.checked)} />
+            <input
+              type="checkbox"
+              name="showSources"
+              checked={draft.showSources}
+              onChange={(event) => set('showSources', event.target.checked)}
+            />
             <span>Show sources under answers</span>
           </label>
         </section>
@@ -313,14 +373,27 @@ export default function WidgetEditor() {
             ))}
           </SelectField>
           <label className="checkbox">
-            <input type="checkbox" name="contactEnabled" checked={draft.contactEnabled} onChange={(event) => set('contactEnabled', event.target.checked)} />
-            <span>Offer visitors a person: after an answer the documents could not give, and from the header (they leave an email address for you to reply to)</span>
+            <input
+              type="checkbox"
+              name="contactEnabled"
+              checked={draft.contactEnabled}
+              onChange={(event) => set('contactEnabled', event.target.checked)}
+            />
+            <span>
+              Offer visitors a person: after an answer the documents could not give, and from the header (they leave an
+              email address for you to reply to)
+            </span>
           </label>
         </section>
 
         <div className="form-actions sticky-actions">
           {dirty ? <span className="unsaved">Unsaved changes</span> : null}
-          <button type="button" className="button ghost" disabled={!dirty || saving} onClick={() => setDraft(toDraft(widget))}>
+          <button
+            type="button"
+            className="button ghost"
+            disabled={!dirty || saving}
+            onClick={() => setDraft(toDraft(widget))}
+          >
             Discard
           </button>
           <button type="submit" className="button primary" disabled={saving}>
@@ -351,7 +424,13 @@ export default function WidgetEditor() {
             ) : null}
           </div>
           {preview.status === 'ready' ? (
-            <iframe ref={frame} key={preview.src} className="preview-iframe" src={preview.src} title="Widget preview on a sample page" />
+            <iframe
+              ref={frame}
+              key={preview.src}
+              className="preview-iframe"
+              src={preview.src}
+              title="Widget preview on a sample page"
+            />
           ) : preview.status === 'error' ? (
             <div className="preview-placeholder" role="alert">
               <Icon name="alert" size={20} />
@@ -366,7 +445,9 @@ export default function WidgetEditor() {
               <p>Starting the preview…</p>
             </div>
           )}
-          <p className="preview-note">The preview answers from this site&rsquo;s real documents. Its questions appear under Conversations.</p>
+          <p className="preview-note">
+            The preview answers from this site&rsquo;s real documents. Its questions appear under Conversations.
+          </p>
         </div>
       </aside>
     </div>

@@ -95,14 +95,20 @@ export default function SitesIndex() {
                   </span>
                   <div className="site-card-title">
                     <strong>{site.name}</strong>
-                    <span className="muted truncate">{site.allowedDomains.length ? site.allowedDomains.join(', ') : 'No allowed domains yet'}</span>
+                    <span className="muted truncate">
+                      {site.allowedDomains.length ? site.allowedDomains.join(', ') : 'No allowed domains yet'}
+                    </span>
                   </div>
                   <span className={`badge tier-${site.tier}`}>{site.tier === 'paid' ? 'Paid' : 'Free'}</span>
                 </div>
                 <dl className="site-card-stats">
                   <div>
                     <dt>Documents</dt>
-                    <dd>{site.documents === 0 ? 'None yet' : `${site.readyDocuments} of ${pluralize(site.documents, 'document')} ready`}</dd>
+                    <dd>
+                      {site.documents === 0
+                        ? 'None yet'
+                        : `${site.readyDocuments} of ${pluralize(site.documents, 'document')} ready`}
+                    </dd>
                   </div>
                   <div>
                     <dt>Created</dt>

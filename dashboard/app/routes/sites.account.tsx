@@ -26,7 +26,10 @@ export async function action({ context, request }: ActionFunctionArgs) {
   try {
     const { knex } = context.container.db;
     const { cache, blobStore, vectorStore, workflows, logger, invalidation } = context.container;
-    await deleteAccount({ knex, cache, blobStore, vectorStore, workflows, logger, invalidation }, { userId: session.user.id, password: textField(formData, 'password') });
+    await deleteAccount(
+      { knex, cache, blobStore, vectorStore, workflows, logger, invalidation },
+      { userId: session.user.id, password: textField(formData, 'password') },
+    );
   } catch (error) {
     return formFailure(error);
   }
@@ -53,12 +56,19 @@ export default function Account() {
           Delete the account
         </h2>
         <p>
-          Signs you out everywhere and deletes the account with {pluralize(siteCount, 'site')}: their keys stop at once, and their documents, conversations and
-          settings are removed. This cannot be undone.
+          Signs you out everywhere and deletes the account with {pluralize(siteCount, 'site')}: their keys stop at once,
+          and their documents, conversations and settings are removed. This cannot be undone.
         </p>
         <Form method="post" className="stack">
           <CsrfInput />
-          <TextField id="password" name="password" type="password" label="Your password, to confirm" autoComplete="current-password" required />
+          <TextField
+            id="password"
+            name="password"
+            type="password"
+            label="Your password, to confirm"
+            autoComplete="current-password"
+            required
+          />
           <FormAlert message={actionData && !actionData.ok ? actionData.formError : null} />
           <div className="form-actions">
             <button type="submit" className="button danger" disabled={deleting}>

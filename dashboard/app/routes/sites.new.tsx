@@ -18,8 +18,14 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const session = requireUser(context, request);
   const { config } = context.container;
   return {
-    existingNames: (await listClients(context.container.db.knex, { ownerId: session.user.id })).map((client) => client.name.toLowerCase()),
-    limits: { free: config.RATE_LIMIT_FREE_PER_MINUTE, paid: config.RATE_LIMIT_PAID_PER_MINUTE, selfServe: config.SELF_SERVE_TIERS },
+    existingNames: (await listClients(context.container.db.knex, { ownerId: session.user.id })).map((client) =>
+      client.name.toLowerCase(),
+    ),
+    limits: {
+      free: config.RATE_LIMIT_FREE_PER_MINUTE,
+      paid: config.RATE_LIMIT_PAID_PER_MINUTE,
+      selfServe: config.SELF_SERVE_TIERS,
+    },
     publicUrl: config.publicUrl,
   };
 }
@@ -28,7 +34,11 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const session = requireUser(context);
   const formData = await request.formData();
   requireCsrf(formData, context);
-  const values = { name: textField(formData, 'name'), tier: textField(formData, 'tier') || 'free', allowedDomains: textField(formData, 'allowedDomains') };
+  const values = {
+    name: textField(formData, 'name'),
+    tier: textField(formData, 'tier') || 'free',
+    allowedDomains: textField(formData, 'allowedDomains'),
+  };
   try {
     const { client, apiKey, warning } = await createClient(context.container.db.knex, {
       ownerId: session.user.id,
@@ -36,7 +46,10 @@ export async function action({ context, request }: ActionFunctionArgs) {
       embeddingModel: context.container.embedder.model,
       selfServeTiers: context.container.config.SELF_SERVE_TIERS,
     });
-    return { ok: true as const, created: { id: client.id, name: client.name, apiKey, warning: warning?.message ?? null } };
+    return {
+      ok: true as const,
+      created: { id: client.id, name: client.name, apiKey, warning: warning?.message ?? null },
+    };
   } catch (error) {
     return formFailure(error, { values });
   }
@@ -62,9 +75,14 @@ export default function NewSite() {
             {created.name} is ready
           </h1>
           <p className="page-subtitle">
-            Here is the site&rsquo;s API key. <strong>Copy it now:</strong> for your security it is shown only once. You can create more keys later.
+            Here is the site&rsquo;s API key. <strong>Copy it now:</strong> for your security it is shown only once. You
+            can create more keys later.
           </p>
-          {created.warning ? <p className="alert warning" role="status">{created.warning}</p> : null}
+          {created.warning ? (
+            <p className="alert warning" role="status">
+              {created.warning}
+            </p>
+          ) : null}
           <div className="key-reveal">
             <code className="key-value" aria-label="New API key">
               {created.apiKey}
@@ -99,15 +117,30 @@ export default function NewSite() {
       <div className="page-header">
         <div>
           <h1 className="page-title">Add a site</h1>
-          <p className="page-subtitle">A site is one website where your chat widget runs, with its own documents and keys.</p>
+          <p className="page-subtitle">
+            A site is one website where your chat widget runs, with its own documents and keys.
+          </p>
         </div>
       </div>
       <Form method="post" className="card form-card stack" noValidate>
         <CsrfInput />
         <FormAlert message={actionData?.formError} />
-        <TextField id="name" name="name" label="Site name" placeholder="Acme Store" required maxLength={100} defaultValue={values?.name} error={errors.name} autoFocus
+        <TextField
+          id="name"
+          name="name"
+          label="Site name"
+          placeholder="Acme Store"
+          required
+          maxLength={100}
+          defaultValue={values?.name}
+          error={errors.name}
+          autoFocus
           onChange={(event) => setTypedName(event.target.value)}
-          hint={duplicate ? 'You already have a site with this name. Pick another name so you can tell them apart in the site switcher.' : undefined}
+          hint={
+            duplicate
+              ? 'You already have a site with this name. Pick another name so you can tell them apart in the site switcher.'
+              : undefined
+          }
         />
         <TierChoice limits={limits} defaultTier={values?.tier ?? 'free'} />
         <TextAreaField

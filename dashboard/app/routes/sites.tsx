@@ -1,5 +1,14 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { Form, Link, Outlet, useLoaderData, useLocation, useNavigate, useNavigation, useParams } from '@remix-run/react';
+import {
+  Form,
+  Link,
+  Outlet,
+  useLoaderData,
+  useLocation,
+  useNavigate,
+  useNavigation,
+  useParams,
+} from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import { listClients } from '../../../core/services/clients';
 import { CsrfInput } from '../components/csrf-input';
@@ -18,7 +27,17 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   };
 }
 
-const SITE_SECTIONS = ['documents', 'widget', 'conversations', 'unanswered', 'answers', 'feedback', 'contacts', 'usage', 'settings'];
+const SITE_SECTIONS = [
+  'documents',
+  'widget',
+  'conversations',
+  'unanswered',
+  'answers',
+  'feedback',
+  'contacts',
+  'usage',
+  'settings',
+];
 
 /** Switching sites keeps the section you are in (Documents stays Documents), but not a specific conversation. */
 function sectionPath(pathname: string, clientId: string | undefined): string {
@@ -52,7 +71,9 @@ function SiteSwitcher({ sites }: { sites: Array<{ id: string; name: string }> })
         {sites.map((site) => (
           <option key={site.id} value={site.id}>
             {/* Sites with the same name are told apart by the start of their id. */}
-            {sites.filter((other) => other.name.toLowerCase() === site.name.toLowerCase()).length > 1 ? `${site.name} (${site.id.slice(0, 8)})` : site.name}
+            {sites.filter((other) => other.name.toLowerCase() === site.name.toLowerCase()).length > 1
+              ? `${site.name} (${site.id.slice(0, 8)})`
+              : site.name}
           </option>
         ))}
         <option value="__new">+ Add a site…</option>

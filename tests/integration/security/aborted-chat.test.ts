@@ -36,7 +36,11 @@ describe('a visitor who leaves before the first token', () => {
   for (const tier of ['free', 'paid'] as const) {
     it(`leaves a logged turn with status aborted and the prompt tokens spent, shown in the conversation (${tier} tier)`, async () => {
       const { client, apiKey } = await createClientWithKey(admin, { tier });
-      const upload = await admin.upload(client.id, 'faq.txt', 'Gift cards are valid for three years from the date of purchase.');
+      const upload = await admin.upload(
+        client.id,
+        'faq.txt',
+        'Gift cards are valid for three years from the date of purchase.',
+      );
       expect((await waitForDocument(admin, upload.data.document.id)).status).toBe('ready');
       const llm = tier === 'free' ? openai : anthropic;
       llm.enqueue({ kind: 'hang' });

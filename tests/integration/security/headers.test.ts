@@ -3,7 +3,13 @@ import { startTestStack, type TestStack } from '../../setup/stack';
 import { createClientWithKey, signUpAdmin } from '../../factories';
 
 const directives = (csp: string | null) =>
-  new Map((csp ?? '').split(';').map((part) => part.trim().split(/\s+/)).filter((words) => words[0]).map(([name, ...values]) => [name, values]));
+  new Map(
+    (csp ?? '')
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .filter((words) => words[0])
+      .map(([name, ...values]) => [name, values]),
+  );
 
 describe('browser-side headers', () => {
   let stack: TestStack;
@@ -36,7 +42,9 @@ describe('browser-side headers', () => {
       for (const attributes of inline) expect(attributes).toContain(`nonce="${nonce}"`);
     }
     const again = await fetch(new URL('/login', stack.url));
-    expect(again.headers.get('content-security-policy')).not.toBe((await fetch(new URL('/login', stack.url))).headers.get('content-security-policy'));
+    expect(again.headers.get('content-security-policy')).not.toBe(
+      (await fetch(new URL('/login', stack.url))).headers.get('content-security-policy'),
+    );
   });
 
   it('lets only the dashboard itself frame the widget demo page (the live preview)', async () => {
@@ -47,7 +55,9 @@ describe('browser-side headers', () => {
   });
 
   it('keeps the widget script and the chat API usable from other sites', async () => {
-    const script = await fetch(new URL('/widget.js', stack.url), { headers: { origin: 'https://shop.example.com', 'sec-fetch-mode': 'no-cors' } });
+    const script = await fetch(new URL('/widget.js', stack.url), {
+      headers: { origin: 'https://shop.example.com', 'sec-fetch-mode': 'no-cors' },
+    });
     expect(script.status).toBe(200);
     expect(script.headers.get('cross-origin-resource-policy')).toBeNull();
     expect(script.headers.get('x-content-type-options')).toBe('nosniff');
@@ -56,10 +66,16 @@ describe('browser-side headers', () => {
     const { apiKey } = await createClientWithKey(admin, { allowedDomains: ['shop.example.com'] });
     const preflight = await fetch(new URL('/chat/stream', stack.url), {
       method: 'OPTIONS',
-      headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-api-key' },
+      headers: {
+        origin: 'https://shop.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-api-key',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
-    const config = await fetch(new URL('/api/widget/config', stack.url), { headers: { origin: 'https://shop.example.com', 'x-api-key': apiKey } });
+    const config = await fetch(new URL('/api/widget/config', stack.url), {
+      headers: { origin: 'https://shop.example.com', 'x-api-key': apiKey },
+    });
     expect(config.status).toBe(200);
     expect(config.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
     expect(config.headers.get('cross-origin-resource-policy')).toBeNull();

@@ -21,7 +21,9 @@ describe('login throttling (API and dashboard form share one limiter)', () => {
     const { email } = await signUpAdmin(stack.url);
     const headers = { 'x-forwarded-for': freshAddress() };
     const attempts = await Promise.all(
-      Array.from({ length: 40 }, () => new TestClient(stack.url).post('/api/auth/login', { email, password: 'wrong password!' }, { headers })),
+      Array.from({ length: 40 }, () =>
+        new TestClient(stack.url).post('/api/auth/login', { email, password: 'wrong password!' }, { headers }),
+      ),
     );
     const evaluated = attempts.filter((attempt) => attempt.status === 401);
     const refused = attempts.filter((attempt) => attempt.status === 429);
@@ -31,7 +33,11 @@ describe('login throttling (API and dashboard form share one limiter)', () => {
     expect(refused[0].data.error.code).toBe('too_many_attempts');
 
     // The right password, even from another address, does not get in while the account is throttled.
-    const right = await new TestClient(stack.url).post('/api/auth/login', { email, password: 'correct horse battery' }, { headers: { 'x-forwarded-for': freshAddress() } });
+    const right = await new TestClient(stack.url).post(
+      '/api/auth/login',
+      { email, password: 'correct horse battery' },
+      { headers: { 'x-forwarded-for': freshAddress() } },
+    );
     expect(right.status).toBe(429);
     expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
     // …and neither through the dashboard's form.
@@ -44,16 +50,29 @@ describe('login throttling (API and dashboard form share one limiter)', () => {
     const address = freshAddress();
     const statuses: number[] = [];
     for (let index = 0; index < 15; index++) {
-      const response = await formLogin(stack.url, `nobody-${randomUUID().slice(0, 8)}@example.com`, 'some password', address);
+      const response = await formLogin(
+        stack.url,
+        `nobody-${randomUUID().slice(0, 8)}@example.com`,
+        'some password',
+        address,
+      );
       statuses.push(response.status);
     }
     expect(statuses.slice(0, 10).every((status) => status === 200)).toBe(true);
     expect(statuses.slice(10).every((status) => status === 429)).toBe(true);
     // The same address is throttled on the API too (one limiter), while another address is not.
-    const api = await new TestClient(stack.url).post('/api/auth/login', { email: 'someone@example.com', password: 'x' }, { headers: { 'x-forwarded-for': address } });
+    const api = await new TestClient(stack.url).post(
+      '/api/auth/login',
+      { email: 'someone@example.com', password: 'x' },
+      { headers: { 'x-forwarded-for': address } },
+    );
     expect(api.status).toBe(429);
     expect(api.headers.get('retry-after')).toMatch(/^\d+$/);
-    const elsewhere = await new TestClient(stack.url).post('/api/auth/login', { email: 'someone@example.com', password: 'x' }, { headers: { 'x-forwarded-for': freshAddress() } });
+    const elsewhere = await new TestClient(stack.url).post(
+      '/api/auth/login',
+      { email: 'someone@example.com', password: 'x' },
+      { headers: { 'x-forwarded-for': freshAddress() } },
+    );
     expect(elsewhere.status).toBe(401);
   });
 
@@ -61,7 +80,15 @@ describe('login throttling (API and dashboard form share one limiter)', () => {
     const { email } = await signUpAdmin(stack.url);
     const headers = { 'x-forwarded-for': freshAddress() };
     for (let index = 0; index < 12; index++) {
-      expect((await new TestClient(stack.url).post('/api/auth/login', { email, password: 'correct horse battery' }, { headers })).status).toBe(200);
+      expect(
+        (
+          await new TestClient(stack.url).post(
+            '/api/auth/login',
+            { email, password: 'correct horse battery' },
+            { headers },
+          )
+        ).status,
+      ).toBe(200);
     }
   });
 });

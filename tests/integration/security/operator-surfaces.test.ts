@@ -15,10 +15,14 @@ describe('operator-only surfaces', () => {
     stacks.push(stack);
   });
 
-  it('serves /metrics only on the operators\' port, bound to loopback; the public port answers 404', async () => {
+  it("serves /metrics only on the operators' port, bound to loopback; the public port answers 404", async () => {
     const { admin } = await signUpAdmin(stack.url);
     const { client, apiKey } = await createClientWithKey(admin);
-    await fetch(new URL('/chat', stack.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify({ message: 'hello?' }) });
+    await fetch(new URL('/chat', stack.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      body: JSON.stringify({ message: 'hello?' }),
+    });
 
     for (const path of ['/metrics', '/metrics?format=text', '/METRICS']) {
       const response = await fetch(new URL(path, stack.url));
@@ -48,7 +52,10 @@ describe('operator-only surfaces', () => {
     };
     expect(await pageOf(stack)).not.toContain('temporal-web.internal');
 
-    const open = await startTestStack({ dashboard: 'build', env: { TEMPORAL_UI_URL: 'http://temporal-web.internal:8233', TEMPORAL_UI_PUBLIC: 'true' } });
+    const open = await startTestStack({
+      dashboard: 'build',
+      env: { TEMPORAL_UI_URL: 'http://temporal-web.internal:8233', TEMPORAL_UI_PUBLIC: 'true' },
+    });
     stacks.push(open);
     expect(await pageOf(open)).toContain('http://temporal-web.internal:8233/namespaces/');
   });

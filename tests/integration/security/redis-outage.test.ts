@@ -18,7 +18,11 @@ describe('Redis outages', () => {
     const { admin } = await signUpAdmin(stack.url);
     const created = await createClientWithKey(admin);
     apiKey = created.apiKey;
-    const upload = await admin.upload(created.client.id, 'faq.txt', 'Gift cards are valid for three years from the date of purchase.');
+    const upload = await admin.upload(
+      created.client.id,
+      'faq.txt',
+      'Gift cards are valid for three years from the date of purchase.',
+    );
     expect((await waitForDocument(admin, upload.data.document.id)).status).toBe('ready');
     await waitForCache('ok');
   });

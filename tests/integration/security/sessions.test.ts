@@ -5,7 +5,11 @@ import { signUpAdmin } from '../../factories';
 import { TestClient } from '../../http';
 
 const PASSWORD = 'correct horse battery';
-const cookieValue = (setCookie: string[], name: string) => setCookie.map((line) => line.split(';')[0]).find((pair) => pair.startsWith(`${name}=`))?.slice(name.length + 1);
+const cookieValue = (setCookie: string[], name: string) =>
+  setCookie
+    .map((line) => line.split(';')[0])
+    .find((pair) => pair.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 /** A fresh account and the session token its sign-up set. */
 async function register(url: string, name = 'Ada') {
   const email = `admin-${crypto.randomUUID().slice(0, 8)}@example.com`;
@@ -13,7 +17,8 @@ async function register(url: string, name = 'Ada') {
   expect(response.status).toBe(201);
   return { email, token: cookieValue(response.headers.getSetCookie(), 'cc_session')! };
 }
-const me = (url: string, cookie: string, headers: Record<string, string> = {}) => fetch(new URL('/api/auth/me', url), { headers: { cookie, ...headers } });
+const me = (url: string, cookie: string, headers: Record<string, string> = {}) =>
+  fetch(new URL('/api/auth/me', url), { headers: { cookie, ...headers } });
 
 describe('dashboard sessions', () => {
   let stack: TestStack;
@@ -27,7 +32,11 @@ describe('dashboard sessions', () => {
   it('rotates the session id on API login and revokes the one held before', async () => {
     const { email, token: before } = await register(stack.url);
     expect((await me(stack.url, `cc_session=${before}`)).status).toBe(200);
-    const login = await new TestClient(stack.url).post('/api/auth/login', { email, password: PASSWORD }, { headers: { cookie: `cc_session=${before}` } });
+    const login = await new TestClient(stack.url).post(
+      '/api/auth/login',
+      { email, password: PASSWORD },
+      { headers: { cookie: `cc_session=${before}` } },
+    );
     expect(login.status).toBe(200);
     const after = cookieValue(login.headers.getSetCookie(), 'cc_session')!;
     expect(after).toBeTruthy();
@@ -42,7 +51,11 @@ describe('dashboard sessions', () => {
     const { token: planted } = await register(stack.url, 'Mallory');
     const response = await fetch(new URL('/login', stack.url), {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `cc_session=${planted}`, 'x-forwarded-for': '10.99.1.1' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: `cc_session=${planted}`,
+        'x-forwarded-for': '10.99.1.1',
+      },
       body: new URLSearchParams({ email, password: PASSWORD, redirectTo: '/sites' }),
       redirect: 'manual',
     });
@@ -57,7 +70,11 @@ describe('dashboard sessions', () => {
   it('names the cookie __Host-cc_session over HTTPS (Secure, Path=/, no Domain) and reads only that name there', async () => {
     const { email } = await signUpAdmin(stack.url);
     const https = { 'x-forwarded-proto': 'https' };
-    const login = await new TestClient(stack.url).post('/api/auth/login', { email, password: PASSWORD }, { headers: https });
+    const login = await new TestClient(stack.url).post(
+      '/api/auth/login',
+      { email, password: PASSWORD },
+      { headers: https },
+    );
     expect(login.status).toBe(200);
     const [line] = login.headers.getSetCookie();
     expect(line).toMatch(/^__Host-cc_session=/);
@@ -71,13 +88,19 @@ describe('dashboard sessions', () => {
 
     const form = await fetch(new URL('/login', stack.url), {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-proto': 'https', 'x-forwarded-for': '10.99.1.2' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-for': '10.99.1.2',
+      },
       body: new URLSearchParams({ email, password: PASSWORD, redirectTo: '' }),
       redirect: 'manual',
     });
     expect(form.status).toBe(302);
     expect(form.headers.getSetCookie()[0]).toMatch(/^__Host-cc_session=.*;\s*Secure/i);
-    const logout = await new TestClient(stack.url).post('/api/auth/logout', undefined, { headers: { ...https, cookie: `__Host-cc_session=${token}` } });
+    const logout = await new TestClient(stack.url).post('/api/auth/logout', undefined, {
+      headers: { ...https, cookie: `__Host-cc_session=${token}` },
+    });
     expect(logout.headers.getSetCookie()[0]).toMatch(/^__Host-cc_session=;.*Max-Age=0/i);
     expect((await me(stack.url, `__Host-cc_session=${token}`, https)).status).toBe(401);
   });

@@ -44,7 +44,9 @@ describe('SIGTERM while the database is locked up', () => {
     const databaseUrl = new URL(withDatabase(adminUrl(), database));
     databaseUrl.hostname = '127.0.0.1';
     databaseUrl.port = String(proxy.port);
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DATABASE_URL|REDIS_URL|QDRANT_URL|VITEST.*)$/.test(key)));
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !/^(DATABASE_URL|REDIS_URL|QDRANT_URL|VITEST.*)$/.test(key)),
+    );
     child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
       cwd: root,
       env: {
@@ -68,7 +70,10 @@ describe('SIGTERM while the database is locked up', () => {
     const url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const ok = await fetch(`${url}/api/widget/health`).then((response) => response.ok, () => false);
+      const ok = await fetch(`${url}/api/widget/health`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the API did not come up:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -77,14 +82,23 @@ describe('SIGTERM while the database is locked up', () => {
     proxy.freeze();
     // Requests now wait on the database: a login, and a dashboard call with a session cookie.
     const stuck = [
-      fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@example.com', password: 'whatever pw' }) }).catch(() => undefined),
-      fetch(`${url}/api/dashboard/clients`, { headers: { cookie: 'cc_session=some-session-token' } }).catch(() => undefined),
+      fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'a@example.com', password: 'whatever pw' }),
+      }).catch(() => undefined),
+      fetch(`${url}/api/dashboard/clients`, { headers: { cookie: 'cc_session=some-session-token' } }).catch(
+        () => undefined,
+      ),
     ];
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
     const signalled = Date.now();
     child.kill('SIGTERM');
-    const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 30_000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 30_000)),
+    ]);
     const tookMs = Date.now() - signalled;
     expect(code, output).not.toBe('still running');
     // SHUTDOWN_TIMEOUT_MS (14 s) bounds it inside the process; the rest is slack for a loaded machine.

@@ -17,7 +17,11 @@ for (const database of ['postgres', 'pglite'] as const) {
       for (const name of ['Ada', 'Bob']) {
         const { admin, user } = await signUpAdmin(stack.url, name);
         const { client, apiKey } = await createClientWithKey(admin);
-        const upload = await admin.upload(client.id, `${name}.txt`, `${name} sells gift cards that are valid for three years.`);
+        const upload = await admin.upload(
+          client.id,
+          `${name}.txt`,
+          `${name} sells gift cards that are valid for three years.`,
+        );
         expect((await waitForDocument(admin, upload.data.document.id)).status).toBe('ready');
         const chat = await fetch(new URL('/chat', stack.url), {
           method: 'POST',
@@ -39,7 +43,7 @@ for (const database of ['postgres', 'pglite'] as const) {
       await stack?.close();
     });
 
-    it('returns only the current tenant\'s rows to a query that forgets its tenant filter', async () => {
+    it("returns only the current tenant's rows to a query that forgets its tenant filter", async () => {
       const knex = stack.container.db.knex;
       const [ada, bob] = sites;
       for (const table of TENANT_TABLES) {
@@ -48,7 +52,10 @@ for (const database of ['postgres', 'pglite'] as const) {
         expect(new Set(all.map((row) => row.client_id)), table).toEqual(new Set([ada.clientId, bob.clientId]));
         for (const site of sites) {
           const seen = await withTenant(knex, site.clientId, (trx) => trx(table).distinct('client_id'));
-          expect(seen.map((row) => row.client_id), table).toEqual([site.clientId]);
+          expect(
+            seen.map((row) => row.client_id),
+            table,
+          ).toEqual([site.clientId]);
         }
         // No tenant set: nothing at all.
         expect(await withTenant(knex, {}, (trx) => trx(table).select()), table).toEqual([]);
@@ -69,17 +76,28 @@ for (const database of ['postgres', 'pglite'] as const) {
         return count;
       });
       expect(updated).toBe(1);
-      expect(await withTenant(knex, ada.clientId, (trx) => trx('documents').where({ client_id: bob.clientId }).delete())).toBe(0);
+      expect(
+        await withTenant(knex, ada.clientId, (trx) => trx('documents').where({ client_id: bob.clientId }).delete()),
+      ).toBe(0);
       expect(await knex('documents').where({ client_id: bob.clientId }).count({ count: '*' })).toEqual([{ count: 1 }]);
     });
 
     it('runs tenant transactions as a role that owns nothing and cannot bypass row-level security', async () => {
       const knex = stack.container.db.knex;
-      const role = await withTenant(knex, sites[0].clientId, async (trx) =>
-        (await trx.raw('select current_user as name, r.rolsuper, r.rolbypassrls from pg_roles r where r.rolname = current_user')).rows[0],
+      const role = await withTenant(
+        knex,
+        sites[0].clientId,
+        async (trx) =>
+          (
+            await trx.raw(
+              'select current_user as name, r.rolsuper, r.rolbypassrls from pg_roles r where r.rolname = current_user',
+            )
+          ).rows[0],
       );
       expect(role).toEqual({ name: 'chatconnect_app', rolsuper: false, rolbypassrls: false });
-      const owned = await knex.raw("select count(*)::int as count from pg_class c join pg_roles r on r.oid = c.relowner where r.rolname = 'chatconnect_app'");
+      const owned = await knex.raw(
+        "select count(*)::int as count from pg_class c join pg_roles r on r.oid = c.relowner where r.rolname = 'chatconnect_app'",
+      );
       expect(owned.rows[0].count).toBe(0);
       // Every table with a client_id column is behind RLS (the pgvector store's own tables are
       // only read by system paths and are left out).

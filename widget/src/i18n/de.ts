@@ -27,7 +27,8 @@ export const STRINGS: UiStrings = {
   retry: 'Erneut versuchen',
   stopped: 'Angehalten',
   interrupted: 'Die Antwort wurde beim Seitenwechsel unterbrochen.',
-  previewAnswer: 'Dies ist eine Vorschau Ihres Widgets. Besucher erhalten echte Antworten, sobald es mit Ihrem API-Schlüssel auf Ihrer Website läuft.',
+  previewAnswer:
+    'Dies ist eine Vorschau Ihres Widgets. Besucher erhalten echte Antworten, sobald es mit Ihrem API-Schlüssel auf Ihrer Website läuft.',
   errorGeneric: 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
   errorRateLimited: 'Zu viele Nachrichten, bitte versuchen Sie es gleich noch einmal.',
   errorRateLimitedSeconds: 'Zu viele Nachrichten, bitte versuchen Sie es in {n} Sekunden erneut.',

@@ -30,7 +30,8 @@ export const EN = {
   retry: 'Try again',
   stopped: 'Stopped',
   interrupted: 'The answer was interrupted when the page changed.',
-  previewAnswer: 'This is a preview of your widget. Visitors get real answers once it runs on your site with your API key.',
+  previewAnswer:
+    'This is a preview of your widget. Visitors get real answers once it runs on your site with your API key.',
   errorGeneric: 'Something went wrong. Please try again.',
   errorRateLimited: 'Too many messages, try again in a moment.',
   errorRateLimitedSeconds: 'Too many messages, try again in {n} seconds.',

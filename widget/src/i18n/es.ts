@@ -27,7 +27,8 @@ export const STRINGS: UiStrings = {
   retry: 'Reintentar',
   stopped: 'Detenido',
   interrupted: 'La respuesta se interrumpió al cambiar de página.',
-  previewAnswer: 'Esta es una vista previa de tu widget. Los visitantes reciben respuestas reales cuando funciona en tu sitio con tu clave de API.',
+  previewAnswer:
+    'Esta es una vista previa de tu widget. Los visitantes reciben respuestas reales cuando funciona en tu sitio con tu clave de API.',
   errorGeneric: 'Algo salió mal. Inténtalo de nuevo.',
   errorRateLimited: 'Demasiados mensajes; inténtalo de nuevo en un momento.',
   errorRateLimitedSeconds: 'Demasiados mensajes; inténtalo de nuevo en {n} segundos.',

@@ -27,7 +27,8 @@ export const STRINGS: UiStrings = {
   retry: 'Réessayer',
   stopped: 'Arrêté',
   interrupted: 'La réponse a été interrompue au changement de page.',
-  previewAnswer: 'Ceci est un aperçu de votre widget. Les visiteurs obtiennent de vraies réponses une fois qu’il fonctionne sur votre site avec votre clé d’API.',
+  previewAnswer:
+    'Ceci est un aperçu de votre widget. Les visiteurs obtiennent de vraies réponses une fois qu’il fonctionne sur votre site avec votre clé d’API.',
   errorGeneric: 'Un problème est survenu. Veuillez réessayer.',
   errorRateLimited: 'Trop de messages, réessayez dans un instant.',
   errorRateLimitedSeconds: 'Trop de messages, réessayez dans {n} secondes.',

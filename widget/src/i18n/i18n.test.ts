@@ -9,7 +9,10 @@ const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)
 
 describe('widget strings', () => {
   it('has a file for every language but English, each with every string and the same placeholders', () => {
-    const languages = Object.keys(translations).map((file) => file.slice(2, 4)).filter((language) => language !== 'en').sort();
+    const languages = Object.keys(translations)
+      .map((file) => file.slice(2, 4))
+      .filter((language) => language !== 'en')
+      .sort();
     expect(languages).toEqual(WIDGET_LOCALES.filter((locale) => locale !== 'en').sort());
     for (const [file, { STRINGS }] of Object.entries(translations)) {
       if (file === './en.ts') continue;
@@ -32,9 +35,20 @@ describe('widget strings', () => {
   });
 
   it('translates only texts the tenant left at their defaults', () => {
-    const strings = { ...EN, defaultTitle: 'Chatea con nosotros', defaultGreeting: '¡Hola!', defaultPlaceholder: 'Escribe…' };
-    expect(localiseConfig(normalizeWidgetConfig({}), strings)).toMatchObject({ title: 'Chatea con nosotros', greeting: '¡Hola!', placeholder: 'Escribe…' });
-    expect(localiseConfig(normalizeWidgetConfig({ title: 'Olive help', greeting: DEFAULT_WIDGET_CONFIG.greeting }), strings)).toMatchObject({ title: 'Olive help', greeting: '¡Hola!' });
+    const strings = {
+      ...EN,
+      defaultTitle: 'Chatea con nosotros',
+      defaultGreeting: '¡Hola!',
+      defaultPlaceholder: 'Escribe…',
+    };
+    expect(localiseConfig(normalizeWidgetConfig({}), strings)).toMatchObject({
+      title: 'Chatea con nosotros',
+      greeting: '¡Hola!',
+      placeholder: 'Escribe…',
+    });
+    expect(
+      localiseConfig(normalizeWidgetConfig({ title: 'Olive help', greeting: DEFAULT_WIDGET_CONFIG.greeting }), strings),
+    ).toMatchObject({ title: 'Olive help', greeting: '¡Hola!' });
     expect(formatString('{count} / {max}', { count: 3, max: 2000 })).toBe('3 / 2000');
   });
 });

@@ -27,7 +27,8 @@ export const STRINGS: UiStrings = {
   retry: '再試行',
   stopped: '停止しました',
   interrupted: 'ページの移動で回答が中断されました。',
-  previewAnswer: 'これはウィジェットのプレビューです。API キーを使ってサイトで動かすと、訪問者は実際の回答を受け取れます。',
+  previewAnswer:
+    'これはウィジェットのプレビューです。API キーを使ってサイトで動かすと、訪問者は実際の回答を受け取れます。',
   errorGeneric: '問題が発生しました。もう一度お試しください。',
   errorRateLimited: 'メッセージが多すぎます。しばらくしてからお試しください。',
   errorRateLimitedSeconds: 'メッセージが多すぎます。{n} 秒後にお試しください。',

@@ -2,7 +2,14 @@
  * Which language the widget speaks and how it writes it. Small and dependency-free: it runs in
  * the loader, before any translation file is fetched.
  */
-import { DEFAULT_WIDGET_CONFIG, RTL_LOCALES, WIDGET_LOCALES, type WidgetConfig, type WidgetLocale, type WidgetLocaleSetting } from '../../../core/widget-config';
+import {
+  DEFAULT_WIDGET_CONFIG,
+  RTL_LOCALES,
+  WIDGET_LOCALES,
+  type WidgetConfig,
+  type WidgetLocale,
+  type WidgetLocaleSetting,
+} from '../../../core/widget-config';
 import type { UiStrings } from './en';
 
 /**
@@ -40,6 +47,7 @@ export function localiseConfig(config: WidgetConfig, strings: UiStrings): Widget
     ...config,
     title: config.title === DEFAULT_WIDGET_CONFIG.title ? strings.defaultTitle : config.title,
     greeting: config.greeting === DEFAULT_WIDGET_CONFIG.greeting ? strings.defaultGreeting : config.greeting,
-    placeholder: config.placeholder === DEFAULT_WIDGET_CONFIG.placeholder ? strings.defaultPlaceholder : config.placeholder,
+    placeholder:
+      config.placeholder === DEFAULT_WIDGET_CONFIG.placeholder ? strings.defaultPlaceholder : config.placeholder,
   };
 }

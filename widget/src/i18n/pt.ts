@@ -27,7 +27,8 @@ export const STRINGS: UiStrings = {
   retry: 'Tentar novamente',
   stopped: 'Interrompido',
   interrupted: 'A resposta foi interrompida quando a página mudou.',
-  previewAnswer: 'Esta é uma prévia do seu widget. Os visitantes recebem respostas reais quando ele funciona no seu site com a sua chave de API.',
+  previewAnswer:
+    'Esta é uma prévia do seu widget. Os visitantes recebem respostas reais quando ele funciona no seu site com a sua chave de API.',
   errorGeneric: 'Algo deu errado. Tente novamente.',
   errorRateLimited: 'Mensagens demais; tente novamente em instantes.',
   errorRateLimitedSeconds: 'Mensagens demais; tente novamente em {n} segundos.',
