@@ -23,13 +23,10 @@ export function corpusFiles(subdir: string): string[] {
 /** Real failure cases (`../shared/cases/<NN-name>/`), read by tests like the corpus and skipped with it. */
 export const CASES_DIR = path.join(path.dirname(CORPUS_DIR), 'cases');
 export const casesAvailable = existsSync(path.join(CASES_DIR, 'README.md'));
-export const CASES_MISSING_MESSAGE = `cases not found at ${CASES_DIR}: tests that read ../shared/cases are skipped`;
-
-if (!casesAvailable) console.warn(CASES_MISSING_MESSAGE);
 
 /** Path of a file in a case folder, by the folder's number prefix ("02") and the file name. */
-export function caseFile(prefix: string, name: string): string {
-  const folder = readdirSync(CASES_DIR).find((entry) => entry.startsWith(`${prefix}-`));
-  if (!folder) throw new Error(`no case folder ${prefix}-* in ${CASES_DIR}`);
-  return path.join(CASES_DIR, folder, name);
+export function caseFile(folder: string, name: string): string {
+  const file = path.join(CASES_DIR, folder, name);
+  if (!existsSync(file)) throw new Error(`no case file ${folder}/${name} in ${CASES_DIR}`);
+  return file;
 }

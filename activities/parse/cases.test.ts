@@ -7,8 +7,8 @@ import { caseFile, casesAvailable } from '../../tests/corpus';
 import { parseDocument } from './index';
 
 /** What a document's chunks say, as the retriever and the answerer will see them. */
-async function chunkTexts(prefix: string, name: string): Promise<string[]> {
-  const filePath = caseFile(prefix, name);
+async function chunkTexts(caseFolder: string, name: string): Promise<string[]> {
+  const filePath = caseFile(caseFolder, name);
   const bytes = readFileSync(filePath);
   const fileType = detectFileType({ bytes, filename: path.basename(filePath) });
   const parsed = await parseDocument({ bytes, fileType });
@@ -19,9 +19,9 @@ const oneChunkWith = (chunks: string[], text: string) => chunks.find((chunk) => 
 
 describe.skipIf(!casesAvailable)('shared cases: text that reads like the document', () => {
   it.each(['k4-care-hyphenated.pdf', 'control-k4-care-no-hyphens.pdf', 'control-hard-wrapped.txt'])(
-    '02 %s: whole sentences, line-end hyphens undone, compounds kept',
+    '../shared/cases/02-pdf-hyphenation %s: whole sentences, line-end hyphens undone, compounds kept',
     async (name) => {
-      const chunks = await chunkTexts('02', name);
+      const chunks = await chunkTexts('02-pdf-hyphenation', name);
       const all = chunks.join('\n');
       expect(
         oneChunkWith(
@@ -42,8 +42,8 @@ describe.skipIf(!casesAvailable)('shared cases: text that reads like the documen
     },
   );
 
-  it('03: the values typed into a PDF form sit beside their labels', async () => {
-    const all = (await chunkTexts('03', 'membership-form-filled.pdf')).join('\n');
+  it('../shared/cases/03-pdf-acroform-values: the values typed into a PDF form sit beside their labels', async () => {
+    const all = (await chunkTexts('03-pdf-acroform-values', 'membership-form-filled.pdf')).join('\n');
     expect(all).toContain('Member name: Dana Whitfield');
     expect(all).toContain('Membership number: MBR-58213');
     expect(all).toContain('Plan: Gold annual');
@@ -52,23 +52,23 @@ describe.skipIf(!casesAvailable)('shared cases: text that reads like the documen
 });
 
 describe.skipIf(!casesAvailable)('shared cases: tables, forms and equations in Word files', () => {
-  it('06: equations become linear text in their sentences', async () => {
-    const all = (await chunkTexts('06', 'billing-equations.docx')).join('\n');
+  it('../shared/cases/06-docx-equations: equations become linear text in their sentences', async () => {
+    const all = (await chunkTexts('06-docx-equations', 'billing-equations.docx')).join('\n');
     expect(all).toContain('The late fee is computed as F=0.05×B+12, where B is the overdue balance in dollars.');
     expect(all).toMatch(/D=P\/12\+r/);
   });
 
-  it('07: a checked check box content control reads as checked, beside its label', async () => {
-    const all = (await chunkTexts('07', 'service-agreement-sdt.docx')).join('\n');
+  it('../shared/cases/07-docx-content-controls: a checked check box content control reads as checked, beside its label', async () => {
+    const all = (await chunkTexts('07-docx-content-controls', 'service-agreement-sdt.docx')).join('\n');
     expect(all).toContain('\u2611 On-site visits included');
     expect(all).toContain('The agreement starts on 1 April 2025');
     expect(all).toContain('Role: Account manager; Name: Ines Carvalho');
   });
 
   it.each(['store-directory-vmerge.docx', 'control-store-directory-no-merge.docx'])(
-    '08 %s: rows under vertically merged cells keep their own columns',
+    '../shared/cases/08-docx-merged-cells %s: rows under vertically merged cells keep their own columns',
     async (name) => {
-      const all = (await chunkTexts('08', name)).join('\n');
+      const all = (await chunkTexts('08-docx-merged-cells', name)).join('\n');
       expect(all).toContain('Region: North; Store: Elmwood; Manager: Tomas Berg; Opening hours: 9am-9pm');
       expect(all).toContain('Region: North; Store: Pinecrest; Manager: Aiko Tanaka; Opening hours: 10am-4pm');
       expect(all).toContain('Region: South; Store: Saltmarsh; Manager: Femi Adeyemi; Opening hours: 9am-5pm');
