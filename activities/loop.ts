@@ -1,10 +1,12 @@
-import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import type { Container } from '../core/container';
 import { deliverContact, markDeliveryAbandoned } from '../core/services/contacts';
 import { purgeClientFiles, purgeClientRows, purgeClientSources, purgeUser } from '../core/services/deletion';
 import { deleteSourcesOfClient } from '../core/services/sources';
-import { createCrawlGateway } from '../temporal/crawl-gateway';
-import { cancelClientWorkflowsWith } from '../temporal/loop-gateway';
+
+/** Retried by Temporal: the process's gateways connect in the background when Temporal was not reachable at start. */
+const gatewayNotConnected = () =>
+  ApplicationFailure.retryable('The workflow gateway is not connected yet.', 'GatewayNotConnected');
 
 /** Activities of contact webhooks and deletions: plain functions over core/services. */
 export function createLoopActivities(container: Container) {
@@ -27,22 +29,25 @@ export function createLoopActivities(container: Container) {
       await markDeliveryAbandoned(knex, { contactId, reason });
     },
     async cancelClientWorkflows({ clientId, terminate }: { clientId: string; terminate: boolean }): Promise<number> {
-      // An API process has a gateway; a worker process (`npm run worker`) uses the worker's own client.
-      if (container.workflows?.cancelClientWorkflows)
-        return container.workflows.cancelClientWorkflows({ clientId, terminate });
-      return cancelClientWorkflowsWith(Context.current().client, { clientId, terminate });
+      // Every process that runs a worker connects the workflow gateways (temporal/worker-main.ts).
+      if (!container.workflows?.cancelClientWorkflows) throw gatewayNotConnected();
+      return container.workflows.cancelClientWorkflows({ clientId, terminate });
     },
     async purgeClientFiles({ clientId }: { clientId: string }): Promise<number> {
       return purgeClientFiles(deps(), { clientId, onBatch: (done) => heartbeat(done) });
     },
     /** Sources go with their crawls, schedules (which live in Temporal) and page documents; then any leftover rows. */
     async purgeClientSources({ clientId }: { clientId: string }): Promise<void> {
-      // A worker process has no crawl gateway of its own: the activity's Temporal client serves.
-      const crawls =
-        container.crawls ??
-        createCrawlGateway({ client: Context.current().client, taskQueue: container.config.TEMPORAL_TASK_QUEUE });
+      // Schedules live in Temporal: without the crawl gateway they would outlive the site.
+      if (!container.crawls) throw gatewayNotConnected();
       await deleteSourcesOfClient(
-        { ...deps(), network: container.network, workflows: container.workflows, crawls, logger: container.logger },
+        {
+          ...deps(),
+          network: container.network,
+          workflows: container.workflows,
+          crawls: container.crawls,
+          logger: container.logger,
+        },
         { clientId },
       );
       await purgeClientSources(deps(), { clientId });
